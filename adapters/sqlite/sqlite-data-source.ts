@@ -1,0 +1,331 @@
+import type {
+  CustomerQuery,
+  CustomerUserQuery,
+  CustomerUsersOfCustomerQuery,
+  DataSource,
+  DataSourceCapabilities,
+} from '../../src/domain/data-source';
+import { ConflictError, NotFoundError } from '../../src/domain/errors';
+import { toPage, type Page } from '../../src/domain/page';
+import {
+  idKey,
+  type CustomerPatch,
+  type CustomerRecord,
+  type CustomerUserPatch,
+  type CustomerUserRecord,
+  type NewCustomer,
+  type NewCustomerUser,
+} from '../../src/domain/records';
+import { customerSortKey, customerUserSortKey } from '../../src/domain/sort-keys';
+import type { SqliteSourceConfig } from './sqlite-config';
+import type { SqliteDatabase } from './sqlite-database';
+import {
+  CUSTOMER_USER_COLUMNS,
+  inKeyOrder,
+  toCustomer,
+  toCustomerUser,
+  type CustomerRow,
+  type CustomerUserRow,
+} from './sqlite-mapper';
+
+/** Options of {@link SqliteDataSource}. */
+export interface SqliteDataSourceOptions {
+  readonly config: SqliteSourceConfig;
+  readonly db: SqliteDatabase;
+  /** True when the `ticket` table of `db` is the helpdesk's: renames then move tickets in the same transaction. */
+  readonly holdsTickets: boolean;
+  /** Largest page a list may ask for (sizes a constant in the batched statements). */
+  readonly maxPageSize: number;
+  /** The clock (tests may fix it). */
+  readonly now?: () => Date;
+}
+
+const SEARCH = `(@search IS NULL OR instr(%KEY%, @search) > 0 OR instr(%NAME%, @search) > 0)`;
+
+/** Customers and customer users in a helpdesk SQLite database: readable and writable. */
+export class SqliteDataSource implements DataSource {
+  readonly kind = 'sqlite';
+  readonly capabilities: DataSourceCapabilities = {
+    customers: true,
+    customerUsers: true,
+    writableCustomers: true,
+    writableCustomerUsers: true,
+  };
+  readonly id: string;
+  readonly name: string;
+  private readonly db: SqliteDatabase;
+  private readonly now: () => Date;
+  private readonly limit: number;
+
+  constructor(private readonly options: SqliteDataSourceOptions) {
+    this.id = options.config.id;
+    this.name = options.config.name;
+    this.db = options.db;
+    this.now = options.now ?? (() => new Date());
+    this.limit = options.maxPageSize + 1;
+  }
+
+  async customersByIds(customerIds: readonly string[]): Promise<(CustomerRecord | null)[]> {
+    const rows = this.db.all<CustomerRow & { idx: number }>(
+      `SELECT k.key AS idx, c.* FROM json_each(?) k JOIN customer c ON c.customer_key = k.value`,
+      JSON.stringify(customerIds.map(idKey)),
+    );
+    return inKeyOrder(customerIds.length, rows, (r) => toCustomer(r, this.id));
+  }
+
+  async listCustomers(q: CustomerQuery): Promise<Page<CustomerRecord>> {
+    const filter = `valid IN (SELECT value FROM json_each(@valid)) AND ${SEARCH.replace('%KEY%', 'customer_key').replace('%NAME%', 'name_key')}`;
+    const rows = this.db.all<CustomerRow & { total: number; customer_key: string | null }>(
+      `WITH f AS (SELECT * FROM customer WHERE ${filter})
+       SELECT (SELECT count(*) FROM f) AS total, p.* FROM (SELECT 1) LEFT JOIN (
+         SELECT * FROM f WHERE (name_key, customer_key) > (@a0, @a1) ORDER BY name_key, customer_key LIMIT @n
+       ) p ORDER BY p.name_key, p.customer_key`,
+      {
+        valid: JSON.stringify(q.valid),
+        search: q.search === null ? null : q.search.toLowerCase(),
+        a0: String(q.after?.[0] ?? ''),
+        a1: String(q.after?.[1] ?? ''),
+        n: q.first + 1,
+      },
+    );
+    const total = rows[0]?.total ?? 0;
+    const records = rows.filter((r) => r.customer_key !== null).map((r) => toCustomer(r, this.id));
+    return toPage(records, q.first, total, customerSortKey);
+  }
+
+  async customerUsersByLogins(logins: readonly string[]): Promise<(CustomerUserRecord | null)[]> {
+    const rows = this.db.all<CustomerUserRow & { idx: number }>(
+      `SELECT k.key AS idx, ${CUSTOMER_USER_COLUMNS} FROM json_each(?) k JOIN customer_user u ON u.login_key = k.value`,
+      JSON.stringify(logins.map(idKey)),
+    );
+    return inKeyOrder(logins.length, rows, (r) => toCustomerUser(r, this.id));
+  }
+
+  async listCustomerUsers(q: CustomerUserQuery): Promise<Page<CustomerUserRecord>> {
+    const filter = `u.valid IN (SELECT value FROM json_each(@valid))
+      AND (@search IS NULL OR instr(u.login_key, @search) > 0 OR instr(lower(u.email), @search) > 0
+           OR instr(u.first_key, @search) > 0 OR instr(u.last_key, @search) > 0)
+      AND (@customer IS NULL OR EXISTS (SELECT 1 FROM customer_user_customer x WHERE x.user_id = u.id AND x.customer_key = @customer))`;
+    const rows = this.db.all<CustomerUserRow & { total: number; login_key: string | null }>(
+      `WITH f AS (SELECT u.* FROM customer_user u WHERE ${filter})
+       SELECT (SELECT count(*) FROM f) AS total, p.* FROM (SELECT 1) LEFT JOIN (
+         SELECT ${CUSTOMER_USER_COLUMNS}, u.last_key, u.first_key, u.login_key FROM f u
+         WHERE (u.last_key, u.first_key, u.login_key) > (@a0, @a1, @a2)
+         ORDER BY u.last_key, u.first_key, u.login_key LIMIT @n
+       ) p ORDER BY p.last_key, p.first_key, p.login_key`,
+      {
+        valid: JSON.stringify(q.valid),
+        search: q.search === null ? null : q.search.toLowerCase(),
+        customer: q.customerId === null ? null : idKey(q.customerId),
+        a0: String(q.after?.[0] ?? ''),
+        a1: String(q.after?.[1] ?? ''),
+        a2: String(q.after?.[2] ?? ''),
+        n: q.first + 1,
+      },
+    );
+    const total = rows[0]?.total ?? 0;
+    const records = rows.filter((r) => r.login_key !== null).map((r) => toCustomerUser(r, this.id));
+    return toPage(records, q.first, total, customerUserSortKey);
+  }
+
+  async customerUsersOfCustomers(queries: readonly CustomerUsersOfCustomerQuery[]): Promise<Page<CustomerUserRecord>[]> {
+    if (queries.length === 0) return [];
+    const specs = JSON.stringify(
+      queries.map((q) => ({
+        c: idKey(q.customerId),
+        v: q.valid,
+        a0: String(q.after?.[0] ?? ''),
+        a1: String(q.after?.[1] ?? ''),
+        a2: String(q.after?.[2] ?? ''),
+        n: q.first + 1,
+      })),
+    );
+    const keys = `k AS (SELECT key AS idx, json_extract(value, '$.c') AS c, json_extract(value, '$.v') AS v,
+        json_extract(value, '$.a0') AS a0, json_extract(value, '$.a1') AS a1, json_extract(value, '$.a2') AS a2,
+        json_extract(value, '$.n') AS n FROM json_each(?))`;
+    const rows = this.db.all<CustomerUserRow & { idx: number }>(
+      `WITH ${keys}
+       SELECT * FROM (
+         SELECT k.idx, k.n, ${CUSTOMER_USER_COLUMNS},
+           row_number() OVER (PARTITION BY k.idx ORDER BY u.last_key, u.first_key, u.login_key) AS rn
+         FROM k JOIN customer_user u ON u.id IN (
+           SELECT x.user_id FROM customer_user_customer x
+           WHERE x.customer_key = k.c AND x.valid IN (SELECT value FROM json_each(k.v))
+             AND (x.last_key, x.first_key, x.login_key) > (k.a0, k.a1, k.a2)
+           ORDER BY x.last_key, x.first_key, x.login_key LIMIT ${this.limit})
+       ) WHERE rn <= n ORDER BY idx, rn`,
+      specs,
+    );
+    const totals = this.db.all<{ idx: number; total: number }>(
+      `WITH ${keys}
+       SELECT k.idx, (SELECT count(*) FROM customer_user_customer x
+                      WHERE x.customer_key = k.c AND x.valid IN (SELECT value FROM json_each(k.v))) AS total FROM k`,
+      specs,
+    );
+    const grouped = queries.map(() => [] as CustomerUserRecord[]);
+    for (const r of rows) grouped[r.idx]!.push(toCustomerUser(r, this.id));
+    return queries.map((q, i) => toPage(grouped[i]!, q.first, totals[i]?.total ?? 0, customerUserSortKey));
+  }
+
+  async createCustomer(input: NewCustomer): Promise<CustomerRecord> {
+    return this.db.transaction(() => {
+      this.assertCustomerFree(input.customerId, input.name, null);
+      const now = this.now().getTime();
+      this.db.exec(
+        `INSERT INTO customer (customer_id, customer_key, name, name_key, valid, street, zip, city, country, url, comment, created_at, changed_at)
+         VALUES (@customerId, @customerKey, @name, @nameKey, @valid, @street, @zip, @city, @countryCode, @url, @comment, @now, @now)`,
+        { ...input, customerKey: idKey(input.customerId), nameKey: input.name.toLowerCase(), now },
+      );
+      return this.customerRow(input.customerId)!;
+    });
+  }
+
+  async updateCustomer(customerId: string, patch: CustomerPatch): Promise<CustomerRecord> {
+    return this.db.transaction(() => {
+      const current = this.customerRow(customerId);
+      if (!current) throw new NotFoundError(`Customer '${customerId}' does not exist in data source '${this.id}'`);
+      const next = { ...current, ...definedOnly(patch) };
+      this.assertCustomerFree(next.customerId, next.name, current.customerId);
+      this.db.exec(
+        `UPDATE customer SET customer_id = @customerId, customer_key = @customerKey, name = @name, name_key = @nameKey,
+           valid = @valid, street = @street, zip = @zip, city = @city, country = @countryCode, url = @url,
+           comment = @comment, changed_at = @now WHERE customer_key = @oldKey`,
+        {
+          ...next,
+          customerKey: idKey(next.customerId),
+          nameKey: next.name.toLowerCase(),
+          oldKey: idKey(current.customerId),
+          now: Math.max(this.now().getTime(), current.changedAt!.getTime()),
+        },
+      );
+      if (next.customerId !== current.customerId) this.moveCustomerReferences(current.customerId, next.customerId);
+      return this.customerRow(next.customerId)!;
+    });
+  }
+
+  async createCustomerUser(input: NewCustomerUser): Promise<CustomerUserRecord> {
+    return this.db.transaction(() => {
+      if (this.userId(input.login) !== null) throw new ConflictError(`Login '${input.login}' is taken`, 'login');
+      const now = this.now().getTime();
+      const result = this.db.exec(
+        `INSERT INTO customer_user (login, login_key, email, title, first_name, last_name, first_key, last_key, phone, mobile,
+           street, zip, city, country, comment, valid, customer_id, customer_key, created_at, changed_at)
+         VALUES (@login, @loginKey, @email, @title, @firstName, @lastName, @firstKey, @lastKey, @phone, @mobile,
+           @street, @zip, @city, @countryCode, @comment, @valid, @customerId, @customerKey, @now, @now)`,
+        { ...userColumns(input), login: input.login, loginKey: idKey(input.login), now },
+      );
+      this.writeUserCustomers(Number(result.lastInsertRowid), input);
+      return this.userRecord(input.login)!;
+    });
+  }
+
+  async updateCustomerUser(login: string, patch: CustomerUserPatch): Promise<CustomerUserRecord> {
+    return this.db.transaction(() => {
+      const current = this.userRecord(login);
+      const id = this.userId(login);
+      if (!current || id === null) throw new NotFoundError(`Customer user '${login}' does not exist in data source '${this.id}'`);
+      const given = definedOnly(patch);
+      const customerId = given.customerId ?? current.customerId;
+      const additional = (given.additionalCustomerIds ?? current.customerIds.slice(1)).filter(
+        (c) => idKey(c) !== idKey(customerId),
+      );
+      const next = { ...current, ...given, customerId, additionalCustomerIds: additional, countryCode: 'countryCode' in given ? given.countryCode! : current.countryCode };
+      this.db.exec(
+        `UPDATE customer_user SET email = @email, title = @title, first_name = @firstName, last_name = @lastName,
+           first_key = @firstKey, last_key = @lastKey, phone = @phone, mobile = @mobile, street = @street, zip = @zip,
+           city = @city, country = @countryCode, comment = @comment, valid = @valid, customer_id = @customerId,
+           customer_key = @customerKey, changed_at = @now WHERE id = @id`,
+        { ...userColumns(next), id, now: Math.max(this.now().getTime(), current.changedAt!.getTime()) },
+      );
+      this.db.exec(`DELETE FROM customer_user_customer WHERE user_id = ?`, id);
+      this.writeUserCustomers(id, next);
+      return this.userRecord(current.login)!;
+    });
+  }
+
+  async ping(): Promise<void> {
+    this.db.get(`SELECT 1`);
+  }
+
+  async close(): Promise<void> {
+    // The database handle is owned by whoever opened it (it may be shared with the ticket store).
+  }
+
+  private customerRow(customerId: string): CustomerRecord | null {
+    const row = this.db.get<CustomerRow>(`SELECT * FROM customer WHERE customer_key = ?`, idKey(customerId));
+    return row ? toCustomer(row, this.id) : null;
+  }
+
+  private userRecord(login: string): CustomerUserRecord | null {
+    const row = this.db.get<CustomerUserRow>(`SELECT ${CUSTOMER_USER_COLUMNS} FROM customer_user u WHERE u.login_key = ?`, idKey(login));
+    return row ? toCustomerUser(row, this.id) : null;
+  }
+
+  private userId(login: string): number | null {
+    return this.db.get<{ id: number }>(`SELECT id FROM customer_user WHERE login_key = ?`, idKey(login))?.id ?? null;
+  }
+
+  /** Throws CONFLICT when another customer of this source has the id or the name (ignoring case). */
+  private assertCustomerFree(customerId: string, name: string, self: string | null): void {
+    const selfKey = self === null ? null : idKey(self);
+    const taken = this.db.all<{ customer_key: string; name_key: string }>(
+      `SELECT customer_key, name_key FROM customer WHERE customer_key = ? OR name_key = ?`,
+      idKey(customerId),
+      name.toLowerCase(),
+    );
+    for (const row of taken) {
+      if (row.customer_key === selfKey) continue;
+      if (row.customer_key === idKey(customerId)) throw new ConflictError(`Customer id '${customerId}' is taken`, 'customerId');
+      throw new ConflictError(`A customer named '${name}' exists in data source '${this.id}'`, 'name');
+    }
+  }
+
+  private moveCustomerReferences(oldId: string, newId: string): void {
+    const params = { oldKey: idKey(oldId), newKey: idKey(newId), newId };
+    this.db.exec(`UPDATE customer_user_customer SET customer_id = @newId, customer_key = @newKey WHERE customer_key = @oldKey`, params);
+    this.db.exec(`UPDATE customer_user SET customer_id = @newId, customer_key = @newKey WHERE customer_key = @oldKey`, params);
+    if (this.options.holdsTickets) {
+      this.db.exec(`UPDATE ticket SET customer_id = @newId, customer_key = @newKey WHERE customer_key = @oldKey`, params);
+    }
+  }
+
+  private writeUserCustomers(userId: number, u: Pick<NewCustomerUser, 'customerId' | 'additionalCustomerIds' | 'firstName' | 'lastName' | 'valid'> & { login: string }): void {
+    const ids = [u.customerId, ...u.additionalCustomerIds.filter((c) => idKey(c) !== idKey(u.customerId))];
+    const seen = new Set<string>();
+    ids.forEach((customerId, position) => {
+      if (seen.has(idKey(customerId))) return;
+      seen.add(idKey(customerId));
+      this.db.exec(
+        `INSERT INTO customer_user_customer (user_id, customer_key, customer_id, position, last_key, first_key, login_key, valid)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        userId, idKey(customerId), customerId, position, u.lastName.toLowerCase(), u.firstName.toLowerCase(), idKey(u.login), u.valid,
+      );
+    });
+  }
+}
+
+function userColumns(u: Omit<NewCustomerUser, 'login'>) {
+  return {
+    email: u.email,
+    title: u.title,
+    firstName: u.firstName,
+    lastName: u.lastName,
+    firstKey: u.firstName.toLowerCase(),
+    lastKey: u.lastName.toLowerCase(),
+    phone: u.phone,
+    mobile: u.mobile,
+    street: u.street,
+    zip: u.zip,
+    city: u.city,
+    countryCode: u.countryCode,
+    comment: u.comment,
+    valid: u.valid,
+    customerId: u.customerId,
+    customerKey: idKey(u.customerId),
+  };
+}
+
+/** The keys of a patch that were given (undefined means "leave as it is"). */
+function definedOnly<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,113 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSourceUnavailableError } from '../../src/domain/errors';
+import { MIGRATIONS } from './sqlite-migrations';
+
+/** Called once per SQL statement executed, for the round-trip metric. */
+export type StatementCounter = () => void;
+
+/** Options of {@link SqliteDatabase.open}. */
+export interface SqliteOpenOptions {
+  /** File path, or ':memory:'. */
+  readonly path: string;
+  /** The id the statements are counted under. */
+  readonly label: string;
+  readonly onStatement?: StatementCounter;
+  /** How long a write waits for another process's lock before DATA_SOURCE_UNAVAILABLE. */
+  readonly busyTimeoutMs?: number;
+}
+
+/**
+ * A helpdesk SQLite file: WAL, synchronous=FULL, foreign keys, busy timeout, migrations applied.
+ * Statements are prepared once and counted each time they run; SQLITE_BUSY becomes a
+ * retryable `DataSourceUnavailableError`.
+ */
+export class SqliteDatabase {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private constructor(
+    /** The underlying better-sqlite3 handle (for the seed generator and tests). */
+    readonly handle: Database.Database,
+    /** The id statements are counted under. */
+    readonly label: string,
+    private readonly onStatement: StatementCounter,
+  ) {}
+
+  /** Opens (creating if needed) and migrates a database file. */
+  static open(options: SqliteOpenOptions): SqliteDatabase {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    const handle = new Database(options.path);
+    handle.pragma('journal_mode = WAL');
+    handle.pragma('synchronous = FULL');
+    handle.pragma('foreign_keys = ON');
+    handle.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+    const db = new SqliteDatabase(handle, options.label, options.onStatement ?? (() => {}));
+    db.migrate();
+    return db;
+  }
+
+  private migrate(): void {
+    const version = this.handle.pragma('user_version', { simple: true }) as number;
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.handle.transaction(() => {
+        this.handle.exec(MIGRATIONS[v]!);
+        this.handle.pragma(`user_version = ${v + 1}`);
+      }).immediate();
+    }
+  }
+
+  /** Runs a prepared statement returning all rows. */
+  all<R>(sql: string, ...params: unknown[]): R[] {
+    return this.run(sql, (s) => s.all(...params) as R[]);
+  }
+
+  /** Runs a prepared statement returning the first row. */
+  get<R>(sql: string, ...params: unknown[]): R | undefined {
+    return this.run(sql, (s) => s.get(...params) as R | undefined);
+  }
+
+  /** Runs a prepared write statement. */
+  exec(sql: string, ...params: unknown[]): Database.RunResult {
+    return this.run(sql, (s) => s.run(...params));
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction (BEGIN and COMMIT are counted as statements). */
+  transaction<T>(fn: () => T): T {
+    this.onStatement();
+    try {
+      const result = this.handle.transaction(fn).immediate();
+      this.onStatement();
+      return result;
+    } catch (e) {
+      throw this.translate(e);
+    }
+  }
+
+  /** Closes the handle. */
+  close(): void {
+    if (this.handle.open) this.handle.close();
+  }
+
+  private run<T>(sql: string, fn: (s: Database.Statement) => T): T {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.handle.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    this.onStatement();
+    try {
+      return fn(statement);
+    } catch (e) {
+      throw this.translate(e);
+    }
+  }
+
+  private translate(e: unknown): unknown {
+    const code = (e as { code?: string }).code;
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_BUSY_SNAPSHOT') {
+      return new DataSourceUnavailableError(this.label, `Data source '${this.label}' is busy; try again`, { cause: e });
+    }
+    return e;
+  }
+}

@@ -1,0 +1,283 @@
+/**
+ * Browser entry of the self-hosted, fully offline GraphiQL page.
+ *
+ * Bundled by scripts/build-graphiql.mjs (esbuild) into dist/graphiql/app.{js,css},
+ * served by src/http/graphiql.ts. Nothing here may load anything from another origin.
+ *
+ * Version choice: graphiql@3.9 (last 3.x) with React 18. GraphiQL 3 is built on
+ * CodeMirror 5, so the whole UI is one plain JS bundle plus one CSS file whose fonts
+ * (Roboto, Fira Code) and icons are already inlined as data: URLs. GraphiQL 4 still
+ * depends on the same CodeMirror 5 stack but drops props used here, and GraphiQL 5
+ * moved to Monaco, which needs separately served web workers (and usually a
+ * worker-src/blob: CSP relaxation). @graphiql/plugin-explorer@3.2 is the matching
+ * explorer plugin (peer @graphiql/react ^0.29, same as graphiql 3.9).
+ *
+ * The page embeds its configuration as
+ *   <script id="graphiql-config" type="application/json">{...}</script>
+ * with { endpoint, defaultQuery, defaultVariables, token }.
+ */
+import { useCallback, useMemo, useRef, useState, type CSSProperties, type FormEvent } from 'react';
+import { createRoot } from 'react-dom/client';
+import { GraphiQL } from 'graphiql';
+import { explorerPlugin } from '@graphiql/plugin-explorer';
+import type { Fetcher, Storage } from '@graphiql/toolkit';
+import 'graphiql/graphiql.css';
+import '@graphiql/plugin-explorer/dist/style.css';
+
+interface GraphiqlConfig {
+  endpoint: string;
+  defaultQuery: string;
+  defaultVariables: string;
+  token: string | null;
+}
+
+function readConfig(): GraphiqlConfig {
+  const el = document.getElementById('graphiql-config');
+  let raw: Record<string, unknown> = {};
+  try {
+    raw = JSON.parse(el?.textContent || '{}') as Record<string, unknown>;
+  } catch {
+    /* fall through to defaults */
+  }
+  const str = (v: unknown, d: string): string => (typeof v === 'string' ? v : d);
+  return {
+    endpoint: str(raw.endpoint, '/graphql'),
+    defaultQuery: str(raw.defaultQuery, ''),
+    defaultVariables: str(raw.defaultVariables, ''),
+    token: typeof raw.token === 'string' && raw.token.trim() !== '' ? raw.token.trim() : null,
+  };
+}
+
+/** Resolve the endpoint and refuse anything that is not same-origin. */
+function sameOriginUrl(endpoint: string): string {
+  const url = new URL(endpoint, window.location.href);
+  if (url.origin !== window.location.origin) {
+    throw new Error(`GraphiQL endpoint must be same-origin, got ${url.origin}`);
+  }
+  return url.pathname + url.search;
+}
+
+/** Minimal POST fetcher (no websockets, no multipart): JSON in, JSON out. */
+function makeFetcher(endpoint: string): Fetcher {
+  return async (params, opts) => {
+    const headers: Record<string, string> = {
+      Accept: 'application/graphql-response+json, application/json',
+      'Content-Type': 'application/json',
+    };
+    for (const [k, v] of Object.entries(opts?.headers ?? {})) {
+      if (v !== undefined && v !== null) headers[k] = String(v);
+    }
+    const res = await fetch(sameOriginUrl(endpoint), {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(params),
+      credentials: 'same-origin',
+    });
+    const text = await res.text();
+    try {
+      return JSON.parse(text);
+    } catch {
+      return { errors: [{ message: `HTTP ${res.status} ${res.statusText}: ${text.slice(0, 1000)}` }] };
+    }
+  };
+}
+
+/** Small, stable string hash (FNV-1a) used to namespace localStorage per configuration. */
+function hash(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36);
+}
+
+/** Header values (tokens) must never reach localStorage. */
+function scrubHeaders(key: string, value: string): string {
+  // GraphiQL (3.x) writes headers into the history ("queries"/"favorites") even when
+  // shouldPersistHeaders is false; tabState is already scrubbed by GraphiQL, keep it safe anyway.
+  if (/(?:^|:)headers$/.test(key)) return '';
+  if (!/(?:^|:)(?:queries|favorites|tabState)$/.test(key)) return value;
+  try {
+    return JSON.stringify(JSON.parse(value), (k, v: unknown) => (k === 'headers' ? undefined : v));
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * GraphiQL persists tabs/query/variables/history in localStorage. Keys are namespaced by a hash
+ * of the server-side configuration, so a fresh profile *and* a changed server default both start
+ * from the configured default query/variables. Headers are never stored (see scrubHeaders).
+ * Falls back to in-memory storage when localStorage is unavailable (e.g. blocked site data).
+ */
+function namespacedStorage(ns: string): Storage {
+  let ls: globalThis.Storage;
+  try {
+    ls = window.localStorage;
+    const probe = `${ns}probe`;
+    ls.setItem(probe, '1');
+    ls.removeItem(probe);
+  } catch {
+    const mem = new Map<string, string>();
+    return {
+      getItem: (key) => mem.get(key) ?? null,
+      setItem: (key, value) => void mem.set(key, scrubHeaders(key, value)),
+      removeItem: (key) => void mem.delete(key),
+      clear: () => mem.clear(),
+      get length() {
+        return mem.size;
+      },
+    };
+  }
+  const ownKeys = (): string[] => {
+    const keys: string[] = [];
+    for (let i = 0; i < ls.length; i++) {
+      const k = ls.key(i);
+      if (k !== null && k.startsWith(ns)) keys.push(k);
+    }
+    return keys;
+  };
+  return {
+    getItem: (key) => ls.getItem(ns + key),
+    setItem: (key, value) => ls.setItem(ns + key, scrubHeaders(key, value)),
+    removeItem: (key) => ls.removeItem(ns + key),
+    clear: () => ownKeys().forEach((k) => ls.removeItem(k)),
+    get length() {
+      return ownKeys().length;
+    },
+  };
+}
+
+/**
+ * First load for this configuration (no stored tabs): seed the stored variables. GraphiQL 3 takes
+ * the initial variables editor content from props/storage only (not from defaultTabs), while the
+ * initial query falls back to `defaultQuery`. Passing `variables`/`query` props instead would make
+ * GraphiQL append a new tab on every reload once the user edited the first one.
+ */
+function seedFirstLoad(storage: Storage, variables: string): void {
+  if (storage.getItem('graphiql:tabState') === null && storage.getItem('graphiql:variables') === null) {
+    storage.setItem('graphiql:variables', variables);
+  }
+}
+
+function authHeaders(token: string, base = ''): string {
+  let obj: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = base.trim() ? JSON.parse(base) : {};
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) obj = parsed as Record<string, unknown>;
+  } catch {
+    /* unparsable header editor content: replace it */
+  }
+  for (const k of Object.keys(obj)) if (k.toLowerCase() === 'authorization') delete obj[k];
+  return JSON.stringify({ ...obj, Authorization: `Bearer ${token}` }, null, 2);
+}
+
+const barStyle: CSSProperties = {
+  display: 'flex',
+  alignItems: 'center',
+  gap: '8px',
+  flexWrap: 'wrap',
+  padding: '8px 12px',
+  font: '14px Roboto, system-ui, sans-serif',
+  background: 'hsl(40, 100%, 92%)',
+  color: 'hsl(30, 60%, 20%)',
+  borderBottom: '1px solid hsl(40, 60%, 70%)',
+};
+const okBarStyle: CSSProperties = { ...barStyle, background: 'hsl(140, 45%, 92%)', color: 'hsl(140, 50%, 18%)', borderBottom: '1px solid hsl(140, 30%, 70%)' };
+const inputStyle: CSSProperties = { flex: '1 1 260px', minWidth: '180px', padding: '4px 8px', font: '13px "Fira Code", monospace' };
+
+function TokenBar(props: { applied: boolean; onToken: (token: string) => void }) {
+  const [value, setValue] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const t = value.trim().replace(/^Bearer\s+/i, '');
+    if (t) {
+      props.onToken(t);
+      setValue('');
+    }
+  };
+  return (
+    <form id="graphiql-token-form" style={props.applied ? okBarStyle : barStyle} onSubmit={submit} aria-label="Access token">
+      <label htmlFor="graphiql-token-input">
+        {props.applied ? (
+          <>Token set in the <b>Headers</b> editor (Authorization: Bearer …). Replace it:</>
+        ) : (
+          <>
+            <b>An access token is required.</b> Paste a bearer token; it is sent as the <code>Authorization</code> header (not stored):
+          </>
+        )}
+      </label>
+      <input
+        id="graphiql-token-input"
+        name="token"
+        type="password"
+        autoComplete="off"
+        spellCheck={false}
+        placeholder="Bearer token"
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+        style={inputStyle}
+      />
+      <button id="graphiql-token-apply" type="submit" disabled={!value.trim()}>
+        Use token
+      </button>
+    </form>
+  );
+}
+
+function App({ config }: { config: GraphiqlConfig }) {
+  const fetcher = useMemo(() => makeFetcher(config.endpoint), [config.endpoint]);
+  const plugins = useMemo(() => [explorerPlugin()], []);
+  const storage = useMemo(() => {
+    const st = namespacedStorage(`helpdesk-graphiql:${hash(JSON.stringify([config.endpoint, config.defaultQuery, config.defaultVariables]))}:`);
+    seedFirstLoad(st, config.defaultVariables);
+    return st;
+  }, [config]);
+  const initialHeaders = config.token ? authHeaders(config.token) : '';
+  const [defaultHeaders, setDefaultHeaders] = useState(initialHeaders);
+  // `headers` is pushed into the header editor whenever it changes (GraphiQL syncs the prop).
+  const [headers, setHeaders] = useState<string | undefined>(undefined);
+  const [tokenApplied, setTokenApplied] = useState(config.token !== null);
+  const currentHeaders = useRef(initialHeaders);
+
+  const onToken = useCallback((token: string) => {
+    const next = authHeaders(token, currentHeaders.current);
+    setDefaultHeaders(authHeaders(token));
+    // Toggle a trailing newline so that re-applying the same value still changes the prop.
+    setHeaders((prev) => (prev === next ? `${next}\n` : next));
+    currentHeaders.current = next;
+    setTokenApplied(true);
+  }, []);
+
+  const toolsVisibility = config.token === null ? 'headers' : config.defaultVariables.trim() ? 'variables' : false;
+
+  return (
+    // Full-viewport layout via style props (CSSOM), so the page needs no inline <style> block.
+    <div style={{ position: 'fixed', inset: 0, display: 'flex', flexDirection: 'column' }}>
+      {config.token === null ? <TokenBar applied={tokenApplied} onToken={onToken} /> : null}
+      <div style={{ flex: '1 1 auto', minHeight: 0 }}>
+        <GraphiQL
+          fetcher={fetcher}
+          plugins={plugins}
+          storage={storage}
+          defaultQuery={config.defaultQuery}
+          defaultHeaders={defaultHeaders}
+          headers={headers}
+          onEditHeaders={(value) => {
+            currentHeaders.current = value;
+          }}
+          shouldPersistHeaders={false}
+          showPersistHeadersSettings={false}
+          defaultEditorToolsVisibility={toolsVisibility}
+          isHeadersEditorEnabled
+        />
+      </div>
+    </div>
+  );
+}
+
+const config = readConfig();
+const rootEl = document.getElementById('graphiql');
+if (!rootEl) throw new Error('missing #graphiql element');
+createRoot(rootEl).render(<App config={config} />);

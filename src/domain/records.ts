@@ -1,0 +1,101 @@
+/** Validity of a customer or customer user, as in OTRS. */
+export enum Validity {
+  VALID = 'VALID',
+  INVALID = 'INVALID',
+  INVALID_TEMPORARILY = 'INVALID_TEMPORARILY',
+}
+
+/** What kind of record a data source serves. */
+export enum DataSourceObject {
+  CUSTOMER = 'CUSTOMER',
+  CUSTOMER_USER = 'CUSTOMER_USER',
+}
+
+/** A customer (organization) as a data source returns it. */
+export interface CustomerRecord {
+  /** Id of the data source the record came from. */
+  readonly sourceId: string;
+  readonly customerId: string;
+  readonly name: string;
+  readonly valid: Validity;
+  readonly street: string | null;
+  readonly zip: string | null;
+  readonly city: string | null;
+  /** ISO 3166-1 alpha-2, upper case, or null. */
+  readonly countryCode: string | null;
+  readonly url: string | null;
+  readonly comment: string | null;
+  readonly createdAt: Date | null;
+  readonly changedAt: Date | null;
+}
+
+/** A customer user (person) as a data source returns it. */
+export interface CustomerUserRecord {
+  readonly sourceId: string;
+  readonly login: string;
+  readonly email: string;
+  readonly title: string | null;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly phone: string | null;
+  readonly mobile: string | null;
+  readonly street: string | null;
+  readonly zip: string | null;
+  readonly city: string | null;
+  readonly countryCode: string | null;
+  readonly comment: string | null;
+  readonly valid: Validity;
+  /** The primary customer id. */
+  readonly customerId: string;
+  /** All customer ids, the primary one first. */
+  readonly customerIds: readonly string[];
+  readonly createdAt: Date | null;
+  readonly changedAt: Date | null;
+}
+
+/** Fields of a new customer, already validated and normalized. */
+export interface NewCustomer {
+  readonly customerId: string;
+  readonly name: string;
+  readonly valid: Validity;
+  readonly street: string | null;
+  readonly zip: string | null;
+  readonly city: string | null;
+  readonly countryCode: string;
+  readonly url: string | null;
+  readonly comment: string | null;
+}
+
+/** A validated change to a customer: absent keys stay as they are, null clears. */
+export type CustomerPatch = Partial<NewCustomer> & { readonly countryCode?: string };
+
+/** Fields of a new customer user, already validated and normalized. */
+export interface NewCustomerUser {
+  readonly login: string;
+  readonly email: string;
+  readonly title: string | null;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly phone: string | null;
+  readonly mobile: string | null;
+  readonly street: string | null;
+  readonly zip: string | null;
+  readonly city: string | null;
+  readonly countryCode: string | null;
+  readonly comment: string | null;
+  readonly valid: Validity;
+  readonly customerId: string;
+  /** Further customer ids (the primary one excluded, no duplicates). */
+  readonly additionalCustomerIds: readonly string[];
+}
+
+/** A validated change to a customer user: absent keys stay as they are, null clears. */
+export type CustomerUserPatch = Partial<Omit<NewCustomerUser, 'login'>>;
+
+/**
+ * The comparison key of customer ids and logins: they are unique and looked up ignoring case,
+ * as in OTRS. Every adapter and loader uses this one function.
+ */
+export function idKey(value: string): string {
+  return value.toLowerCase();
+}

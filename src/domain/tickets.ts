@@ -1,0 +1,129 @@
+/** The state type of a ticket, as in OTRS. */
+export enum TicketStateType {
+  NEW = 'NEW',
+  OPEN = 'OPEN',
+  PENDING_REMINDER = 'PENDING_REMINDER',
+  PENDING_AUTO = 'PENDING_AUTO',
+  CLOSED = 'CLOSED',
+  MERGED = 'MERGED',
+  REMOVED = 'REMOVED',
+}
+
+/** The ticket states of a default OTRS installation and their types. */
+export const TICKET_STATES: ReadonlyMap<string, TicketStateType> = new Map([
+  ['new', TicketStateType.NEW],
+  ['open', TicketStateType.OPEN],
+  ['closed successful', TicketStateType.CLOSED],
+  ['closed unsuccessful', TicketStateType.CLOSED],
+  ['pending reminder', TicketStateType.PENDING_REMINDER],
+  ['pending auto close+', TicketStateType.PENDING_AUTO],
+  ['pending auto close-', TicketStateType.PENDING_AUTO],
+  ['merged', TicketStateType.MERGED],
+  ['removed', TicketStateType.REMOVED],
+]);
+
+/** The ticket priorities of a default OTRS installation. */
+export const TICKET_PRIORITIES: readonly string[] = ['1 very low', '2 low', '3 normal', '4 high', '5 very high'];
+
+/** State types counted as open: NEW, OPEN and PENDING_REMINDER (the contract's definition). */
+export const OPEN_STATE_TYPES: readonly TicketStateType[] = [
+  TicketStateType.NEW,
+  TicketStateType.OPEN,
+  TicketStateType.PENDING_REMINDER,
+];
+
+/** True for the state types whose tickets need `pendingUntil`. */
+export function isPendingType(type: TicketStateType): boolean {
+  return type === TicketStateType.PENDING_REMINDER || type === TicketStateType.PENDING_AUTO;
+}
+
+/** True for the state types counted as open. */
+export function isOpenType(type: TicketStateType): boolean {
+  return OPEN_STATE_TYPES.includes(type);
+}
+
+/** A ticket as the helpdesk database stores it. */
+export interface TicketRecord {
+  readonly id: number;
+  readonly number: string;
+  readonly title: string;
+  readonly state: string;
+  readonly stateType: TicketStateType;
+  readonly priority: string;
+  readonly queue: string;
+  readonly customerId: string | null;
+  readonly customerUserLogin: string | null;
+  readonly createdAt: Date;
+  readonly changedAt: Date;
+  readonly escalationAt: Date | null;
+  readonly pendingUntil: Date | null;
+}
+
+/** Ticket counts of one customer or customer user, as the contract defines them. */
+export interface TicketCounts {
+  readonly open: number;
+  readonly closed: number;
+  readonly escalated: number;
+  readonly pendingReminder: number;
+  readonly total: number;
+  /** PENDING_REMINDER tickets whose reminder time has passed. */
+  readonly reminderReached: number;
+  /** Tickets per state type, for totals of filtered lists. */
+  readonly byStateType: Readonly<Partial<Record<TicketStateType, number>>>;
+}
+
+/** Whose tickets a list or count is about. */
+export type TicketOwner = 'customer' | 'customerUser';
+
+/** Which ticket list: the widgets of the detail view, or all tickets. */
+export type TicketListKind = 'escalated' | 'reminder' | 'open' | 'all';
+
+/** One ticket list request; many are answered in one statement. */
+export interface TicketListSpec {
+  readonly owner: TicketOwner;
+  /** Customer id or login (any case). */
+  readonly ownerId: string;
+  readonly kind: TicketListKind;
+  readonly first: number;
+  readonly after: readonly (string | number)[] | null;
+  /** kind 'all' only: keep these state types; null keeps all. */
+  readonly stateTypes: readonly TicketStateType[] | null;
+  /** kind 'reminder' only: keep tickets whose reminder time has passed. */
+  readonly reachedOnly: boolean;
+}
+
+/** A ticket list page without its total (totals come from the counts). */
+export interface TicketSlice {
+  readonly nodes: readonly TicketRecord[];
+  readonly hasNextPage: boolean;
+  readonly endKey: readonly (string | number)[] | null;
+}
+
+/** Fields of a new ticket, validated; customer references resolved. */
+export interface NewTicket {
+  readonly title: string;
+  readonly state: string;
+  readonly stateType: TicketStateType;
+  readonly priority: string;
+  readonly queue: string;
+  readonly customerId: string | null;
+  readonly customerUserLogin: string | null;
+  readonly pendingUntil: Date | null;
+  readonly escalationAt: Date | null;
+}
+
+/** A validated change to a ticket: absent keys stay as they are, null clears. */
+export type TicketPatch = Partial<Omit<NewTicket, 'customerId' | 'customerUserLogin'>>;
+
+/** The tickets of the helpdesk database. */
+export interface TicketStore {
+  /** Counts per owner id, in key order; `now` decides escalation and reminder times. */
+  counts(owner: TicketOwner, ownerIds: readonly string[], now: Date): Promise<TicketCounts[]>;
+  /** One slice per spec, in spec order. */
+  lists(specs: readonly TicketListSpec[], now: Date): Promise<TicketSlice[]>;
+  byNumbers(numbers: readonly string[]): Promise<(TicketRecord | null)[]>;
+  create(input: NewTicket, now: Date): Promise<TicketRecord>;
+  update(number: string, patch: TicketPatch, now: Date): Promise<TicketRecord>;
+  /** Moves tickets of a renamed customer (used where the customer lives in another database). */
+  renameCustomer(oldCustomerId: string, newCustomerId: string): Promise<void>;
+}

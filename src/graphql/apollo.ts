@@ -1,0 +1,67 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError } from 'graphql';
+import type { Logger } from '../log/logger';
+import type { Metrics } from '../metrics/metrics';
+import type { Context } from './context';
+import { formatError, isUnexpected } from './errors';
+import { buildAppSchema } from './schema';
+
+/** Refuses mutations to callers whose role is not `agent`, before anything executes. */
+const rolePlugin: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation, contextValue }) {
+        if (operation?.operation === 'mutation' && contextValue.role !== 'agent') {
+          throw new GraphQLError('Your role may not run mutations', { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+        }
+      },
+    };
+  },
+};
+
+/** Request metrics, and the log of masked errors under the request id the client sees. */
+function observabilityPlugin(metrics: Metrics, logger: Logger): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart({ request, contextValue }) {
+      const start = process.hrtime.bigint();
+      return {
+        async didEncounterErrors({ errors }) {
+          for (const e of errors) {
+            const original = unwrapResolverError(e);
+            if (isUnexpected(original)) logger.error({ requestId: contextValue.requestId, err: original, path: e.path }, 'masked internal error');
+          }
+        },
+        async willSendResponse({ response, operationName }) {
+          metrics.observeRequest(operationName ?? request.operationName, Number(process.hrtime.bigint() - start) / 1e9);
+          if (response.body.kind === 'single') {
+            for (const e of response.body.singleResult.errors ?? []) {
+              if (e.extensions?.code === 'INTERNAL_SERVER_ERROR') (e.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
+/** The Apollo server of the service (not started). */
+export function createApollo(options: { metrics: Metrics; logger: Logger; introspection: boolean }): ApolloServer<Context> {
+  return new ApolloServer<Context>({
+    schema: buildAppSchema(),
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    introspection: options.introspection,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    // Cache-control hints cost time on every field and nothing here uses them.
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      rolePlugin,
+      observabilityPlugin(options.metrics, options.logger),
+    ],
+  });
+}

@@ -1,0 +1,47 @@
+import type { Config, Role } from '../config/config';
+import type { DataSource } from '../domain/data-source';
+import type { TicketStore } from '../domain/tickets';
+import type { CustomerService } from '../services/customer-service';
+import type { CustomerUserService } from '../services/customer-user-service';
+import type { TicketService } from '../services/ticket-service';
+import type { DataSourceRegistry } from '../sources/data-source-registry';
+import { createLoaders, type Loaders } from './loaders';
+
+/** What lives as long as the service: shared by every request's context. */
+export interface AppServices {
+  readonly config: Config;
+  readonly sources: DataSourceRegistry;
+  readonly tickets: TicketStore;
+  readonly customers: CustomerService;
+  readonly customerUsers: CustomerUserService;
+  readonly ticketService: TicketService;
+}
+
+/** The context of one GraphQL request. Resolvers reach data only through it. */
+export interface Context {
+  readonly app: AppServices;
+  /** The caller's role; null when the request is not authenticated (then nothing executes). */
+  readonly role: Role | null;
+  readonly requestId: string;
+  /** The request's clock. */
+  readonly now: Date;
+  readonly loaders: Loaders;
+}
+
+/** Builds the context of one request with fresh loaders. */
+export function createContext(app: AppServices, role: Role | null, requestId: string): Context {
+  const now = new Date();
+  return {
+    app,
+    role,
+    requestId,
+    now,
+    loaders: createLoaders({ sources: app.sources, tickets: app.tickets, now, batching: app.config.batching }),
+  };
+}
+
+/** True when the caller may write records of this source (for `viewerCanUpdate`). */
+export function canWrite(ctx: Context, source: DataSource, object: 'customers' | 'customerUsers'): boolean {
+  const writable = object === 'customers' ? source.capabilities.writableCustomers : source.capabilities.writableCustomerUsers;
+  return writable && ctx.role === 'agent';
+}

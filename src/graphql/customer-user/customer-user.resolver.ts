@@ -1,0 +1,113 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { idKey, type CustomerRecord, type CustomerUserRecord } from '../../domain/records';
+import type { TicketCounts, TicketRecord, TicketStateType as StateType } from '../../domain/tickets';
+import { countryByCode, type CountryInfo } from '../../validation/countries';
+import { LazyConnection } from '../common/connection';
+import { TicketStateType, Validity } from '../common/enums';
+import { pageRequest, searchFilter, SHAPES, validityFilter } from '../common/page-args';
+import { canWrite, type Context } from '../context';
+import { Country } from '../country/country.type';
+import { Customer } from '../customer/customer.type';
+import { DataSourceNode } from '../data-source/data-source.type';
+import { describeSource } from '../data-source/data-source.view';
+import { primeCustomerUsers } from '../loaders';
+import { TicketCountsType } from '../ticket/ticket-counts.type';
+import { ticketConnection } from '../ticket/ticket-lists';
+import { TicketConnection } from '../ticket/ticket.type';
+import { CreateCustomerUserInput, UpdateCustomerUserInput } from './customer-user.input';
+import { CustomerUser, CustomerUserConnection } from './customer-user.type';
+
+@Resolver(() => CustomerUser)
+export class CustomerUserResolver {
+  @Query(() => CustomerUser, { nullable: true })
+  customerUser(@Ctx() ctx: Context, @Arg('login', () => ID) login: string): Promise<CustomerUserRecord | null> {
+    return ctx.loaders.customerUser.load(idKey(login));
+  }
+
+  @Query(() => CustomerUserConnection, {
+    description:
+      'Customer users of all sources, by last name, first name, login. `search` matches a case-insensitive substring of login, email, first or last name, taken literally. Without `valid`, only VALID users.',
+  })
+  async customerUsers(
+    @Ctx() ctx: Context,
+    @Arg('search', () => String, { nullable: true }) search: string | null,
+    @Arg('customerId', () => ID, { nullable: true }) customerId: string | null,
+    @Arg('valid', () => [Validity], { nullable: true }) valid: Validity[] | null,
+    @Arg('dataSource', () => ID, { nullable: true }) dataSource: string | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+  ): Promise<LazyConnection<CustomerUserRecord>> {
+    const page = pageRequest(first, after, { first: 50, max: ctx.app.config.limits.maxPageSize, shape: SHAPES.customerUser });
+    const query = { ...page, search: searchFilter(search), valid: validityFilter(valid), customerId: customerId ?? null };
+    const result = await ctx.app.sources.listCustomerUsers(query, dataSource ?? null);
+    primeCustomerUsers(ctx.loaders, result.nodes);
+    return LazyConnection.of(result);
+  }
+
+  @Mutation(() => CustomerUser)
+  async createCustomerUser(
+    @Ctx() ctx: Context,
+    @Arg('input', () => CreateCustomerUserInput) input: CreateCustomerUserInput,
+  ): Promise<CustomerUserRecord> {
+    const created = await ctx.app.customerUsers.create({ ...input });
+    primeCustomerUsers(ctx.loaders, [created]);
+    return created;
+  }
+
+  @Mutation(() => CustomerUser)
+  async updateCustomerUser(
+    @Ctx() ctx: Context,
+    @Arg('login', () => ID) login: string,
+    @Arg('input', () => UpdateCustomerUserInput) input: UpdateCustomerUserInput,
+  ): Promise<CustomerUserRecord> {
+    const updated = await ctx.app.customerUsers.update(login, { ...input });
+    ctx.loaders.customerUser.clear(idKey(login)).prime(idKey(login), updated);
+    return updated;
+  }
+
+  @FieldResolver(() => String, { description: 'Title, first and last name joined with single spaces.' })
+  fullName(@Root() u: CustomerUserRecord): string {
+    return [u.title, u.firstName, u.lastName].filter((p) => p && p.trim() !== '').join(' ').replace(/\s+/g, ' ');
+  }
+
+  @FieldResolver(() => Country, { nullable: true })
+  country(@Root() u: CustomerUserRecord): CountryInfo | null {
+    return countryByCode(u.countryCode);
+  }
+
+  @FieldResolver(() => Customer, { nullable: true, description: 'The primary customer, when a customer record exists for customerId.' })
+  customer(@Root() u: CustomerUserRecord, @Ctx() ctx: Context): Promise<CustomerRecord | null> {
+    return ctx.loaders.customer.load(idKey(u.customerId));
+  }
+
+  @FieldResolver(() => DataSourceNode)
+  dataSource(@Root() u: CustomerUserRecord, @Ctx() ctx: Context): DataSourceNode {
+    return describeSource(ctx.app.sources.get(u.sourceId), ctx.app.sources);
+  }
+
+  @FieldResolver(() => Boolean)
+  readOnly(@Root() u: CustomerUserRecord, @Ctx() ctx: Context): boolean {
+    return !ctx.app.sources.get(u.sourceId).capabilities.writableCustomerUsers;
+  }
+
+  @FieldResolver(() => Boolean)
+  viewerCanUpdate(@Root() u: CustomerUserRecord, @Ctx() ctx: Context): boolean {
+    return canWrite(ctx, ctx.app.sources.get(u.sourceId), 'customerUsers');
+  }
+
+  @FieldResolver(() => TicketCountsType)
+  ticketCounts(@Root() u: CustomerUserRecord, @Ctx() ctx: Context): Promise<TicketCounts> {
+    return ctx.loaders.customerUserTicketCounts.load(idKey(u.login));
+  }
+
+  @FieldResolver(() => TicketConnection)
+  tickets(
+    @Root() u: CustomerUserRecord,
+    @Ctx() ctx: Context,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 25 }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('stateTypes', () => [TicketStateType], { nullable: true }) stateTypes: StateType[] | null,
+  ): LazyConnection<TicketRecord> {
+    return ticketConnection(ctx, 'customerUser', u.login, 'all', { first, after, defaultFirst: 25, stateTypes });
+  }
+}

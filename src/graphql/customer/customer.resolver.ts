@@ -1,0 +1,173 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { idKey, type CustomerRecord, type CustomerUserRecord } from '../../domain/records';
+import type { TicketCounts, TicketRecord, TicketStateType as StateType } from '../../domain/tickets';
+import { countryByCode, type CountryInfo } from '../../validation/countries';
+import { LazyConnection } from '../common/connection';
+import { TicketStateType, Validity } from '../common/enums';
+import { pageRequest, searchFilter, SHAPES, validityFilter } from '../common/page-args';
+import { canWrite, type Context } from '../context';
+import { Country } from '../country/country.type';
+import { CustomerUserConnection } from '../customer-user/customer-user.type';
+import { DataSourceNode } from '../data-source/data-source.type';
+import { describeSource } from '../data-source/data-source.view';
+import { primeCustomers } from '../loaders';
+import { TicketCountsType } from '../ticket/ticket-counts.type';
+import { ticketConnection } from '../ticket/ticket-lists';
+import { TicketConnection } from '../ticket/ticket.type';
+import { customerLinks, mapUrl } from './customer-links';
+import { CreateCustomerInput, UpdateCustomerInput } from './customer.input';
+import { Customer, CustomerConnection, Link } from './customer.type';
+
+@Resolver(() => Customer)
+export class CustomerResolver {
+  @Query(() => Customer, {
+    nullable: true,
+    description: 'Lookup by customer id, ignoring case as OTRS does, across all data sources; the first source in configuration order wins.',
+  })
+  customer(@Ctx() ctx: Context, @Arg('customerId', () => ID) customerId: string): Promise<CustomerRecord | null> {
+    return ctx.loaders.customer.load(idKey(customerId));
+  }
+
+  @Query(() => CustomerConnection, {
+    description: `Customers of all sources merged, ordered by name then customerId. \`search\` matches a
+case-insensitive substring of customerId or name, taken literally. Without \`valid\`, only VALID
+customers are listed.`,
+  })
+  async customers(
+    @Ctx() ctx: Context,
+    @Arg('search', () => String, { nullable: true }) search: string | null,
+    @Arg('valid', () => [Validity], { nullable: true }) valid: Validity[] | null,
+    @Arg('dataSource', () => ID, { nullable: true }) dataSource: string | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+  ): Promise<LazyConnection<CustomerRecord>> {
+    const page = pageRequest(first, after, { first: 50, max: ctx.app.config.limits.maxPageSize, shape: SHAPES.customer });
+    const result = await ctx.app.sources.listCustomers({ ...page, search: searchFilter(search), valid: validityFilter(valid) }, dataSource ?? null);
+    primeCustomers(ctx.loaders, result.nodes);
+    return LazyConnection.of(result);
+  }
+
+  @Mutation(() => Customer)
+  async createCustomer(@Ctx() ctx: Context, @Arg('input', () => CreateCustomerInput) input: CreateCustomerInput): Promise<CustomerRecord> {
+    const created = await ctx.app.customers.create({ ...input });
+    primeCustomers(ctx.loaders, [created]);
+    return created;
+  }
+
+  @Mutation(() => Customer)
+  async updateCustomer(
+    @Ctx() ctx: Context,
+    @Arg('customerId', () => ID) customerId: string,
+    @Arg('input', () => UpdateCustomerInput) input: UpdateCustomerInput,
+  ): Promise<CustomerRecord> {
+    const updated = await ctx.app.customers.update(customerId, { ...input });
+    ctx.loaders.customer.clear(idKey(customerId));
+    ctx.loaders.customer.clear(idKey(updated.customerId)).prime(idKey(updated.customerId), updated);
+    return updated;
+  }
+
+  @FieldResolver(() => Country, { nullable: true })
+  country(@Root() c: CustomerRecord): CountryInfo | null {
+    return countryByCode(c.countryCode);
+  }
+
+  @FieldResolver(() => DataSourceNode)
+  dataSource(@Root() c: CustomerRecord, @Ctx() ctx: Context): DataSourceNode {
+    return describeSource(ctx.app.sources.get(c.sourceId), ctx.app.sources);
+  }
+
+  @FieldResolver(() => Boolean, { description: "True when the record's data source is read-only." })
+  readOnly(@Root() c: CustomerRecord, @Ctx() ctx: Context): boolean {
+    return !ctx.app.sources.get(c.sourceId).capabilities.writableCustomers;
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: "True when the caller may edit this customer: the source is writable and the caller's role allows it.",
+  })
+  viewerCanUpdate(@Root() c: CustomerRecord, @Ctx() ctx: Context): boolean {
+    return canWrite(ctx, ctx.app.sources.get(c.sourceId), 'customers');
+  }
+
+  @FieldResolver(() => TicketCountsType)
+  ticketCounts(@Root() c: CustomerRecord, @Ctx() ctx: Context): Promise<TicketCounts> {
+    return ctx.loaders.customerTicketCounts.load(idKey(c.customerId));
+  }
+
+  @FieldResolver(() => TicketConnection, {
+    description: 'Open tickets past their escalation time, the most overdue first. totalCount equals ticketCounts.escalated.',
+  })
+  escalatedTickets(
+    @Root() c: CustomerRecord,
+    @Ctx() ctx: Context,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 10 }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+  ): LazyConnection<TicketRecord> {
+    return ticketConnection(ctx, 'customer', c.customerId, 'escalated', { first, after, defaultFirst: 10 });
+  }
+
+  @FieldResolver(() => TicketConnection, {
+    description: 'PENDING_REMINDER tickets, the soonest reminder first; reachedOnly keeps those whose reminder time has passed.',
+  })
+  reminderTickets(
+    @Root() c: CustomerRecord,
+    @Ctx() ctx: Context,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 10 }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('reachedOnly', () => Boolean, { nullable: true, defaultValue: false }) reachedOnly: boolean | null,
+  ): LazyConnection<TicketRecord> {
+    return ticketConnection(ctx, 'customer', c.customerId, 'reminder', { first, after, defaultFirst: 10, reachedOnly });
+  }
+
+  @FieldResolver(() => TicketConnection, {
+    description: 'NEW, OPEN and PENDING_REMINDER tickets, the newest first. totalCount equals ticketCounts.open.',
+  })
+  openTickets(
+    @Root() c: CustomerRecord,
+    @Ctx() ctx: Context,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 10 }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+  ): LazyConnection<TicketRecord> {
+    return ticketConnection(ctx, 'customer', c.customerId, 'open', { first, after, defaultFirst: 10 });
+  }
+
+  @FieldResolver(() => TicketConnection, {
+    description: 'All tickets of the customer, the newest first, optionally restricted to some state types.',
+  })
+  tickets(
+    @Root() c: CustomerRecord,
+    @Ctx() ctx: Context,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 25 }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('stateTypes', () => [TicketStateType], { nullable: true }) stateTypes: StateType[] | null,
+  ): LazyConnection<TicketRecord> {
+    return ticketConnection(ctx, 'customer', c.customerId, 'all', { first, after, defaultFirst: 25, stateTypes });
+  }
+
+  @FieldResolver(() => CustomerUserConnection, {
+    description: 'Customer users whose customer ids include this customer, by last name, first name, login. Without `valid`, only VALID users.',
+  })
+  customerUsers(
+    @Root() c: CustomerRecord,
+    @Ctx() ctx: Context,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 25 }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('valid', () => [Validity], { nullable: true }) valid: Validity[] | null,
+  ): LazyConnection<CustomerUserRecord> {
+    const page = pageRequest(first, after, { first: 25, max: ctx.app.config.limits.maxPageSize, shape: SHAPES.customerUser });
+    const load = () => ctx.loaders.customerUsersOfCustomer.load({ ...page, customerId: idKey(c.customerId), valid: validityFilter(valid) });
+    return new LazyConnection(load, () => load().then((p) => p.totalCount));
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "Link to the customer's address on the configured map; null when the customer has neither street nor city.",
+  })
+  mapUrl(@Root() c: CustomerRecord, @Ctx() ctx: Context): string | null {
+    return mapUrl(ctx.app.config, c);
+  }
+
+  @FieldResolver(() => [Link], { description: 'The web, map and social links of the information card, as configured.' })
+  links(@Root() c: CustomerRecord, @Ctx() ctx: Context): Link[] {
+    return customerLinks(ctx.app.config, c);
+  }
+}

@@ -1,0 +1,23 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { DataSourceObject } from '../common/enums';
+
+@ObjectType('DataSource', { description: 'A configured backend: the writable helpdesk database, or an external directory.' })
+export class DataSourceNode {
+  @Field(() => ID, { description: "Stable id from the configuration, e.g. 'local' or 'directory'." })
+  id!: string;
+
+  @Field()
+  name!: string;
+
+  @Field({ description: "Adapter kind: 'sqlite', 'ldap', ..." })
+  kind!: string;
+
+  @Field({ description: 'True when no record of this source can be created or changed through the API.' })
+  readOnly!: boolean;
+
+  @Field(() => [DataSourceObject])
+  objects!: DataSourceObject[];
+
+  @Field({ description: 'Whether the last contact with the backend succeeded.' })
+  available!: boolean;
+}

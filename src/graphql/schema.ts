@@ -1,0 +1,24 @@
+import 'reflect-metadata';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchemaSync } from 'type-graphql';
+import { CountryResolver } from './country/country.resolver';
+import { CustomerUserResolver } from './customer-user/customer-user.resolver';
+import { CustomerResolver } from './customer/customer.resolver';
+import { DataSourceResolver } from './data-source/data-source.resolver';
+import { TicketResolver } from './ticket/ticket.resolver';
+import './common/enums';
+
+let built: GraphQLSchema | undefined;
+
+/** The executable schema, built once from the resolver classes. */
+export function buildAppSchema(): GraphQLSchema {
+  return (built ??= buildSchemaSync({
+    resolvers: [DataSourceResolver, CountryResolver, CustomerResolver, CustomerUserResolver, TicketResolver],
+    validate: false,
+  }));
+}
+
+/** The schema as SDL, sorted, as kept in schema/schema.graphql. */
+export function printAppSchema(): string {
+  return printSchema(lexicographicSortSchema(buildAppSchema())) + '\n';
+}

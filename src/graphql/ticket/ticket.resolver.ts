@@ -1,0 +1,46 @@
+import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { idKey, type CustomerRecord, type CustomerUserRecord } from '../../domain/records';
+import { isOpenType, type TicketRecord } from '../../domain/tickets';
+import type { Context } from '../context';
+import { CustomerUser } from '../customer-user/customer-user.type';
+import { Customer } from '../customer/customer.type';
+import { CreateTicketInput, UpdateTicketInput } from './ticket.input';
+import { Ticket } from './ticket.type';
+
+@Resolver(() => Ticket)
+export class TicketResolver {
+  @Query(() => Ticket, { nullable: true })
+  async ticket(@Ctx() ctx: Context, @Arg('number', () => String) number: string): Promise<TicketRecord | null> {
+    const [found] = await ctx.app.tickets.byNumbers([number]);
+    return found ?? null;
+  }
+
+  @Mutation(() => Ticket)
+  createTicket(@Ctx() ctx: Context, @Arg('input', () => CreateTicketInput) input: CreateTicketInput): Promise<TicketRecord> {
+    return ctx.app.ticketService.create({ ...input }, ctx.now);
+  }
+
+  @Mutation(() => Ticket)
+  updateTicket(
+    @Ctx() ctx: Context,
+    @Arg('number', () => String) number: string,
+    @Arg('input', () => UpdateTicketInput) input: UpdateTicketInput,
+  ): Promise<TicketRecord> {
+    return ctx.app.ticketService.update(number, { ...input }, ctx.now);
+  }
+
+  @FieldResolver(() => Customer, { nullable: true })
+  customer(@Root() t: TicketRecord, @Ctx() ctx: Context): Promise<CustomerRecord | null> | null {
+    return t.customerId === null ? null : ctx.loaders.customer.load(idKey(t.customerId));
+  }
+
+  @FieldResolver(() => CustomerUser, { nullable: true })
+  customerUser(@Root() t: TicketRecord, @Ctx() ctx: Context): Promise<CustomerUserRecord | null> | null {
+    return t.customerUserLogin === null ? null : ctx.loaders.customerUser.load(idKey(t.customerUserLogin));
+  }
+
+  @FieldResolver(() => Boolean, { description: 'True when the ticket is open and escalationAt has passed.' })
+  escalated(@Root() t: TicketRecord, @Ctx() ctx: Context): boolean {
+    return isOpenType(t.stateType) && t.escalationAt !== null && t.escalationAt.getTime() <= ctx.now.getTime();
+  }
+}

@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import { createApp } from './app';
+import { ConfigError, loadConfig } from './config/config';
+import { listen } from './http/server';
+import { createLogger } from './log/logger';
+
+async function main(): Promise<void> {
+  const logger = createLogger();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const app = await createApp(config, { logger });
+  const { server, url } = await listen(app);
+  logger.info({ url: `${url}/graphql` }, 'helpdesk customer service listening');
+  console.log(`\nGraphiQL:  ${url}/graphql`);
+  if (config.devToken) {
+    console.log(`Token:     ${config.devToken}   (agent role; stored in ${config.auth.devTokenFile})`);
+    console.log(`Try:       curl -s ${url}/graphql -H 'content-type: application/json' -H 'authorization: Bearer ${config.devToken}' -d '{"query":"{ customers(first: 3) { nodes { customerId name } } }"}'\n`);
+  }
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'draining and stopping');
+    server.close(() => {
+      app.close().then(
+        () => process.exit(0),
+        (e) => {
+          logger.error({ err: e }, 'error while closing');
+          process.exit(1);
+        },
+      );
+    });
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 10_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,232 @@
+import { Faker, en, de, base } from '@faker-js/faker';
+import type Database from 'better-sqlite3';
+import { isOpenType, TICKET_STATES, TicketStateType } from '../domain/tickets';
+import { ticketNumber } from '../../adapters/sqlite/sqlite-ticket-store';
+
+/** Size and shape of a generated dataset. */
+export interface GenerateOptions {
+  readonly customers: number;
+  readonly users: number;
+  readonly tickets: number;
+  /** PRNG seed: the same options give the same dataset (times are relative to `now`). */
+  readonly seed?: number;
+  readonly now?: Date;
+  /** Zipf exponent of tickets per customer: a few customers hold most tickets. */
+  readonly skew?: number;
+  /** Share of customers that are not VALID. */
+  readonly invalidShare?: number;
+}
+
+/** What was generated. */
+export interface GenerateSummary {
+  readonly customers: number;
+  readonly users: number;
+  readonly tickets: number;
+  /** Customer ids, the heaviest (most tickets) first. */
+  readonly heaviestCustomerIds: readonly string[];
+}
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+const STATE_WEIGHTS: [string, number][] = [
+  ['closed successful', 52], ['closed unsuccessful', 8], ['open', 12], ['new', 8], ['pending reminder', 7],
+  ['pending auto close+', 3], ['pending auto close-', 1], ['merged', 5], ['removed', 4],
+];
+const PRIORITY_WEIGHTS: [string, number][] = [['1 very low', 5], ['2 low', 15], ['3 normal', 60], ['4 high', 15], ['5 very high', 5]];
+const QUEUES = ['Raw', 'Misc', 'Postmaster', 'Support', 'Support::Hardware', 'Support::Network', 'Sales', 'Billing'];
+const SUBJECTS = [
+  'Cannot log in to the portal', 'Invoice {n} is wrong', 'VPN drops every few minutes', 'Printer on floor {n} offline',
+  'Request for a new laptop', 'Password reset', 'E-mail bounces from {domain}', 'Licence renewal for {product}',
+  'Order {n} not delivered', 'Slow response of {product}', 'Feature request: export to CSV', 'Contract change',
+  'Backup failed last night', 'Certificate expires soon', 'New employee onboarding', 'Access to shared drive',
+  '{product} crashes on start', 'Question about SLA', 'Phone line down at {city} office', 'Data protection request',
+];
+const PRODUCTS = ['ERP Suite', 'CRM Cloud', 'Mail Gateway', 'Office Pack', 'Payroll', 'Webshop', 'Storage Box'];
+const COUNTRIES: [string, number][] = [['DE', 30], ['US', 15], ['GB', 10], ['FR', 8], ['NL', 7], ['AT', 6], ['CH', 6], ['SE', 4], ['ES', 4], ['IT', 4], ['PL', 3], ['DK', 3]];
+
+/** A small fast PRNG (mulberry32) for the bulk of the choices; faker supplies the names. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function weighted<T>(rand: () => number, items: readonly [T, number][]): T {
+  const total = items.reduce((s, [, w]) => s + w, 0);
+  let x = rand() * total;
+  for (const [item, w] of items) if ((x -= w) < 0) return item;
+  return items[items.length - 1]![0];
+}
+
+/** Draws ranks 0..n-1 with probability ∝ 1/(rank+1)^s. */
+function zipf(rand: () => number, n: number, s: number): () => number {
+  const cumulative = new Float64Array(n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) cumulative[i] = sum += 1 / Math.pow(i + 1, s);
+  return () => {
+    const x = rand() * sum;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}
+
+function slug(text: string): string {
+  return text.normalize('NFKD').replace(/[^\w\s-]/g, '').trim().replace(/[\s_]+/g, '-').toLowerCase().slice(0, 40) || 'x';
+}
+
+/**
+ * Fills an empty, migrated helpdesk database with a deterministic dataset: customers (some not
+ * valid), customer users (some with several customer ids), and tickets over all states with
+ * escalation and reminder times around `now`. Ticket counts per customer follow a Zipf law.
+ */
+export function generateDataset(db: Database.Database, options: GenerateOptions): GenerateSummary {
+  const now = (options.now ?? new Date()).getTime();
+  const rand = prng(options.seed ?? 42);
+  const faker = new Faker({ locale: [en, de, base], seed: options.seed ?? 42 });
+  const invalidShare = options.invalidShare ?? 0.05;
+
+  // Bulk load without the ticket indexes, then build them once.
+  const ticketIndexes = db
+    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ticket' AND sql IS NOT NULL`)
+    .all() as { name: string; sql: string }[];
+
+  const customers: { id: string; key: string; domain: string; city: string }[] = [];
+  const users: { login: string; key: string; customerId: string; customerKey: string }[] = [];
+  const usersOfCustomer: number[][] = [];
+
+  db.transaction(() => {
+    for (const idx of ticketIndexes) db.exec(`DROP INDEX ${idx.name}`);
+    const insertCustomer = db.prepare(
+      `INSERT INTO customer (customer_id, customer_key, name, name_key, valid, street, zip, city, country, url, comment, created_at, changed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const names = new Set<string>();
+    const ids = new Set<string>();
+    const invalidEvery = invalidShare > 0 ? Math.max(2, Math.round(1 / invalidShare)) : 0;
+    for (let i = 0; i < options.customers; i++) {
+      let name = faker.company.name();
+      while (names.has(name.toLowerCase())) name = `${faker.company.name()} ${faker.location.city()}`;
+      names.add(name.toLowerCase());
+      const base = slug(name.split(/[\s,]+/)[0]!).toUpperCase();
+      let id = base;
+      for (let n = 2; ids.has(id.toLowerCase()); n++) id = `${base}-${n}`;
+      ids.add(id.toLowerCase());
+      const valid = invalidEvery && i % invalidEvery === invalidEvery - 1 ? (i % 3 === 0 ? 'INVALID_TEMPORARILY' : 'INVALID') : 'VALID';
+      const country = weighted(rand, COUNTRIES);
+      const city = faker.location.city();
+      const domain = `${slug(name.split(/[\s,]+/)[0]!)}.example`;
+      const created = now - Math.floor(rand() * 5 * 365 * DAY) - 400 * DAY;
+      insertCustomer.run(
+        id, id.toLowerCase(), name, name.toLowerCase(), valid,
+        rand() < 0.9 ? faker.location.streetAddress() : null, faker.location.zipCode('#####'), city, country,
+        rand() < 0.8 ? `https://www.${domain}` : null,
+        rand() < 0.3 ? faker.company.catchPhrase() : null,
+        created, created + Math.floor(rand() * 300 * DAY),
+      );
+      customers.push({ id, key: id.toLowerCase(), domain, city });
+      usersOfCustomer.push([]);
+    }
+
+    const insertUser = db.prepare(
+      `INSERT INTO customer_user (login, login_key, email, title, first_name, last_name, first_key, last_key, phone, mobile,
+         street, zip, city, country, comment, valid, customer_id, customer_key, created_at, changed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertLink = db.prepare(
+      `INSERT INTO customer_user_customer (user_id, customer_key, customer_id, position, last_key, first_key, login_key, valid)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const userCustomer = zipf(rand, Math.max(1, options.customers), 0.8);
+    const logins = new Set<string>();
+    for (let i = 0; i < options.users && customers.length > 0; i++) {
+      const firstName = faker.person.firstName();
+      const lastName = faker.person.lastName();
+      const base = `${slug(firstName)}.${slug(lastName)}`.replace(/-/g, '');
+      let login = base;
+      for (let n = 2; logins.has(login); n++) login = `${base}${n}`;
+      logins.add(login);
+      const c = userCustomer();
+      const customer = customers[c]!;
+      const valid = rand() < 0.04 ? 'INVALID' : 'VALID';
+      const created = now - Math.floor(rand() * 3 * 365 * DAY) - 30 * DAY;
+      const result = insertUser.run(
+        login, login, `${login}@${customer.domain}`, rand() < 0.15 ? weighted(rand, [['Dr.', 3], ['Prof.', 1], ['Mr.', 4], ['Ms.', 4]]) : null,
+        firstName, lastName, firstName.toLowerCase(), lastName.toLowerCase(),
+        faker.phone.number({ style: 'international' }), rand() < 0.5 ? faker.phone.number({ style: 'international' }) : null,
+        null, null, customer.city, null, null, valid, customer.id, customer.key, created, created + Math.floor(rand() * 20 * DAY),
+      );
+      const userId = Number(result.lastInsertRowid);
+      const linked = [c];
+      if (rand() < 0.1) {
+        for (let extra = 1 + Math.floor(rand() * 2); extra > 0; extra--) {
+          const other = Math.floor(rand() * customers.length);
+          if (!linked.includes(other)) linked.push(other);
+        }
+      }
+      linked.forEach((ci, position) => {
+        const cc = customers[ci]!;
+        insertLink.run(userId, cc.key, cc.id, position, lastName.toLowerCase(), firstName.toLowerCase(), login, valid);
+        usersOfCustomer[ci]!.push(users.length);
+      });
+      users.push({ login, key: login, customerId: customer.id, customerKey: customer.key });
+    }
+
+    const insertTicket = db.prepare(
+      `INSERT INTO ticket (id, number, title, state, state_type, is_open, priority, queue, customer_id, customer_key,
+         customer_user_login, customer_user_key, created_at, changed_at, escalation_at, pending_until)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const ticketCustomer = zipf(rand, Math.max(1, options.customers), options.skew ?? 1.1);
+    for (let id = 1; id <= options.tickets && customers.length > 0; id++) {
+      const ci = ticketCustomer();
+      const customer = customers[ci]!;
+      const members = usersOfCustomer[ci]!;
+      const user = members.length > 0 && rand() < 0.95 ? users[members[Math.floor(rand() * members.length)]!]! : null;
+      const state = weighted(rand, STATE_WEIGHTS);
+      const type = TICKET_STATES.get(state)!;
+      const open = isOpenType(type);
+      // Open tickets are recent; closed ones spread over two years.
+      const age = open ? Math.floor(Math.pow(rand(), 2) * 60 * DAY) : Math.floor(rand() * 730 * DAY);
+      const created = now - age - HOUR;
+      const changed = Math.min(now, created + Math.floor(rand() * Math.max(HOUR, age)));
+      const escalation = open && rand() < 0.7 ? now + Math.floor((rand() * 2 - 1.2) * 5 * DAY) : null;
+      const pending = type === TicketStateType.PENDING_REMINDER || type === TicketStateType.PENDING_AUTO
+        ? now + Math.floor((rand() * 13 - 3) * DAY)
+        : null;
+      const subject = SUBJECTS[Math.floor(rand() * SUBJECTS.length)]!
+        .replace('{n}', String(1000 + Math.floor(rand() * 9000)))
+        .replace('{domain}', customer.domain)
+        .replace('{product}', PRODUCTS[Math.floor(rand() * PRODUCTS.length)]!)
+        .replace('{city}', customer.city);
+      insertTicket.run(
+        id, ticketNumber(new Date(created), id), subject, state, type, open ? 1 : 0, weighted(rand, PRIORITY_WEIGHTS),
+        QUEUES[Math.floor(rand() * QUEUES.length)]!, customer.id, customer.key,
+        user?.login ?? null, user?.key ?? null, created, changed, escalation, pending,
+      );
+    }
+    for (const idx of ticketIndexes) db.exec(idx.sql);
+  })();
+  db.exec('ANALYZE');
+
+  const heaviest = db
+    .prepare(`SELECT customer_id FROM ticket WHERE customer_id IS NOT NULL GROUP BY customer_key ORDER BY count(*) DESC LIMIT 10`)
+    .all() as { customer_id: string }[];
+  return {
+    customers: customers.length,
+    users: users.length,
+    tickets: Math.min(options.tickets, customers.length > 0 ? options.tickets : 0),
+    heaviestCustomerIds: heaviest.map((r) => r.customer_id),
+  };
+}

@@ -1,0 +1,56 @@
+import { ConflictError, NotFoundError, ReadOnlyDataSourceError } from '../domain/errors';
+import { idKey, type CustomerRecord } from '../domain/records';
+import type { TicketStore } from '../domain/tickets';
+import type { DataSourceRegistry } from '../sources/data-source-registry';
+import { customerPatchSchema, newCustomerSchema } from '../validation/inputs';
+import { parseInput } from '../validation/rules';
+import { renameKeys, takeRecord } from './service-helpers';
+
+/** Creates and changes customers: validation, uniqueness across sources, the target source. */
+export class CustomerService {
+  constructor(
+    private readonly sources: DataSourceRegistry,
+    private readonly tickets: TicketStore,
+  ) {}
+
+  /** createCustomer: the input as the GraphQL layer received it. */
+  async create(input: { dataSource: string } & Record<string, unknown>): Promise<CustomerRecord> {
+    const source = this.sources.get(input.dataSource, 'dataSource');
+    if (!source.capabilities.customers || !source.capabilities.writableCustomers) {
+      throw new ReadOnlyDataSourceError(`Data source '${source.id}' does not accept new customers`, 'dataSource');
+    }
+    const { customerId, country, ...rest } = parseInput(newCustomerSchema, input);
+    await this.assertIdFree(customerId, null);
+    return this.sources.track(source, () =>
+      source.createCustomer({ customerId, countryCode: country, street: null, zip: null, city: null, url: null, comment: null, ...rest }),
+    );
+  }
+
+  /** updateCustomer: only the given fields change; a new id moves users and tickets along. */
+  async update(customerId: string, input: Record<string, unknown>): Promise<CustomerRecord> {
+    const current = await this.find(customerId);
+    const source = this.sources.get(current.sourceId);
+    if (!source.capabilities.writableCustomers) {
+      throw new ReadOnlyDataSourceError(`Customer '${current.customerId}' is in read-only data source '${source.id}'`);
+    }
+    const patch = renameKeys(parseInput(customerPatchSchema, input), { country: 'countryCode' });
+    if (patch.customerId !== undefined) await this.assertIdFree(patch.customerId, current.customerId);
+    const updated = await this.sources.track(source, () => source.updateCustomer(current.customerId, patch));
+    if (updated.customerId !== current.customerId) await this.tickets.renameCustomer(current.customerId, updated.customerId);
+    return updated;
+  }
+
+  private async find(customerId: string): Promise<CustomerRecord> {
+    const [found] = await this.sources.customersByIds([customerId]);
+    const record = takeRecord(found);
+    if (!record) throw new NotFoundError(`Customer '${customerId}' does not exist`, 'customerId');
+    return record;
+  }
+
+  /** Customer ids are unique across all sources, ignoring case. */
+  private async assertIdFree(customerId: string, self: string | null): Promise<void> {
+    if (self !== null && idKey(self) === idKey(customerId)) return;
+    const [found] = await this.sources.customersByIds([customerId]);
+    if (takeRecord(found)) throw new ConflictError(`Customer id '${customerId}' is taken`, 'customerId');
+  }
+}

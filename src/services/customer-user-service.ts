@@ -1,0 +1,74 @@
+import { ConflictError, NotFoundError, ReadOnlyDataSourceError, ValidationError } from '../domain/errors';
+import { idKey, type CustomerUserRecord } from '../domain/records';
+import type { DataSourceRegistry } from '../sources/data-source-registry';
+import { customerUserPatchSchema, newCustomerUserSchema } from '../validation/inputs';
+import { parseInput } from '../validation/rules';
+import { renameKeys, takeRecord } from './service-helpers';
+
+/** Creates and changes customer users: validation, unique logins, existing customers. */
+export class CustomerUserService {
+  constructor(private readonly sources: DataSourceRegistry) {}
+
+  /** createCustomerUser. */
+  async create(input: { dataSource: string } & Record<string, unknown>): Promise<CustomerUserRecord> {
+    const source = this.sources.get(input.dataSource, 'dataSource');
+    if (!source.capabilities.customerUsers || !source.capabilities.writableCustomerUsers) {
+      throw new ReadOnlyDataSourceError(`Data source '${source.id}' does not accept new customer users`, 'dataSource');
+    }
+    const parsed = renameKeys(parseInput(newCustomerUserSchema, input), { country: 'countryCode' });
+    const [existing] = await this.sources.customerUsersByLogins([parsed.login]);
+    if (takeRecord(existing)) throw new ConflictError(`Login '${parsed.login}' is taken`, 'login');
+    const ids = await this.existingCustomerIds(parsed.customerId, parsed.additionalCustomerIds);
+    return this.sources.track(source, () =>
+      source.createCustomerUser({
+        title: null, phone: null, mobile: null, street: null, zip: null, city: null, countryCode: null, comment: null,
+        ...(parsed as any),
+        customerId: ids.customerId,
+        additionalCustomerIds: ids.additional,
+      }),
+    );
+  }
+
+  /** updateCustomerUser: only the given fields change. */
+  async update(login: string, input: Record<string, unknown>): Promise<CustomerUserRecord> {
+    const [found] = await this.sources.customerUsersByLogins([login]);
+    const current = takeRecord(found);
+    if (!current) throw new NotFoundError(`Customer user '${login}' does not exist`, 'login');
+    const source = this.sources.get(current.sourceId);
+    if (!source.capabilities.writableCustomerUsers) {
+      throw new ReadOnlyDataSourceError(`Customer user '${current.login}' is in read-only data source '${source.id}'`);
+    }
+    const patch = renameKeys(parseInput(customerUserPatchSchema, input), { country: 'countryCode' });
+    if (patch.customerId !== undefined || patch.additionalCustomerIds !== undefined) {
+      const ids = await this.existingCustomerIds(
+        patch.customerId ?? current.customerId,
+        patch.additionalCustomerIds ?? current.customerIds.slice(1),
+        patch.customerId === undefined,
+      );
+      patch.customerId = ids.customerId;
+      patch.additionalCustomerIds = ids.additional;
+    }
+    return this.sources.track(source, () => source.updateCustomerUser(current.login, patch));
+  }
+
+  /**
+   * Checks that each customer id names an existing customer and returns them as the customers
+   * spell them. `keepPrimary` skips the check of an unchanged primary id.
+   */
+  private async existingCustomerIds(primary: string, additional: readonly string[], keepPrimary = false) {
+    const wanted = [primary, ...additional];
+    const found = await this.sources.customersByIds(wanted);
+    const spelled = wanted.map((id, i) => {
+      const record = takeRecord(found[i]);
+      if (!record) {
+        if (i === 0 && keepPrimary) return id;
+        const field = i === 0 ? 'customerId' : 'additionalCustomerIds';
+        throw new ValidationError(field, `${field}: customer '${id}' does not exist`);
+      }
+      return record.customerId;
+    });
+    const seen = new Set([idKey(spelled[0]!)]);
+    const rest = spelled.slice(1).filter((id) => !seen.has(idKey(id)) && (seen.add(idKey(id)), true));
+    return { customerId: spelled[0]!, additional: rest };
+  }
+}

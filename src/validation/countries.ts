@@ -1,0 +1,21 @@
+import countries from 'i18n-iso-countries';
+
+/** An ISO 3166-1 country. */
+export interface CountryInfo {
+  readonly code: string;
+  readonly name: string;
+}
+
+// i18n-iso-countries (maintained, ISO-tracking, English names) rather than a hand-kept list.
+const BY_CODE: ReadonlyMap<string, CountryInfo> = new Map(
+  Object.entries(countries.getNames('en', { select: 'official' })).map(([code, name]) => [code, { code, name }]),
+);
+
+/** All ISO 3166-1 countries, by English name. */
+export const ALL_COUNTRIES: readonly CountryInfo[] = [...BY_CODE.values()].sort((a, b) => a.name.localeCompare(b.name, 'en'));
+
+/** The country of an alpha-2 code (any case), or null. */
+export function countryByCode(code: string | null | undefined): CountryInfo | null {
+  if (!code) return null;
+  return BY_CODE.get(code.toUpperCase()) ?? null;
+}
