@@ -1,0 +1,245 @@
+import type { DataSource, DataSourceCapabilities } from '../../src/domain/data-source';
+import { ConflictError, NotFoundError, ReadOnlyDataSourceError } from '../../src/domain/errors';
+import type { Page, SortKey } from '../../src/domain/page';
+import { Validity, type CustomerRecord, type CustomerUserRecord } from '../../src/domain/records';
+import { customerSortKey, customerUserSortKey } from '../../src/domain/sort-keys';
+import { compareKeys } from '../../src/domain/page';
+import { FIXTURE_CUSTOMERS, FIXTURE_CUSTOMER_USERS } from './fixture-data';
+
+/** What an adapter's test file hands to the suite. */
+export interface SuiteSubject {
+  /** A source holding exactly the fixture dataset (fresh for each call). */
+  readonly source: DataSource;
+  /** Round trips the source has made so far (the operations metric). */
+  readonly operations: () => number | Promise<number>;
+  /** Releases the source and whatever backs it. */
+  readonly dispose: () => Promise<void>;
+}
+
+const ALL = [Validity.VALID, Validity.INVALID, Validity.INVALID_TEMPORARILY];
+const sorted = <T>(items: readonly T[], key: (t: T) => SortKey) => [...items].sort((a, b) => compareKeys(key(a), key(b)));
+
+async function walk<T>(fetch: (after: SortKey | null) => Promise<Page<T>>): Promise<{ nodes: T[]; pages: number }> {
+  const nodes: T[] = [];
+  let after: SortKey | null = null;
+  for (let pages = 1; ; pages++) {
+    const page: Page<T> = await fetch(after);
+    nodes.push(...page.nodes);
+    if (!page.hasNextPage) return { nodes, pages };
+    after = page.endKey;
+    if (pages > 100) throw new Error('pagination does not end');
+  }
+}
+
+/**
+ * The conformance suite every DataSource adapter runs from a tiny test file: reads, ordering,
+ * search, pagination, batching in key order, and writes as far as `capabilities` allow; a
+ * read-only adapter must refuse every write without contacting its backend.
+ */
+export function defineDataSourceSuite(
+  name: string,
+  createSubject: () => Promise<SuiteSubject>,
+  capabilities: DataSourceCapabilities,
+): void {
+  describe(`DataSource conformance: ${name}`, () => {
+    let subject: SuiteSubject;
+    let source: DataSource;
+    beforeAll(async () => {
+      subject = await createSubject();
+      source = subject.source;
+    });
+    afterAll(async () => subject?.dispose());
+
+    test('declares the expected capabilities as booleans', () => {
+      expect(source.capabilities).toEqual(capabilities);
+      for (const v of Object.values(source.capabilities)) expect(typeof v).toBe('boolean');
+      expect(typeof source.id).toBe('string');
+      expect(typeof source.kind).toBe('string');
+    });
+
+    test('answers ping', async () => {
+      await expect(source.ping()).resolves.toBeUndefined();
+    });
+
+    describe('customers', () => {
+      test('by ids: key order, null for missing, ignoring case', async () => {
+        const found = await source.customersByIds(['globex', 'nope', 'acme', 'MUELLER', 'GLOBEX']);
+        expect(found.map((c) => c?.customerId ?? null)).toEqual(['globex', null, 'ACME', 'MUELLER', 'globex']);
+        const acme = found[2]!;
+        expect(acme).toMatchObject({ sourceId: source.id, name: 'Acme Corporation', valid: 'VALID', street: 'Main Street 1', zip: '10115', city: 'Berlin', countryCode: 'DE', url: 'https://acme.example', comment: 'Key account' });
+        expect(found[3]!.name).toBe('Müller & Söhne GmbH');
+        expect(await source.customersByIds([])).toEqual([]);
+      });
+
+      test('missing attributes come back as null', async () => {
+        const [globex] = await source.customersByIds(['globex']);
+        expect(globex).toMatchObject({ street: null, zip: null, url: null, comment: null });
+      });
+
+      test('list: VALID only by default, ordered by name then id, ignoring case', async () => {
+        const page = await source.listCustomers({ search: null, valid: [Validity.VALID], first: 50, after: null });
+        const expected = sorted(FIXTURE_CUSTOMERS.filter((c) => c.valid === Validity.VALID), customerSortKey).map((c) => c.customerId);
+        expect(page.nodes.map((c) => c.customerId)).toEqual(expected);
+        expect(page.totalCount).toBe(expected.length);
+        expect(page.hasNextPage).toBe(false);
+      });
+
+      test('list: validity filter', async () => {
+        const page = await source.listCustomers({ search: null, valid: [Validity.INVALID, Validity.INVALID_TEMPORARILY], first: 50, after: null });
+        expect(page.nodes.map((c) => c.customerId).sort()).toEqual(['UMBRELLA', 'ZENITH']);
+      });
+
+      test.each([
+        ['acme', ['ACME', 'ZENITH']],
+        ['ACME', ['ACME', 'ZENITH']],
+        ['100%', ['INITECH']],
+        ['%', ['INITECH']],
+        ['_', ['UMBRELLA']],
+        ['*', []],
+        ['söhne', ['MUELLER']],
+        [')(o=*', []],
+      ])('list: search %p is a literal, case-insensitive substring of id or name', async (search, ids) => {
+        const page = await source.listCustomers({ search, valid: ALL, first: 50, after: null });
+        expect(page.nodes.map((c) => c.customerId).sort()).toEqual([...ids].sort());
+        expect(page.totalCount).toBe(ids.length);
+      });
+
+      test('list: a walk of pages of 2 equals the full list', async () => {
+        const full = await source.listCustomers({ search: null, valid: ALL, first: 50, after: null });
+        const { nodes, pages } = await walk((after) => source.listCustomers({ search: null, valid: ALL, first: 2, after }));
+        expect(nodes.map((c) => c.customerId)).toEqual(full.nodes.map((c) => c.customerId));
+        expect(pages).toBe(Math.ceil(FIXTURE_CUSTOMERS.length / 2));
+        const page = await source.listCustomers({ search: null, valid: ALL, first: 2, after: null });
+        expect(page.totalCount).toBe(FIXTURE_CUSTOMERS.length);
+        expect(page.endKey).toEqual(customerSortKey(page.nodes[1]!));
+      });
+
+      test('list: first 0 returns the total and no nodes', async () => {
+        const page = await source.listCustomers({ search: null, valid: ALL, first: 0, after: null });
+        expect(page.nodes).toEqual([]);
+        expect(page.totalCount).toBe(FIXTURE_CUSTOMERS.length);
+      });
+    });
+
+    describe('customer users', () => {
+      test('by logins: key order, null for missing, ignoring case, customer ids primary first', async () => {
+        const found = await source.customerUsersByLogins(['JDOE', 'ghost', 'zoe.mueller']);
+        expect(found.map((u) => u?.login ?? null)).toEqual(['jdoe', null, 'zoe.mueller']);
+        expect(found[0]).toMatchObject({ sourceId: source.id, firstName: 'John', lastName: 'Doe', title: 'Dr.', customerId: 'ACME', email: 'jdoe@example.com', phone: '+49 30 1234', mobile: null });
+        expect(found[0]!.customerIds[0]).toBe('ACME');
+        expect([...found[0]!.customerIds].map((c) => c.toLowerCase()).sort()).toEqual(['acme', 'globex', 'mueller']);
+        expect(found[2]).toMatchObject({ firstName: 'Zoë', lastName: 'Müller', city: 'Düsseldorf' });
+      });
+
+      test('list: VALID by default, by last name, first name, login', async () => {
+        const page = await source.listCustomerUsers({ search: null, valid: [Validity.VALID], customerId: null, first: 50, after: null });
+        const expected = sorted(FIXTURE_CUSTOMER_USERS.filter((u) => u.valid === Validity.VALID), customerUserSortKey).map((u) => u.login);
+        expect(page.nodes.map((u) => u.login)).toEqual(expected);
+        expect(page.totalCount).toBe(expected.length);
+      });
+
+      test.each([
+        ['smith', ['asmith', 'bsmith']],
+        ['ALICE.SMITH@', ['asmith']],
+        ['müller', ['zoe.mueller']],
+        ['*', []],
+        ['%', []],
+      ])('list: search %p matches login, email, first or last name literally', async (search, logins) => {
+        const page = await source.listCustomerUsers({ search, valid: ALL, customerId: null, first: 50, after: null });
+        expect(page.nodes.map((u) => u.login).sort()).toEqual([...logins].sort());
+      });
+
+      test('list: customerId keeps users of that customer, by any of their ids', async () => {
+        const page = await source.listCustomerUsers({ search: null, valid: [Validity.VALID], customerId: 'GLOBEX', first: 50, after: null });
+        expect(page.nodes.map((u) => u.login)).toEqual(['jdoe', 'hsimpson']);
+      });
+
+      test('list: a walk of pages of 3 equals the full list', async () => {
+        const full = await source.listCustomerUsers({ search: null, valid: ALL, customerId: null, first: 50, after: null });
+        const { nodes } = await walk((after) => source.listCustomerUsers({ search: null, valid: ALL, customerId: null, first: 3, after }));
+        expect(nodes.map((u) => u.login)).toEqual(full.nodes.map((u) => u.login));
+        expect(full.totalCount).toBe(FIXTURE_CUSTOMER_USERS.length);
+      });
+
+      test('users of many customers in one call: query order, pages and totals', async () => {
+        const pages = await source.customerUsersOfCustomers([
+          { customerId: 'acme', valid: [Validity.VALID], first: 2, after: null },
+          { customerId: 'nobody', valid: [Validity.VALID], first: 2, after: null },
+          { customerId: 'GLOBEX', valid: [Validity.VALID], first: 10, after: null },
+          { customerId: 'ACME', valid: ALL, first: 10, after: null },
+        ]);
+        expect(pages.map((p) => p.nodes.map((u) => u.login))).toEqual([
+          ['jdoe', 'asmith'],
+          [],
+          ['jdoe', 'hsimpson'],
+          ['jdoe', 'asmith', 'bsmith', 'old.timer'],
+        ]);
+        expect(pages.map((p) => p.totalCount)).toEqual([3, 0, 2, 4]);
+        expect(pages.map((p) => p.hasNextPage)).toEqual([true, false, false, false]);
+        const next = await source.customerUsersOfCustomers([{ customerId: 'acme', valid: [Validity.VALID], first: 2, after: pages[0]!.endKey }]);
+        expect(next[0]!.nodes.map((u) => u.login)).toEqual(['bsmith']);
+      });
+    });
+
+    if (capabilities.writableCustomers) {
+      describe('customer writes', () => {
+        test('create, then conflicts on id (any case) and name (within the source)', async () => {
+          const created = await source.createCustomer({ customerId: 'NEW-1', name: 'New One', valid: Validity.VALID, street: null, zip: null, city: null, countryCode: 'NL', url: null, comment: null });
+          expect(created).toMatchObject({ customerId: 'NEW-1', name: 'New One', countryCode: 'NL', sourceId: source.id });
+          expect(created.createdAt).toBeInstanceOf(Date);
+          await expect(source.createCustomer({ ...created, customerId: 'new-1', name: 'Other' } as never)).rejects.toBeInstanceOf(ConflictError);
+          await expect(source.createCustomer({ ...created, customerId: 'NEW-2', name: 'NEW ONE' } as never)).rejects.toMatchObject({ field: 'name' });
+        });
+
+        test('update changes only given fields; null clears', async () => {
+          const updated = await source.updateCustomer('acme', { city: 'Hamburg', comment: null });
+          expect(updated).toMatchObject({ customerId: 'ACME', city: 'Hamburg', comment: null, street: 'Main Street 1' });
+          await expect(source.updateCustomer('nope', { city: 'x' })).rejects.toBeInstanceOf(NotFoundError);
+        });
+
+        test('renaming the id moves its customer users', async () => {
+          await source.updateCustomer('globex', { customerId: 'GLOBEX-INTL' });
+          const [homer, john] = await source.customerUsersByLogins(['hsimpson', 'jdoe']);
+          expect(homer!.customerId).toBe('GLOBEX-INTL');
+          expect(john!.customerIds).toContain('GLOBEX-INTL');
+          expect(await source.customersByIds(['globex'])).toEqual([null]);
+        });
+      });
+    } else {
+      test('refuses every customer write with READ_ONLY_DATA_SOURCE and contacts nothing', async () => {
+        const before = await subject.operations();
+        await expect(source.createCustomer(FIXTURE_CUSTOMERS[0]!)).rejects.toBeInstanceOf(ReadOnlyDataSourceError);
+        await expect(source.updateCustomer('ACME', { city: 'x' })).rejects.toBeInstanceOf(ReadOnlyDataSourceError);
+        expect(await subject.operations()).toBe(before);
+      });
+    }
+
+    if (capabilities.writableCustomerUsers) {
+      describe('customer user writes', () => {
+        test('create with several customer ids, conflict on login in any case', async () => {
+          const created = await source.createCustomerUser({ ...FIXTURE_CUSTOMER_USERS[1]!, login: 'new.user', additionalCustomerIds: ['INITECH'] });
+          expect(created.customerIds).toEqual(['ACME', 'INITECH']);
+          await expect(source.createCustomerUser({ ...FIXTURE_CUSTOMER_USERS[1]!, login: 'NEW.USER' })).rejects.toBeInstanceOf(ConflictError);
+        });
+
+        test('update moves the user between customers and keeps lists in order', async () => {
+          const updated = await source.updateCustomerUser('bsmith', { lastName: 'Aaron', customerId: 'INITECH', additionalCustomerIds: [] });
+          expect(updated).toMatchObject({ lastName: 'Aaron', customerId: 'INITECH', customerIds: ['INITECH'] });
+          const [initech] = await source.customerUsersOfCustomers([{ customerId: 'INITECH', valid: [Validity.VALID], first: 10, after: null }]);
+          expect(initech!.nodes.map((u) => u.login)).toEqual(['bsmith', 'pgibbons', 'new.user'].filter((l) => initech!.nodes.some((u) => u.login === l)));
+          expect(initech!.nodes[0]!.login).toBe('bsmith');
+          await expect(source.updateCustomerUser('ghost', { city: 'x' })).rejects.toBeInstanceOf(NotFoundError);
+        });
+      });
+    } else {
+      test('refuses every customer user write with READ_ONLY_DATA_SOURCE and contacts nothing', async () => {
+        const before = await subject.operations();
+        await expect(source.createCustomerUser(FIXTURE_CUSTOMER_USERS[0]!)).rejects.toBeInstanceOf(ReadOnlyDataSourceError);
+        await expect(source.updateCustomerUser('jdoe', { city: 'x' })).rejects.toBeInstanceOf(ReadOnlyDataSourceError);
+        expect(await subject.operations()).toBe(before);
+      });
+    }
+  });
+}
+
+export type { CustomerRecord, CustomerUserRecord };
