@@ -6,7 +6,7 @@ module.exports = {
   setupFiles: ['reflect-metadata'],
   transform: {
     // isolatedModules: transpile only (fast); `npm run typecheck` and the build type-check.
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }],
   },
   testTimeout: 30000,
 };

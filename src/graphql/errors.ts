@@ -1,5 +1,5 @@
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError } from '../domain/errors';
 
 /** Codes a client can act on that GraphQL and Apollo themselves raise; kept as they are. */
@@ -44,5 +44,5 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
 /** True for errors that are not GraphQL's own (a bug or a backend failure inside a resolver). */
 export function isUnexpected(original: unknown): boolean {
   if (original instanceof DomainError) return false;
-  return original instanceof Error && original.constructor.name !== 'GraphQLError';
+  return !(original instanceof GraphQLError);
 }

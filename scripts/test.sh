@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The test command: installs what the tests need that npm does not (OpenLDAP slapd, ldap-utils,
+# Chromium) when missing, builds, then runs every test. Usage: npm test [-- jest args]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v slapd >/dev/null 2>&1 || [ -x /usr/sbin/slapd ] || missing+=(slapd)
+command -v ldapsearch >/dev/null 2>&1 || missing+=(ldap-utils)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test: installing ${missing[*]} (Debian packages the tests need)"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  # slapd asks no questions non-interactively; its own service is not used (tests start their own).
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The service's own slapd (if the package started one) is not needed by the tests.
+npm run --silent build
+npx jest --ci "$@"

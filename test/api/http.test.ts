@@ -1,0 +1,67 @@
+import { startTestApp, type TestApp } from '../helpers/test-app';
+
+describe('HTTP routes', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  test('GET /healthz is 200', async () => {
+    const res = await fetch(`${t.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  test('GET /readyz is 200 and lists every source', async () => {
+    const res = await fetch(`${t.url}/readyz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ready', sources: [{ id: 'local', available: true }] });
+  });
+
+  test('GET /readyz is 503 and names the source whose check failed', async () => {
+    const local = t.app.sources.get('local');
+    const ping = local.ping;
+    const { DataSourceUnavailableError } = await import('../../src/domain/errors');
+    local.ping = async () => {
+      throw new DataSourceUnavailableError('local');
+    };
+    try {
+      const res = await fetch(`${t.url}/readyz`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ status: 'unavailable', sources: [{ id: 'local', available: false, reason: "Data source 'local' is unavailable" }] });
+    } finally {
+      local.ping = ping;
+    }
+    expect((await fetch(`${t.url}/readyz`)).status).toBe(200);
+  });
+
+  test('GET /metrics counts statements per source and requests per operation', async () => {
+    await t.http('query CustomerCount { customers { totalCount } }', {}, { operationName: 'CustomerCount' });
+    const text = await (await fetch(`${t.url}/metrics`)).text();
+    expect(text).toMatch(/^helpdesk_datasource_operations_total\{source="local",kind="sqlite"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^helpdesk_graphql_requests_total\{operation="CustomerCount"\} 1$/m);
+    expect(text).toMatch(/^helpdesk_graphql_request_duration_seconds_count\{operation="CustomerCount"\} 1$/m);
+  });
+
+  test('one request raises the statement counter by the statements it ran', async () => {
+    const { result, operations } = await t.countOperations(() => t.http('{ customers(first: 5) { totalCount nodes { customerId } } }'));
+    expect(result.errors).toBeUndefined();
+    expect(operations).toBe(1);
+  });
+
+  test('every /graphql response carries a request id', async () => {
+    const res = await t.http('{ countries { code } }');
+    expect(res.headers?.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test('unknown routes are 404', async () => {
+    expect((await fetch(`${t.url}/nope`)).status).toBe(404);
+  });
+
+  test('a body that is not JSON is a 400 with a clear code', async () => {
+    const res = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer test-agent-token-0123456789' }, body: '{ nope' });
+    expect(res.status).toBe(400);
+    expect((await res.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
+  });
+});
