@@ -54,40 +54,18 @@ export interface CustomerUserRecord {
 }
 
 /** Fields of a new customer, already validated and normalized. */
-export interface NewCustomer {
-  readonly customerId: string;
-  readonly name: string;
-  readonly valid: Validity;
-  readonly street: string | null;
-  readonly zip: string | null;
-  readonly city: string | null;
+export type NewCustomer = Omit<CustomerRecord, 'sourceId' | 'createdAt' | 'changedAt' | 'countryCode'> & {
   readonly countryCode: string;
-  readonly url: string | null;
-  readonly comment: string | null;
-}
+};
 
 /** A validated change to a customer: absent keys stay as they are, null clears. */
 export type CustomerPatch = Partial<NewCustomer> & { readonly countryCode?: string };
 
 /** Fields of a new customer user, already validated and normalized. */
-export interface NewCustomerUser {
-  readonly login: string;
-  readonly email: string;
-  readonly title: string | null;
-  readonly firstName: string;
-  readonly lastName: string;
-  readonly phone: string | null;
-  readonly mobile: string | null;
-  readonly street: string | null;
-  readonly zip: string | null;
-  readonly city: string | null;
-  readonly countryCode: string | null;
-  readonly comment: string | null;
-  readonly valid: Validity;
-  readonly customerId: string;
+export type NewCustomerUser = Omit<CustomerUserRecord, 'sourceId' | 'createdAt' | 'changedAt' | 'customerIds'> & {
   /** Further customer ids (the primary one excluded, no duplicates). */
   readonly additionalCustomerIds: readonly string[];
-}
+};
 
 /** A validated change to a customer user: absent keys stay as they are, null clears. */
 export type CustomerUserPatch = Partial<Omit<NewCustomerUser, 'login'>>;

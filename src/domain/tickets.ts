@@ -100,17 +100,7 @@ export interface TicketSlice {
 }
 
 /** Fields of a new ticket, validated; customer references resolved. */
-export interface NewTicket {
-  readonly title: string;
-  readonly state: string;
-  readonly stateType: TicketStateType;
-  readonly priority: string;
-  readonly queue: string;
-  readonly customerId: string | null;
-  readonly customerUserLogin: string | null;
-  readonly pendingUntil: Date | null;
-  readonly escalationAt: Date | null;
-}
+export type NewTicket = Omit<TicketRecord, 'id' | 'number' | 'createdAt' | 'changedAt'>;
 
 /** A validated change to a ticket: absent keys stay as they are, null clears. */
 export type TicketPatch = Partial<Omit<NewTicket, 'customerId' | 'customerUserLogin'>>;
