@@ -56,7 +56,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     helpdeskDb.close();
     throw e;
   }
-  const sources = new DataSourceRegistry(opened);
+  const sources = new DataSourceRegistry(opened, { logger });
   const tickets = new SqliteTicketStore(helpdeskDb, config.limits.maxPageSize);
   const introspection = process.env.NODE_ENV !== 'production';
   const apollo = createApollo({ metrics, logger, introspection });

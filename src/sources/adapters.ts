@@ -1,3 +1,5 @@
+import type { LdapSourceConfig } from '../../adapters/ldap/ldap-config';
+import { LdapDataSource } from '../../adapters/ldap/ldap-data-source';
 import { SqliteDataSource } from '../../adapters/sqlite/sqlite-data-source';
 import { SqliteDatabase } from '../../adapters/sqlite/sqlite-database';
 import type { Config, DataSourceConfig } from '../config/config';
@@ -28,6 +30,11 @@ export async function openDataSource(source: DataSourceConfig, deps: AdapterDeps
       return adapter;
     }
     case 'ldap':
-      throw new Error(`data source '${source.id}': ldap is not supported by this build yet`);
+      // Connects lazily: the service starts while the directory is down.
+      return new LdapDataSource({
+        config: source as LdapSourceConfig,
+        logger: deps.logger,
+        onSearchPage: deps.metrics.operationCounter(source.id, 'ldap'),
+      });
   }
 }

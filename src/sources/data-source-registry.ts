@@ -9,6 +9,7 @@ import { DataSourceUnavailableError, NotFoundError } from '../domain/errors';
 import { compareKeys, type Page, type SortKey } from '../domain/page';
 import { idKey, type CustomerRecord, type CustomerUserRecord } from '../domain/records';
 import { customerSortKey, customerUserSortKey } from '../domain/sort-keys';
+import type { Logger } from '../log/logger';
 
 /** Last known state of a source, for `available` and `/readyz`. */
 export interface SourceStatus {
@@ -19,6 +20,15 @@ export interface SourceStatus {
 
 type Capability = keyof DataSourceCapabilities;
 
+/** Options of {@link DataSourceRegistry}. */
+export interface DataSourceRegistryOptions {
+  /** Where a record found in two sources is reported (once per record). */
+  readonly logger?: Pick<Logger, 'warn'>;
+}
+
+/** Called when a merged list drops a record because an earlier source has it too. */
+export type OnDuplicate = (identity: string, keptSource: number, droppedSource: number) => void;
+
 /**
  * The configured data sources in order. A lookup takes the first source that has the record;
  * a list merges the pages of all sources by the contract's order, so cursors (sort keys) stay
@@ -26,8 +36,13 @@ type Capability = keyof DataSourceCapabilities;
  */
 export class DataSourceRegistry {
   private readonly status = new Map<string, SourceStatus>();
+  /** Duplicates already logged, so that each is logged once per process. */
+  private readonly loggedDuplicates = new Set<string>();
 
-  constructor(readonly sources: readonly DataSource[]) {
+  constructor(
+    readonly sources: readonly DataSource[],
+    private readonly options: DataSourceRegistryOptions = {},
+  ) {
     for (const s of sources) this.status.set(s.id, { available: true, reason: null });
   }
 
@@ -65,20 +80,23 @@ export class DataSourceRegistry {
 
   /** The customers of every source (or of one), merged in order. */
   listCustomers(query: CustomerQuery, sourceId: string | null): Promise<Page<CustomerRecord>> {
-    return this.merge(this.serving('customers', sourceId), (s) => s.listCustomers(query), query.first, customerSortKey, (c) => idKey(c.customerId));
+    const sources = this.serving('customers', sourceId);
+    return this.merge(sources, (s) => s.listCustomers(query), query.first, customerSortKey, (c) => idKey(c.customerId), this.duplicateLogger('customer', sources));
   }
 
   /** The customer users of every source (or of one), merged in order. */
   listCustomerUsers(query: CustomerUserQuery, sourceId: string | null): Promise<Page<CustomerUserRecord>> {
-    return this.merge(this.serving('customerUsers', sourceId), (s) => s.listCustomerUsers(query), query.first, customerUserSortKey, (u) => idKey(u.login));
+    const sources = this.serving('customerUsers', sourceId);
+    return this.merge(sources, (s) => s.listCustomerUsers(query), query.first, customerUserSortKey, (u) => idKey(u.login), this.duplicateLogger('customer user', sources));
   }
 
   /** The customer user pages of many customers, each merged over all sources. */
   async customerUsersOfCustomers(queries: readonly CustomerUsersOfCustomerQuery[]): Promise<Page<CustomerUserRecord>[]> {
     const sources = this.serving('customerUsers', null);
     const perSource = await Promise.all(sources.map((s) => this.track(s, () => s.customerUsersOfCustomers(queries))));
+    const onDuplicate = this.duplicateLogger('customer user', sources);
     return queries.map((q, i) =>
-      mergePages(perSource.map((pages) => pages[i]!), q.first, customerUserSortKey, (u) => idKey(u.login)),
+      mergePages(perSource.map((pages) => pages[i]!), q.first, customerUserSortKey, (u) => idKey(u.login), onDuplicate),
     );
   }
 
@@ -97,6 +115,21 @@ export class DataSourceRegistry {
       if (e instanceof DataSourceUnavailableError) this.status.set(source.id, { available: false, reason: e.message });
       throw e;
     }
+  }
+
+  /** Logs a record present in two sources once: the earlier source wins, the other copy is hidden. */
+  private duplicateLogger(what: string, sources: readonly DataSource[]): OnDuplicate | undefined {
+    const logger = this.options.logger;
+    if (!logger) return undefined;
+    return (identity, kept, dropped) => {
+      const key = `${what}\u0000${identity}\u0000${sources[dropped]?.id}`;
+      if (this.loggedDuplicates.has(key)) return;
+      this.loggedDuplicates.add(key);
+      logger.warn(
+        { record: what, key: identity, usedSource: sources[kept]?.id, ignoredSource: sources[dropped]?.id },
+        'a record exists in two data sources; the first in configuration order is used',
+      );
+    };
   }
 
   private serving(capability: Capability, sourceId: string | null): DataSource[] {
@@ -136,9 +169,10 @@ export class DataSourceRegistry {
     first: number,
     key: (t: T) => SortKey,
     identity: (t: T) => string,
+    onDuplicate?: OnDuplicate,
   ): Promise<Page<T>> {
     const pages = await Promise.all(sources.map((s) => this.track(s, () => fetch(s))));
-    return mergePages(pages, first, key, identity);
+    return mergePages(pages, first, key, identity, onDuplicate);
   }
 }
 
@@ -147,10 +181,23 @@ export class DataSourceRegistry {
  * holds the first `first` of their union in key order; a record present in two sources is taken
  * from the earlier one.
  */
-export function mergePages<T>(pages: readonly Page<T>[], first: number, key: (t: T) => SortKey, identity: (t: T) => string): Page<T> {
+export function mergePages<T>(
+  pages: readonly Page<T>[],
+  first: number,
+  key: (t: T) => SortKey,
+  identity: (t: T) => string,
+  onDuplicate?: OnDuplicate,
+): Page<T> {
   if (pages.length === 1) return pages[0]!;
   const winner = new Map<string, number>();
-  pages.forEach((p, i) => p.nodes.forEach((n) => winner.has(identity(n)) || winner.set(identity(n), i)));
+  pages.forEach((p, i) =>
+    p.nodes.forEach((n) => {
+      const id = identity(n);
+      const kept = winner.get(id);
+      if (kept === undefined) winner.set(id, i);
+      else if (kept !== i) onDuplicate?.(id, kept, i);
+    }),
+  );
   const all = pages
     .flatMap((p, i) => p.nodes.filter((n) => winner.get(identity(n)) === i).map((n) => ({ n, k: key(n) })))
     .sort((a, b) => compareKeys(a.k, b.k));

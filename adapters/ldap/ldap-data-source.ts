@@ -1,0 +1,298 @@
+import type { Entry, Filter } from 'ldapts';
+import type {
+  CustomerQuery,
+  CustomerUserQuery,
+  CustomerUsersOfCustomerQuery,
+  DataSource,
+  DataSourceCapabilities,
+} from '../../src/domain/data-source';
+import { ReadOnlyDataSourceError } from '../../src/domain/errors';
+import { compareKeys, toPage, type Page, type PageRequest, type SortKey } from '../../src/domain/page';
+import {
+  idKey,
+  type CustomerPatch,
+  type CustomerRecord,
+  type CustomerUserPatch,
+  type CustomerUserRecord,
+  type NewCustomer,
+  type NewCustomerUser,
+} from '../../src/domain/records';
+import { customerSortKey, customerUserSortKey } from '../../src/domain/sort-keys';
+import type { Logger } from '../../src/log/logger';
+import type { LdapSourceConfig } from './ldap-config';
+import { LdapConnection } from './ldap-connection';
+import { and, containsAny, equalsAny, filterAttributes, parseFilter } from './ldap-filters';
+import { requestedAttributes, toCustomer, toCustomerUser, type ValidityRule } from './ldap-mapper';
+import { LDAP_PRESETS, type CustomerAttributeMap, type CustomerUserAttributeMap, type ObjectPreset } from './ldap-presets';
+
+/** Options of {@link LdapDataSource}. */
+export interface LdapDataSourceOptions {
+  readonly config: LdapSourceConfig;
+  readonly logger: Logger;
+  /** Called once per LDAP search page sent (the operations metric). */
+  readonly onSearchPage: () => void;
+}
+
+/** Keys per search of a batched lookup: one OR filter of this many equality terms at most. */
+export const LOOKUP_CHUNK = 500;
+
+/** One object kind as configured: preset defaults with the configuration over them. */
+interface ObjectSettings<M> {
+  readonly baseDN: string;
+  readonly scope: 'base' | 'one' | 'sub';
+  readonly filter: Filter;
+  readonly validity: ValidityRule;
+  readonly map: M;
+  readonly attributes: readonly string[];
+}
+
+type ObjectConfig = NonNullable<LdapSourceConfig['customers']>;
+
+function settle<M extends object>(preset: ObjectPreset<M>, config: ObjectConfig): ObjectSettings<M> {
+  const map = { ...preset.map } as Record<string, string | undefined>;
+  for (const [field, attribute] of Object.entries(config.map ?? {})) {
+    if (attribute === null) delete map[field];
+    else if (attribute !== undefined) map[field] = attribute;
+  }
+  const validText = config.validFilter ?? preset.validFilter;
+  const validity: ValidityRule = {
+    validFilter: validText ? parseFilter(validText) : null,
+    temporarilyInvalidFilter: config.temporarilyInvalidFilter ? parseFilter(config.temporarilyInvalidFilter) : null,
+  };
+  const extra = new Set<string>();
+  if (validity.validFilter) filterAttributes(validity.validFilter, extra);
+  if (validity.temporarilyInvalidFilter) filterAttributes(validity.temporarilyInvalidFilter, extra);
+  return {
+    baseDN: config.baseDN,
+    scope: config.scope ?? preset.scope,
+    filter: parseFilter(config.filter ?? preset.filter),
+    validity,
+    map: map as M,
+    attributes: requestedAttributes(map, extra),
+  };
+}
+
+/** The rows of a list after `after`, as a page, with the total of all rows. */
+function pageOf<T>(rows: readonly T[], request: PageRequest, key: (t: T) => SortKey): Page<T> {
+  const sorted = rows.map((r) => ({ r, k: key(r) })).sort((a, b) => compareKeys(a.k, b.k));
+  const start = request.after === null ? 0 : sorted.findIndex((x) => compareKeys(x.k, request.after!) > 0);
+  const rest = start < 0 ? [] : sorted.slice(start, start + request.first + 1).map((x) => x.r);
+  return toPage(rest, request.first, rows.length, key);
+}
+
+function includesFolded(value: string | null, needle: string): boolean {
+  return value !== null && value.toLowerCase().includes(needle);
+}
+
+/**
+ * Customers and customer users read live from an LDAP directory (OpenLDAP, Active Directory).
+ * Never writable. Lookups batch all keys into one search per {@link LOOKUP_CHUNK} keys; lists
+ * fetch the matching entries with paged results (so a server size limit never truncates them),
+ * sort them by the contract's keys in memory and page by keyset, with an honest total.
+ */
+export class LdapDataSource implements DataSource {
+  readonly kind = 'ldap';
+  readonly capabilities: DataSourceCapabilities;
+  readonly id: string;
+  readonly name: string;
+  private readonly connection: LdapConnection;
+  private readonly customers: ObjectSettings<CustomerAttributeMap> | null;
+  private readonly users: ObjectSettings<CustomerUserAttributeMap> | null;
+  /** Searches under way, so that a lookup arriving meanwhile reuses their entries (see {@link fromSearchesInFlight}). */
+  private readonly customersInFlight = new Set<Promise<readonly CustomerRecord[]>>();
+  private readonly usersInFlight = new Set<Promise<readonly CustomerUserRecord[]>>();
+
+  constructor(options: LdapDataSourceOptions) {
+    const { config } = options;
+    this.id = config.id;
+    this.name = config.name;
+    const preset = LDAP_PRESETS[config.preset];
+    this.customers = config.customers ? settle(preset.customers, config.customers) : null;
+    this.users = config.customerUsers ? settle(preset.customerUsers, config.customerUsers) : null;
+    this.capabilities = {
+      customers: this.customers !== null && this.customers.map.customerId !== undefined,
+      customerUsers: this.users !== null && this.users.map.login !== undefined,
+      writableCustomers: false,
+      writableCustomerUsers: false,
+    };
+    this.connection = new LdapConnection({
+      config,
+      pageSize: config.pageSize ?? preset.pageSize,
+      logger: options.logger,
+      onSearchPage: options.onSearchPage,
+    });
+  }
+
+  async customersByIds(customerIds: readonly string[]): Promise<(CustomerRecord | null)[]> {
+    const c = this.customers;
+    if (!c || !this.capabilities.customers) return customerIds.map(() => null);
+    const byKey = await fromSearchesInFlight(this.customersInFlight, (r) => idKey(r.customerId));
+    const missing = customerIds.filter((id) => !byKey.has(idKey(id)));
+    const found = await this.lookup(missing, [c.map.customerId!], c, (e) => toCustomer(e, c.map, c.validity, this.id));
+    for (const r of found) if (!byKey.has(idKey(r.customerId))) byKey.set(idKey(r.customerId), r);
+    return customerIds.map((id) => byKey.get(idKey(id)) ?? null);
+  }
+
+  async customerUsersByLogins(logins: readonly string[]): Promise<(CustomerUserRecord | null)[]> {
+    const u = this.users;
+    if (!u || !this.capabilities.customerUsers) return logins.map(() => null);
+    const byKey = await fromSearchesInFlight(this.usersInFlight, (r) => idKey(r.login));
+    const missing = logins.filter((l) => !byKey.has(idKey(l)));
+    const found = await this.lookup(missing, [u.map.login!], u, (e) => toCustomerUser(e, u.map, u.validity, this.id));
+    for (const r of found) if (!byKey.has(idKey(r.login))) byKey.set(idKey(r.login), r);
+    return logins.map((l) => byKey.get(idKey(l)) ?? null);
+  }
+
+  async listCustomers(q: CustomerQuery): Promise<Page<CustomerRecord>> {
+    const c = this.customers;
+    if (!c || !this.capabilities.customers) return toPage<CustomerRecord>([], q.first, 0, customerSortKey);
+    const search = q.search ? q.search.toLowerCase() : null;
+    const fields = [c.map.customerId!, ...(c.map.name ? [c.map.name] : [])];
+    const all = await this.shared(this.customersInFlight, async () =>
+      (await this.fetch(c, search ? containsAny(fields, q.search!) : null))
+        .map((e) => toCustomer(e, c.map, c.validity, this.id))
+        .filter((r): r is CustomerRecord => r !== null),
+    );
+    const rows = all
+      .filter((r) => q.valid.includes(r.valid))
+      .filter((r) => search === null || includesFolded(r.customerId, search) || includesFolded(r.name, search));
+    return pageOf(unique(rows, (r) => idKey(r.customerId)), q, customerSortKey);
+  }
+
+  async listCustomerUsers(q: CustomerUserQuery): Promise<Page<CustomerUserRecord>> {
+    const u = this.users;
+    if (!u || !this.capabilities.customerUsers) return toPage<CustomerUserRecord>([], q.first, 0, customerUserSortKey);
+    const search = q.search ? q.search.toLowerCase() : null;
+    const fields = [u.map.login, u.map.email, u.map.firstName, u.map.lastName].filter((a): a is string => !!a);
+    const narrow = and(search ? containsAny(fields, q.search!) : null, q.customerId !== null ? this.customerIdFilter(u, [q.customerId]) : null);
+    const all = await this.shared(this.usersInFlight, async () =>
+      (await this.fetch(u, narrow)).map((e) => toCustomerUser(e, u.map, u.validity, this.id)).filter((r): r is CustomerUserRecord => r !== null),
+    );
+    const wanted = q.customerId === null ? null : idKey(q.customerId);
+    const rows = all
+      .filter((r) => q.valid.includes(r.valid))
+      .filter((r) => wanted === null || r.customerIds.some((id) => idKey(id) === wanted))
+      .filter(
+        (r) =>
+          search === null ||
+          [r.login, r.email, r.firstName, r.lastName].some((v) => includesFolded(v, search)),
+      );
+    return pageOf(unique(rows, (r) => idKey(r.login)), q, customerUserSortKey);
+  }
+
+  async customerUsersOfCustomers(queries: readonly CustomerUsersOfCustomerQuery[]): Promise<Page<CustomerUserRecord>[]> {
+    const u = this.users;
+    if (!u || !this.capabilities.customerUsers || queries.length === 0) {
+      return queries.map((q) => toPage<CustomerUserRecord>([], q.first, 0, customerUserSortKey));
+    }
+    const ids = distinct(queries.map((q) => q.customerId).filter(searchable));
+    const users = unique(
+      await this.shared(this.usersInFlight, async () => {
+        const entries: Entry[] = [];
+        for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+          entries.push(...(await this.fetch(u, this.customerIdFilter(u, ids.slice(i, i + LOOKUP_CHUNK)))));
+        }
+        return entries.map((e) => toCustomerUser(e, u.map, u.validity, this.id)).filter((r): r is CustomerUserRecord => r !== null);
+      }),
+      (r) => idKey(r.login),
+    );
+    return queries.map((q) => {
+      const key = idKey(q.customerId);
+      const rows = users.filter((r) => q.valid.includes(r.valid) && r.customerIds.some((id) => idKey(id) === key));
+      return pageOf(rows, q, customerUserSortKey);
+    });
+  }
+
+  async createCustomer(_input: NewCustomer): Promise<CustomerRecord> {
+    throw this.readOnly();
+  }
+
+  async updateCustomer(_customerId: string, _patch: CustomerPatch): Promise<CustomerRecord> {
+    throw this.readOnly();
+  }
+
+  async createCustomerUser(_input: NewCustomerUser): Promise<CustomerUserRecord> {
+    throw this.readOnly();
+  }
+
+  async updateCustomerUser(_login: string, _patch: CustomerUserPatch): Promise<CustomerUserRecord> {
+    throw this.readOnly();
+  }
+
+  /** Binds as the service account and reads the base entry of the configured objects. */
+  async ping(): Promise<void> {
+    await this.connection.ping((this.customers ?? this.users)!.baseDN);
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+
+  private readOnly(): ReadOnlyDataSourceError {
+    return new ReadOnlyDataSourceError(`Data source '${this.id}' is a read-only directory`);
+  }
+
+  /** Entries whose key attribute equals one of the keys: one search per {@link LOOKUP_CHUNK} distinct keys. */
+  private async lookup<M, R>(keys: readonly string[], attributes: string[], o: ObjectSettings<M>, map: (e: Entry) => R | null): Promise<R[]> {
+    const wanted = distinct(keys.filter(searchable));
+    const out: R[] = [];
+    for (let i = 0; i < wanted.length; i += LOOKUP_CHUNK) {
+      const entries = await this.fetch(o, equalsAny(attributes, wanted.slice(i, i + LOOKUP_CHUNK)));
+      for (const e of entries) {
+        const r = map(e);
+        if (r !== null) out.push(r);
+      }
+    }
+    return out;
+  }
+
+  /** Runs a search whose records lookups may reuse while it is under way. */
+  private shared<R>(inFlight: Set<Promise<readonly R[]>>, search: () => Promise<R[]>): Promise<R[]> {
+    const running = search();
+    inFlight.add(running);
+    const done = () => void inFlight.delete(running);
+    running.then(done, done);
+    return running;
+  }
+
+  private customerIdFilter(u: ObjectSettings<CustomerUserAttributeMap>, ids: readonly string[]): Filter {
+    const attrs = [u.map.customerId, u.map.customerIds].filter((a): a is string => !!a);
+    return equalsAny(attrs, ids);
+  }
+
+  private fetch<M>(o: ObjectSettings<M>, narrow: Filter | null): Promise<Entry[]> {
+    return this.connection.search({ baseDN: o.baseDN, scope: o.scope, filter: and(o.filter, narrow), attributes: o.attributes });
+  }
+}
+
+/**
+ * The records of the searches under way, by key. Within one GraphQL request, a detail view
+ * lists a customer's users while its tickets ask for their users: the lookup waits for the list
+ * already on the wire instead of sending another search. The records are exactly what a search
+ * sent now would return (they are being read now), so no staleness is introduced; if such a
+ * search fails, the lookup fails with it (the directory just failed), which keeps it within
+ * `timeoutMs`.
+ */
+async function fromSearchesInFlight<R>(inFlight: ReadonlySet<Promise<readonly R[]>>, key: (r: R) => string): Promise<Map<string, R>> {
+  const byKey = new Map<string, R>();
+  if (inFlight.size === 0) return byKey;
+  for (const records of await Promise.all(inFlight)) for (const r of records) if (!byKey.has(key(r))) byKey.set(key(r), r);
+  return byKey;
+}
+
+/** Keys that can name an entry: an empty value or one with NUL never does, and is not sent. */
+function searchable(key: string): boolean {
+  return key.length > 0 && !key.includes('\u0000');
+}
+
+function distinct(keys: readonly string[]): string[] {
+  const seen = new Map<string, string>();
+  for (const k of keys) if (!seen.has(idKey(k))) seen.set(idKey(k), k);
+  return [...seen.values()];
+}
+
+function unique<T>(rows: readonly T[], key: (t: T) => string): T[] {
+  const seen = new Set<string>();
+  return rows.filter((r) => (seen.has(key(r)) ? false : (seen.add(key(r)), true)));
+}
+

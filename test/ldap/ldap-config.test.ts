@@ -1,0 +1,75 @@
+import { ldapSourceConfigSchema } from '../../adapters/ldap/ldap-config';
+import { LdapDataSource } from '../../adapters/ldap/ldap-data-source';
+import { ConfigError, loadConfig, sha256Hex } from '../../src/config/config';
+import { createLogger } from '../../src/log/logger';
+import { openldapSourceConfig } from './ldap-fixture';
+
+const load = (source: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) =>
+  loadConfig({
+    env,
+    cwd: '/tmp',
+    raw: {
+      database: ':memory:',
+      auth: { tokens: [{ name: 'a', role: 'agent', sha256: sha256Hex('x'.repeat(32)) }] },
+      dataSources: [{ id: 'local', name: 'Local', kind: 'sqlite' }, source],
+    },
+  });
+
+describe('ldap source configuration', () => {
+  test('the contract README example is accepted, the password taken from ${LDAP_PASSWORD}', () => {
+    const config = load(
+      {
+        ...openldapSourceConfig('ldap://127.0.0.1:3389'),
+        bindPassword: '${LDAP_PASSWORD}',
+        customers: {
+          baseDN: 'ou=customers,dc=example,dc=com',
+          filter: '(objectClass=organization)',
+          map: { customerId: 'o', name: 'description', street: 'street', zip: 'postalCode', city: 'l', country: 'c', url: 'labeledURI', comment: 'info' },
+        },
+      },
+      { LDAP_PASSWORD: 'from-env' },
+    );
+    const ldap = config.dataSources[1]!;
+    expect(ldap).toMatchObject({ kind: 'ldap', bindPassword: 'from-env', timeoutMs: 2000, preset: 'openldap', tls: { startTLS: false, rejectUnauthorized: true } });
+  });
+
+  test('a missing password variable names it', () => {
+    expect(() => load({ ...openldapSourceConfig('ldap://h:1'), bindPassword: '${LDAP_PASSWORD}' })).toThrow(/LDAP_PASSWORD/);
+  });
+
+  test.each([
+    [{ url: 'http://example.com' }, 'dataSources.1.url'],
+    [{ customers: { baseDN: 'ou=c,dc=x', filter: '(objectClass=organization' } }, 'dataSources.1.customers.filter: not a valid LDAP filter'],
+    [{ customerUsers: { baseDN: 'ou=p,dc=x', validFilter: '(cn:dn:=x)' } }, 'dataSources.1.customerUsers.validFilter'],
+    [{ customers: { baseDN: 'ou=c,dc=x', map: { customerId: 'o)(x' } } }, 'dataSources.1.customers.map.customerId'],
+    [{ customers: { baseDN: 'ou=c,dc=x', map: { colour: 'x' } } }, 'dataSources.1.customers.map'],
+    [{ preset: 'novell' }, 'dataSources.1.preset'],
+    [{ timeoutMs: 0 }, 'dataSources.1.timeoutMs'],
+    [{ url: 'ldaps://h:636', tls: { startTLS: true } }, 'dataSources.1.tls.startTLS'],
+    [{ customers: undefined, customerUsers: undefined }, 'dataSources.1.customers: configure customers, customerUsers or both'],
+  ])('%j is refused naming the key', (change, message) => {
+    const source = { ...openldapSourceConfig('ldap://127.0.0.1:3389'), ...change };
+    expect(() => load(source)).toThrow(ConfigError);
+    expect(() => load(source)).toThrow(`configuration: ${message}`);
+  });
+
+  test('presets give defaults a map overrides; null drops a field', () => {
+    const config = ldapSourceConfigSchema.parse({
+      id: 'ad',
+      name: 'AD',
+      kind: 'ldap',
+      url: 'ldaps://dc1.example.com',
+      bindDN: 'cn=svc,dc=example,dc=com',
+      bindPassword: 'x',
+      preset: 'active-directory',
+      customerUsers: { baseDN: 'ou=Users,dc=example,dc=com', map: { customerId: 'department', title: null } },
+    });
+    const source = new LdapDataSource({ config, logger: createLogger('silent'), onSearchPage: () => undefined });
+    expect(source.capabilities).toEqual({ customers: false, customerUsers: true, writableCustomers: false, writableCustomerUsers: false });
+    const users = (source as unknown as { users: { map: Record<string, string>; attributes: string[]; scope: string } }).users;
+    expect(users.map).toMatchObject({ login: 'sAMAccountName', customerId: 'department', email: 'mail' });
+    expect(users.map.title).toBeUndefined();
+    // The validity filter's attribute is fetched, so validity is judged on every entry.
+    expect(users.attributes.map((a) => a.toLowerCase())).toContain('useraccountcontrol');
+  });
+});

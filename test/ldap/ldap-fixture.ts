@@ -1,0 +1,76 @@
+import type { LdapSourceConfig } from '../../adapters/ldap/ldap-config';
+import { LdapDataSource } from '../../adapters/ldap/ldap-data-source';
+import { ldapSourceConfigSchema } from '../../adapters/ldap/ldap-config';
+import pino from 'pino';
+import { createLogger, type Logger } from '../../src/log/logger';
+import { READER_DN, READER_PASSWORD, SUFFIX, type Slapd } from './slapd';
+
+/** The source configuration of the OpenLDAP layout (fixtures/ldap/openldap-layout.ldif), as an integrator writes it. */
+export function openldapSourceConfig(url: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: 'directory',
+    name: 'Corporate directory',
+    kind: 'ldap',
+    url,
+    bindDN: READER_DN,
+    bindPassword: READER_PASSWORD,
+    timeoutMs: 2000,
+    preset: 'openldap',
+    customers: {
+      baseDN: `ou=customers,${SUFFIX}`,
+      filter: '(objectClass=organization)',
+      validFilter: '(!(|(businessCategory=closed)(businessCategory=suspended)))',
+      temporarilyInvalidFilter: '(businessCategory=suspended)',
+    },
+    customerUsers: {
+      baseDN: `ou=people,${SUFFIX}`,
+      filter: '(objectClass=inetOrgPerson)',
+      validFilter: '(!(employeeType=disabled))',
+    },
+    ...extra,
+  };
+}
+
+/** The source configuration of the Active-Directory-like layout: the preset plus two overrides. */
+export function activeDirectorySourceConfig(url: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: 'ad',
+    name: 'Active Directory',
+    kind: 'ldap',
+    url,
+    bindDN: READER_DN,
+    bindPassword: READER_PASSWORD,
+    timeoutMs: 2000,
+    preset: 'active-directory',
+    customers: {
+      baseDN: `ou=Customers,${SUFFIX}`,
+      validFilter: '(!(|(businessCategory=closed)(businessCategory=suspended)))',
+      temporarilyInvalidFilter: '(businessCategory=suspended)',
+    },
+    customerUsers: { baseDN: `ou=Users,${SUFFIX}`, map: { customerIds: 'o' } },
+    ...extra,
+  };
+}
+
+/** A logger (same redaction as the service's) that keeps every JSON line for assertions. */
+export function capturingLogger(): { logger: Logger; lines: () => string[] } {
+  const lines: string[] = [];
+  const logger = pino(
+    { level: 'debug', base: undefined, redact: { paths: ['*.bindPassword', '*.password', 'password'], censor: '[redacted]' } },
+    { write: (line: string) => void lines.push(line) },
+  );
+  return { logger, lines: () => lines };
+}
+
+/** An LDAP source on a running slapd, counting its search pages. */
+export function openSource(raw: Record<string, unknown>, logger?: Logger): { source: LdapDataSource; pages: () => number; config: LdapSourceConfig } {
+  let pages = 0;
+  const config = ldapSourceConfigSchema.parse(raw);
+  const source = new LdapDataSource({ config, logger: logger ?? createLogger('silent'), onSearchPage: () => pages++ });
+  return { source, pages: () => pages, config };
+}
+
+/** Convenience: the OpenLDAP-layout source on a slapd. */
+export function openldapSource(slapd: Slapd, extra: Record<string, unknown> = {}, logger?: Logger) {
+  return openSource(openldapSourceConfig(slapd.url, extra), logger);
+}
