@@ -16,7 +16,7 @@
  *   <script id="graphiql-config" type="application/json">{...}</script>
  * with { endpoint, defaultQuery, defaultVariables, token }.
  */
-import { useCallback, useMemo, useRef, useState, type CSSProperties, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type FormEvent } from 'react';
 import { createRoot } from 'react-dom/client';
 import { GraphiQL } from 'graphiql';
 import { explorerPlugin } from '@graphiql/plugin-explorer';
@@ -227,7 +227,9 @@ function TokenBar(props: { applied: boolean; onToken: (token: string) => void })
 }
 
 function App({ config }: { config: GraphiqlConfig }) {
-  const fetcher = useMemo(() => makeFetcher(config.endpoint), [config.endpoint]);
+  // Bumped after a token is applied: a new fetcher identity makes GraphiQL introspect again.
+  const [schemaEpoch, setSchemaEpoch] = useState(0);
+  const fetcher = useMemo(() => makeFetcher(config.endpoint), [config.endpoint, schemaEpoch]);
   const plugins = useMemo(() => [explorerPlugin()], []);
   const storage = useMemo(() => {
     const st = namespacedStorage(`helpdesk-graphiql:${hash(JSON.stringify([config.endpoint, config.defaultQuery, config.defaultVariables]))}:`);
@@ -249,6 +251,13 @@ function App({ config }: { config: GraphiqlConfig }) {
     currentHeaders.current = next;
     setTokenApplied(true);
   }, []);
+
+  // Without a token the first introspection was refused, leaving the docs explorer and
+  // autocompletion empty. This effect runs after the commit in which GraphiQL's header editor took
+  // the new headers (children's effects run first), so the new introspection sends the token.
+  useEffect(() => {
+    if (headers !== undefined) setSchemaEpoch((n) => n + 1);
+  }, [headers]);
 
   const toolsVisibility = config.token === null ? 'headers' : config.defaultVariables.trim() ? 'variables' : false;
 

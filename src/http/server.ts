@@ -51,7 +51,9 @@ function wantsHtml(req: IncomingMessage): boolean {
 
 let detailViewQuery: string | undefined;
 function defaultQuery(): string {
-  return (detailViewQuery ??= readFileSync(join(__dirname, '../../../schema/operations/CustomerDetailView.graphql'), 'utf8'));
+  // The project root is two levels up from src/http (ts-jest) and three from dist/src/http.
+  const root = join(__dirname, __filename.endsWith('.ts') ? '../..' : '../../..');
+  return (detailViewQuery ??= readFileSync(join(root, 'schema/operations/CustomerDetailView.graphql'), 'utf8'));
 }
 
 /**

@@ -1,0 +1,74 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { generate, loadCodegenConfig } from '@graphql-codegen/cli';
+import { getOperationAST, print } from 'graphql';
+import { request } from '../../examples/client';
+import {
+  CustomerDetailViewDocument,
+  CustomerUserDetailDocument,
+  UpdateCustomerDocument,
+  type CustomerDetailViewQuery,
+  type CustomerDetailViewQueryVariables,
+  type CustomerUserDetailQuery,
+} from '../../schema/generated/graphql';
+import { loadFixture } from '../helpers/fixture-tickets';
+import { startTestApp, TOKENS, type GqlResult, type TestApp } from '../helpers/test-app';
+
+const root = join(__dirname, '../..');
+const GENERATED = 'schema/generated/graphql.ts';
+
+describe('codegen (codegen.yml → schema/generated/graphql.ts)', () => {
+  test('the committed file is what `npm run codegen` generates now (run it after changing the schema or an operation)', async () => {
+    const { config } = await loadCodegenConfig({ configFilePath: join(root, 'codegen.yml') });
+    const outputs: { filename: string; content: string }[] = await generate({ ...config, cwd: root, silent: true }, false);
+    expect(outputs.map((o) => o.filename)).toEqual([GENERATED]);
+    expect(readFileSync(join(root, GENERATED), 'utf8')).toBe(outputs[0]!.content);
+  });
+
+  test('every operation in schema/operations has a typed document node', async () => {
+    const generated = await import('../../schema/generated/graphql');
+    const names = readdirSync(join(root, 'schema/operations'))
+      .flatMap((f) => [...readFileSync(join(root, 'schema/operations', f), 'utf8').matchAll(/^(?:query|mutation)\s+(\w+)/gm)].map((m) => m[1]!));
+    expect(names.length).toBeGreaterThanOrEqual(10);
+    for (const name of names) {
+      const doc = (generated as Record<string, unknown>)[`${name}Document`];
+      expect(doc).toBeDefined();
+      expect(getOperationAST(doc as never)?.name?.value).toBe(name);
+    }
+  });
+});
+
+describe('API tests with the generated types', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ prepare: (app) => loadFixture(app) });
+  });
+  afterAll(() => t.close());
+
+  test('CustomerDetailViewDocument over HTTP: typed variables and result, hand-counted numbers', async () => {
+    const variables: CustomerDetailViewQueryVariables = { customerId: 'acme' };
+    const res: GqlResult<CustomerDetailViewQuery> = await t.http(print(CustomerDetailViewDocument), variables);
+    expect(res.errors).toBeUndefined();
+    const customer = res.data!.customer!;
+    expect(customer.customerId).toBe('ACME');
+    expect(customer.name).toBe('Acme Corporation');
+    expect(customer.country).toEqual({ code: 'DE', name: 'Germany' });
+    expect(customer.ticketCounts).toEqual({ open: 5, closed: 4, escalated: 2, pendingReminder: 2, total: 9 });
+    expect(customer.escalatedTickets.totalCount).toBe(2);
+    expect(customer.tickets.totalCount).toBe(9);
+    expect(customer.tickets.nodes.every((n) => typeof n.number === 'string' && n.stateType.length > 0)).toBe(true);
+    expect(customer.customerUsers.nodes.map((u) => u.login)).toEqual(expect.arrayContaining(['jdoe', 'asmith', 'bsmith']));
+  });
+
+  test('the typed request() of the example client: query result and error code', async () => {
+    const options = { url: t.url, token: TOKENS.reader };
+    const { customerUser }: CustomerUserDetailQuery = await request(options, CustomerUserDetailDocument, { login: 'jdoe' });
+    expect(customerUser?.fullName).toBe('Dr. John Doe');
+    expect(customerUser?.customerIds).toEqual(expect.arrayContaining(['ACME', 'globex', 'MUELLER']));
+
+    // A reader may not write: the error carries FORBIDDEN.
+    await expect(request(options, UpdateCustomerDocument, { customerId: 'ACME', input: { city: 'Hamburg' } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const after: CustomerDetailViewQuery = await request(options, CustomerDetailViewDocument, { customerId: 'ACME' });
+    expect(after.customer?.city).toBe('Berlin');
+  });
+});
