@@ -8,9 +8,9 @@ import { createApollo } from './graphql/apollo';
 import type { AppServices, Context } from './graphql/context';
 import { createLogger, type Logger } from './log/logger';
 import { Metrics } from './metrics/metrics';
-import { seedDemo } from './seed/demo';
 import { CustomerService } from './services/customer-service';
 import { CustomerUserService } from './services/customer-user-service';
+import { IdempotencyStore } from './services/idempotency';
 import { TicketService } from './services/ticket-service';
 import { openDataSource } from './sources/adapters';
 import { DataSourceRegistry } from './sources/data-source-registry';
@@ -23,6 +23,8 @@ export interface App extends AppServices {
   readonly authenticator: TokenAuthenticator;
   /** The helpdesk database (tickets, and the default sqlite source). */
   readonly helpdeskDb: SqliteDatabase;
+  /** Idempotency-Key records of mutations (in the helpdesk database). */
+  readonly idempotency: IdempotencyStore;
   /** Stops Apollo and closes every source and database. */
   close(): Promise<void>;
 }
@@ -43,11 +45,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const helpdeskDb = SqliteDatabase.open({
     path: config.database,
     label: helpdeskLabel,
+    busyTimeoutMs: config.limits.busyTimeoutMs,
     onStatement: metrics.operationCounter(helpdeskLabel, 'sqlite'),
   });
   const opened: DataSource[] = [];
   try {
-    if (config.seed === 'demo' && seedDemo(helpdeskDb.handle)) logger.info({ database: config.database }, 'seeded the demo dataset');
+    // The generator pulls in faker (about 30 MB of memory): loaded only when a demo seed is configured.
+    if (config.seed === 'demo' && (await import('./seed/demo')).seedDemo(helpdeskDb.handle)) {
+      logger.info({ database: config.database }, 'seeded the demo dataset');
+    }
     for (const sourceConfig of config.dataSources) {
       opened.push(await openDataSource(sourceConfig, { config, helpdeskDb, metrics, logger }));
     }
@@ -58,8 +64,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   }
   const sources = new DataSourceRegistry(opened, { logger });
   const tickets = new SqliteTicketStore(helpdeskDb, config.limits.maxPageSize);
-  const introspection = process.env.NODE_ENV !== 'production';
-  const apollo = createApollo({ metrics, logger, introspection });
+  const production = process.env.NODE_ENV === 'production';
+  const apollo = createApollo({
+    metrics,
+    logger,
+    introspection: config.limits.introspection ?? !production,
+    fieldSuggestions: config.limits.fieldSuggestions ?? !production,
+    limits: config.limits,
+  });
   await apollo.start();
   return {
     config,
@@ -70,6 +82,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     helpdeskDb,
     apollo,
     authenticator: new TokenAuthenticator(config.auth.tokens),
+    idempotency: new IdempotencyStore(helpdeskDb, config.limits.idempotencyKeyTtlSeconds * 1000),
     customers: new CustomerService(sources, tickets),
     customerUsers: new CustomerUserService(sources),
     ticketService: new TicketService(sources, tickets),

@@ -39,7 +39,9 @@ async function main(): Promise<void> {
         },
       );
     });
+    // Keep-alive connections become idle as their last request ends: close them as they do.
     server.closeIdleConnections();
+    setInterval(() => server.closeIdleConnections(), 50).unref();
     setTimeout(() => server.closeAllConnections(), 10_000).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));

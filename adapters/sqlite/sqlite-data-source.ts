@@ -140,31 +140,35 @@ export class SqliteDataSource implements DataSource {
         n: q.first + 1,
       })),
     );
-    const keys = `k AS (SELECT key AS idx, json_extract(value, '$.c') AS c, json_extract(value, '$.v') AS v,
-        json_extract(value, '$.a0') AS a0, json_extract(value, '$.a1') AS a1, json_extract(value, '$.a2') AS a2,
-        json_extract(value, '$.n') AS n FROM json_each(?))`;
-    const rows = this.db.all<CustomerUserRow & { idx: number }>(
-      `WITH ${keys}
-       SELECT * FROM (
-         SELECT k.idx, k.n, ${CUSTOMER_USER_COLUMNS},
+    // One statement: each query's total (a count on the (customer_key, valid) index) and its page.
+    const rows = this.db.all<CustomerUserRow & { idx: number; total: number; login: string | null }>(
+      `WITH k AS MATERIALIZED (
+         SELECT j.key AS idx, json_extract(j.value, '$.c') AS c, json_extract(j.value, '$.v') AS v,
+           json_extract(j.value, '$.a0') AS a0, json_extract(j.value, '$.a1') AS a1, json_extract(j.value, '$.a2') AS a2,
+           json_extract(j.value, '$.n') AS n,
+           (SELECT count(*) FROM customer_user_customer x WHERE x.customer_key = json_extract(j.value, '$.c')
+              AND x.valid IN (SELECT value FROM json_each(json_extract(j.value, '$.v')))) AS total
+         FROM json_each(@specs) AS j),
+       p AS (SELECT * FROM (
+         SELECT k.idx AS pidx, k.n AS n, ${CUSTOMER_USER_COLUMNS},
            row_number() OVER (PARTITION BY k.idx ORDER BY u.last_key, u.first_key, u.login_key) AS rn
          FROM k JOIN customer_user u ON u.id IN (
            SELECT x.user_id FROM customer_user_customer x
            WHERE x.customer_key = k.c AND x.valid IN (SELECT value FROM json_each(k.v))
              AND (x.last_key, x.first_key, x.login_key) > (k.a0, k.a1, k.a2)
-           ORDER BY x.last_key, x.first_key, x.login_key LIMIT ${this.limit})
-       ) WHERE rn <= n ORDER BY idx, rn`,
-      specs,
-    );
-    const totals = this.db.all<{ idx: number; total: number }>(
-      `WITH ${keys}
-       SELECT k.idx, (SELECT count(*) FROM customer_user_customer x
-                      WHERE x.customer_key = k.c AND x.valid IN (SELECT value FROM json_each(k.v))) AS total FROM k`,
-      specs,
+           ORDER BY x.last_key, x.first_key, x.login_key LIMIT @lim)
+       ) WHERE rn <= n)
+       SELECT k.idx AS idx, k.total AS total, p.* FROM k LEFT JOIN p ON p.pidx = k.idx ORDER BY k.idx, p.rn`,
+      // SQLite refuses a correlated LIMIT: the longest page of the batch bounds every range.
+      { specs, lim: Math.min(this.limit, Math.max(...queries.map((q) => q.first + 1))) },
     );
     const grouped = queries.map(() => [] as CustomerUserRecord[]);
-    for (const r of rows) grouped[r.idx]!.push(toCustomerUser(r, this.id));
-    return queries.map((q, i) => toPage(grouped[i]!, q.first, totals[i]?.total ?? 0, customerUserSortKey));
+    const totals = queries.map(() => 0);
+    for (const r of rows) {
+      totals[r.idx] = r.total;
+      if (r.login !== null) grouped[r.idx]!.push(toCustomerUser(r as CustomerUserRow, this.id));
+    }
+    return queries.map((q, i) => toPage(grouped[i]!, q.first, totals[i]!, customerUserSortKey));
   }
 
   async createCustomer(input: NewCustomer): Promise<CustomerRecord> {

@@ -19,12 +19,26 @@ export interface SqliteOpenOptions {
 }
 
 /**
+ * Sees each outermost write transaction of a database (Idempotency-Key support): it may hand back
+ * a result recorded by an earlier attempt instead of running the transaction again, and it writes
+ * its own rows inside the transaction, so that they commit or roll back with the write.
+ */
+export interface TransactionObserver {
+  /** Before an outermost transaction: `{ value }` to return instead of running it, or undefined. */
+  replay(db: SqliteDatabase): { readonly value: unknown } | undefined;
+  /** Inside the transaction, after its body returned `value`, before COMMIT. */
+  committing(db: SqliteDatabase, value: unknown): void;
+}
+
+/**
  * A helpdesk SQLite file: WAL, synchronous=FULL, foreign keys, busy timeout, migrations applied.
  * Statements are prepared once and counted each time they run; SQLITE_BUSY becomes a
  * retryable `DataSourceUnavailableError`.
  */
 export class SqliteDatabase {
   private readonly statements = new Map<string, Database.Statement>();
+  /** See {@link TransactionObserver}; at most one. */
+  observer: TransactionObserver | null = null;
 
   private constructor(
     /** The underlying better-sqlite3 handle (for the seed generator and tests). */
@@ -74,9 +88,20 @@ export class SqliteDatabase {
 
   /** Runs `fn` in one IMMEDIATE transaction (BEGIN and COMMIT are counted as statements). */
   transaction<T>(fn: () => T): T {
+    // Nested calls are savepoints of the outer transaction: only the outermost one is observed.
+    const observer = this.handle.inTransaction ? null : this.observer;
+    const replayed = observer?.replay(this);
+    if (replayed) return replayed.value as T;
     this.onStatement();
     try {
-      const result = this.handle.transaction(fn).immediate();
+      const body = observer
+        ? () => {
+            const value = fn();
+            observer.committing(this, value);
+            return value;
+          }
+        : fn;
+      const result = this.handle.transaction(body).immediate();
       this.onStatement();
       return result;
     } catch (e) {

@@ -83,4 +83,150 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX ticket_u_pending    ON ticket (customer_user_key, state_type, pending_until, id);
   CREATE INDEX ticket_u_counts     ON ticket (customer_user_key, state_type, escalation_at, pending_until);
   `,
+  // 2: ticket counts per owner and state type, kept current by triggers, so that the counts that
+  // do not depend on the clock cost one index seek whatever the number of tickets. The counts
+  // that do (escalated, reminder reached) are range counts on the widget indexes.
+  `
+  CREATE TABLE ticket_count (
+    owner      TEXT NOT NULL CHECK (owner IN ('c', 'u')),   -- 'c': customer_key, 'u': customer_user_key
+    owner_key  TEXT NOT NULL,
+    state_type TEXT NOT NULL,
+    n          INTEGER NOT NULL,
+    PRIMARY KEY (owner, owner_key, state_type)
+  ) WITHOUT ROWID;
+  INSERT INTO ticket_count (owner, owner_key, state_type, n)
+    SELECT 'c', customer_key, state_type, count(*) FROM ticket WHERE customer_key IS NOT NULL GROUP BY customer_key, state_type;
+  INSERT INTO ticket_count (owner, owner_key, state_type, n)
+    SELECT 'u', customer_user_key, state_type, count(*) FROM ticket WHERE customer_user_key IS NOT NULL GROUP BY customer_user_key, state_type;
+
+  CREATE TRIGGER ticket_count_insert AFTER INSERT ON ticket BEGIN
+    INSERT INTO ticket_count (owner, owner_key, state_type, n) SELECT 'c', NEW.customer_key, NEW.state_type, 1
+      WHERE NEW.customer_key IS NOT NULL ON CONFLICT (owner, owner_key, state_type) DO UPDATE SET n = n + 1;
+    INSERT INTO ticket_count (owner, owner_key, state_type, n) SELECT 'u', NEW.customer_user_key, NEW.state_type, 1
+      WHERE NEW.customer_user_key IS NOT NULL ON CONFLICT (owner, owner_key, state_type) DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER ticket_count_delete AFTER DELETE ON ticket BEGIN
+    UPDATE ticket_count SET n = n - 1 WHERE owner = 'c' AND owner_key = OLD.customer_key AND state_type = OLD.state_type;
+    UPDATE ticket_count SET n = n - 1 WHERE owner = 'u' AND owner_key = OLD.customer_user_key AND state_type = OLD.state_type;
+  END;
+  CREATE TRIGGER ticket_count_update AFTER UPDATE OF state_type, customer_key, customer_user_key ON ticket
+  WHEN OLD.state_type IS NOT NEW.state_type OR OLD.customer_key IS NOT NEW.customer_key
+    OR OLD.customer_user_key IS NOT NEW.customer_user_key
+  BEGIN
+    UPDATE ticket_count SET n = n - 1 WHERE owner = 'c' AND owner_key = OLD.customer_key AND state_type = OLD.state_type;
+    UPDATE ticket_count SET n = n - 1 WHERE owner = 'u' AND owner_key = OLD.customer_user_key AND state_type = OLD.state_type;
+    INSERT INTO ticket_count (owner, owner_key, state_type, n) SELECT 'c', NEW.customer_key, NEW.state_type, 1
+      WHERE NEW.customer_key IS NOT NULL ON CONFLICT (owner, owner_key, state_type) DO UPDATE SET n = n + 1;
+    INSERT INTO ticket_count (owner, owner_key, state_type, n) SELECT 'u', NEW.customer_user_key, NEW.state_type, 1
+      WHERE NEW.customer_user_key IS NOT NULL ON CONFLICT (owner, owner_key, state_type) DO UPDATE SET n = n + 1;
+  END;
+
+  -- The counts indexes of migration 1 are replaced by the table above.
+  DROP INDEX ticket_c_counts;
+  DROP INDEX ticket_u_counts;
+  `,
+  // 3: Idempotency-Key of mutations: the first response, and the result of each write transaction
+  // recorded in that same transaction, so that a retry after a crash replays instead of writing again.
+  `
+  CREATE TABLE idempotency_key (
+    caller      TEXT NOT NULL,               -- the configured token name: keys are per client
+    key         TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,               -- SHA-256 of the request (query, operation, variables)
+    owner       TEXT NOT NULL,               -- the process running it; another one may take over after a crash
+    created_at  INTEGER NOT NULL,
+    status      INTEGER,                     -- the first response, once sent
+    body        TEXT,
+    PRIMARY KEY (caller, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX idempotency_key_age ON idempotency_key (created_at);
+  CREATE TABLE idempotency_step (
+    caller TEXT NOT NULL,
+    key    TEXT NOT NULL,
+    seq    INTEGER NOT NULL,
+    result BLOB,                             -- v8-serialized result of the write transaction
+    PRIMARY KEY (caller, key, seq)
+  ) WITHOUT ROWID;
+  `,
+  // 4: open tickets by escalation hour and reminder tickets by reminder hour, per owner, kept by
+  // triggers: "escalated" and "reminder reached" are the hours before the current one from this
+  // table plus a range count of the current hour on the widget indexes, whatever the number of
+  // tickets already past their time.
+  `
+  CREATE TABLE ticket_due (
+    owner     TEXT NOT NULL CHECK (owner IN ('c', 'u')),
+    owner_key TEXT NOT NULL,
+    kind      TEXT NOT NULL CHECK (kind IN ('e', 'r')),   -- 'e': escalation_at of open tickets; 'r': pending_until of PENDING_REMINDER
+    hour      INTEGER NOT NULL,                            -- epoch milliseconds / 3600000
+    n         INTEGER NOT NULL,
+    PRIMARY KEY (owner, owner_key, kind, hour)
+  ) WITHOUT ROWID;
+  INSERT INTO ticket_due (owner, owner_key, kind, hour, n)
+    SELECT 'c', customer_key, 'e', escalation_at / 3600000, count(*) FROM ticket
+    WHERE customer_key IS NOT NULL AND escalation_at IS NOT NULL AND is_open = 1 GROUP BY 2, 4;
+  INSERT INTO ticket_due (owner, owner_key, kind, hour, n)
+    SELECT 'u', customer_user_key, 'e', escalation_at / 3600000, count(*) FROM ticket
+    WHERE customer_user_key IS NOT NULL AND escalation_at IS NOT NULL AND is_open = 1 GROUP BY 2, 4;
+  INSERT INTO ticket_due (owner, owner_key, kind, hour, n)
+    SELECT 'c', customer_key, 'r', pending_until / 3600000, count(*) FROM ticket
+    WHERE customer_key IS NOT NULL AND pending_until IS NOT NULL AND state_type = 'PENDING_REMINDER' GROUP BY 2, 4;
+  INSERT INTO ticket_due (owner, owner_key, kind, hour, n)
+    SELECT 'u', customer_user_key, 'r', pending_until / 3600000, count(*) FROM ticket
+    WHERE customer_user_key IS NOT NULL AND pending_until IS NOT NULL AND state_type = 'PENDING_REMINDER' GROUP BY 2, 4;
+
+  CREATE TRIGGER ticket_due_insert AFTER INSERT ON ticket BEGIN
+    INSERT INTO ticket_due (owner, owner_key, kind, hour, n) SELECT 'c', NEW.customer_key, 'e', NEW.escalation_at / 3600000, 1
+      WHERE NEW.customer_key IS NOT NULL AND NEW.escalation_at IS NOT NULL AND NEW.is_open = 1
+      ON CONFLICT (owner, owner_key, kind, hour) DO UPDATE SET n = n + 1;
+    INSERT INTO ticket_due (owner, owner_key, kind, hour, n) SELECT 'u', NEW.customer_user_key, 'e', NEW.escalation_at / 3600000, 1
+      WHERE NEW.customer_user_key IS NOT NULL AND NEW.escalation_at IS NOT NULL AND NEW.is_open = 1
+      ON CONFLICT (owner, owner_key, kind, hour) DO UPDATE SET n = n + 1;
+    INSERT INTO ticket_due (owner, owner_key, kind, hour, n) SELECT 'c', NEW.customer_key, 'r', NEW.pending_until / 3600000, 1
+      WHERE NEW.customer_key IS NOT NULL AND NEW.pending_until IS NOT NULL AND NEW.state_type = 'PENDING_REMINDER'
+      ON CONFLICT (owner, owner_key, kind, hour) DO UPDATE SET n = n + 1;
+    INSERT INTO ticket_due (owner, owner_key, kind, hour, n) SELECT 'u', NEW.customer_user_key, 'r', NEW.pending_until / 3600000, 1
+      WHERE NEW.customer_user_key IS NOT NULL AND NEW.pending_until IS NOT NULL AND NEW.state_type = 'PENDING_REMINDER'
+      ON CONFLICT (owner, owner_key, kind, hour) DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER ticket_due_delete AFTER DELETE ON ticket BEGIN
+    UPDATE ticket_due SET n = n - 1 WHERE owner = 'c' AND owner_key = OLD.customer_key AND kind = 'e'
+      AND hour = OLD.escalation_at / 3600000 AND OLD.is_open = 1;
+    UPDATE ticket_due SET n = n - 1 WHERE owner = 'u' AND owner_key = OLD.customer_user_key AND kind = 'e'
+      AND hour = OLD.escalation_at / 3600000 AND OLD.is_open = 1;
+    UPDATE ticket_due SET n = n - 1 WHERE owner = 'c' AND owner_key = OLD.customer_key AND kind = 'r'
+      AND hour = OLD.pending_until / 3600000 AND OLD.state_type = 'PENDING_REMINDER';
+    UPDATE ticket_due SET n = n - 1 WHERE owner = 'u' AND owner_key = OLD.customer_user_key AND kind = 'r'
+      AND hour = OLD.pending_until / 3600000 AND OLD.state_type = 'PENDING_REMINDER';
+  END;
+  CREATE TRIGGER ticket_due_update AFTER UPDATE OF is_open, state_type, escalation_at, pending_until, customer_key, customer_user_key ON ticket
+  WHEN OLD.is_open IS NOT NEW.is_open OR OLD.state_type IS NOT NEW.state_type OR OLD.escalation_at IS NOT NEW.escalation_at
+    OR OLD.pending_until IS NOT NEW.pending_until OR OLD.customer_key IS NOT NEW.customer_key
+    OR OLD.customer_user_key IS NOT NEW.customer_user_key
+  BEGIN
+    UPDATE ticket_due SET n = n - 1 WHERE owner = 'c' AND owner_key = OLD.customer_key AND kind = 'e'
+      AND hour = OLD.escalation_at / 3600000 AND OLD.is_open = 1;
+    UPDATE ticket_due SET n = n - 1 WHERE owner = 'u' AND owner_key = OLD.customer_user_key AND kind = 'e'
+      AND hour = OLD.escalation_at / 3600000 AND OLD.is_open = 1;
+    UPDATE ticket_due SET n = n - 1 WHERE owner = 'c' AND owner_key = OLD.customer_key AND kind = 'r'
+      AND hour = OLD.pending_until / 3600000 AND OLD.state_type = 'PENDING_REMINDER';
+    UPDATE ticket_due SET n = n - 1 WHERE owner = 'u' AND owner_key = OLD.customer_user_key AND kind = 'r'
+      AND hour = OLD.pending_until / 3600000 AND OLD.state_type = 'PENDING_REMINDER';
+    INSERT INTO ticket_due (owner, owner_key, kind, hour, n) SELECT 'c', NEW.customer_key, 'e', NEW.escalation_at / 3600000, 1
+      WHERE NEW.customer_key IS NOT NULL AND NEW.escalation_at IS NOT NULL AND NEW.is_open = 1
+      ON CONFLICT (owner, owner_key, kind, hour) DO UPDATE SET n = n + 1;
+    INSERT INTO ticket_due (owner, owner_key, kind, hour, n) SELECT 'u', NEW.customer_user_key, 'e', NEW.escalation_at / 3600000, 1
+      WHERE NEW.customer_user_key IS NOT NULL AND NEW.escalation_at IS NOT NULL AND NEW.is_open = 1
+      ON CONFLICT (owner, owner_key, kind, hour) DO UPDATE SET n = n + 1;
+    INSERT INTO ticket_due (owner, owner_key, kind, hour, n) SELECT 'c', NEW.customer_key, 'r', NEW.pending_until / 3600000, 1
+      WHERE NEW.customer_key IS NOT NULL AND NEW.pending_until IS NOT NULL AND NEW.state_type = 'PENDING_REMINDER'
+      ON CONFLICT (owner, owner_key, kind, hour) DO UPDATE SET n = n + 1;
+    INSERT INTO ticket_due (owner, owner_key, kind, hour, n) SELECT 'u', NEW.customer_user_key, 'r', NEW.pending_until / 3600000, 1
+      WHERE NEW.customer_user_key IS NOT NULL AND NEW.pending_until IS NOT NULL AND NEW.state_type = 'PENDING_REMINDER'
+      ON CONFLICT (owner, owner_key, kind, hour) DO UPDATE SET n = n + 1;
+  END;
+  `,
+  // 5: customers by validity in list order: the customer list's page and its total are ranges of
+  // one index instead of a scan of the table.
+  `
+  CREATE INDEX customer_valid_order ON customer (valid, name_key, customer_key);
+  `,
 ];

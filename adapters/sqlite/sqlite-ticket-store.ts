@@ -2,7 +2,6 @@ import { NotFoundError } from '../../src/domain/errors';
 import { idKey } from '../../src/domain/records';
 import {
   isOpenType,
-  TicketStateType,
   type NewTicket,
   type TicketCounts,
   type TicketListKind,
@@ -18,34 +17,33 @@ import { inKeyOrder, toTicket, type TicketRow } from './sqlite-mapper';
 
 const OWNER_COLUMN: Record<TicketOwner, string> = { customer: 'customer_key', customerUser: 'customer_user_key' };
 
+/** The bucket of `ticket_due`, in milliseconds. */
+const HOUR = 3_600_000;
+
 /** Larger than any epoch-millisecond time or ticket id: the "no cursor" bound of descending lists. */
 const MAX = 9e15;
 
 /**
  * Each widget list as a range of its own index, for every key of the batch at once: the keys are
- * bound as one JSON array; a correlated subquery seeks each key's range (a constant LIMIT, as
- * SQLite refuses a correlated one) and row_number() trims each key to its page size.
+ * bound as one JSON array; a correlated subquery seeks each key's range. SQLite refuses a
+ * correlated LIMIT, so each kind is limited to the longest page of its kind in the batch
+ * (`@lim_<kind>`, a bound parameter) and shorter pages are trimmed after the fetch.
  */
-const LIST_BRANCH: Record<TicketListKind, (col: string, limit: number) => string> = {
-  all: (col, limit) => `SELECT id FROM ticket t2 WHERE t2.${col} = k.o
+const LIST_BRANCH: Record<TicketListKind, (col: string) => string> = {
+  all: (col) => `SELECT id FROM ticket t2 WHERE t2.${col} = k.o
       AND (k.types IS NULL OR t2.state_type IN (SELECT value FROM json_each(k.types)))
-      AND (t2.created_at, t2.id) < (k.a0, k.a1) ORDER BY t2.created_at DESC, t2.id DESC LIMIT ${limit}`,
-  open: (col, limit) => `SELECT id FROM ticket t2 WHERE t2.${col} = k.o AND t2.is_open = 1
-      AND (t2.created_at, t2.id) < (k.a0, k.a1) ORDER BY t2.created_at DESC, t2.id DESC LIMIT ${limit}`,
-  escalated: (col, limit) => `SELECT id FROM ticket t2 WHERE t2.${col} = k.o AND t2.is_open = 1
+      AND (t2.created_at, t2.id) < (k.a0, k.a1) ORDER BY t2.created_at DESC, t2.id DESC LIMIT @lim_all`,
+  open: (col) => `SELECT id FROM ticket t2 WHERE t2.${col} = k.o AND t2.is_open = 1
+      AND (t2.created_at, t2.id) < (k.a0, k.a1) ORDER BY t2.created_at DESC, t2.id DESC LIMIT @lim_open`,
+  escalated: (col) => `SELECT id FROM ticket t2 WHERE t2.${col} = k.o AND t2.is_open = 1
       AND t2.escalation_at <= @now AND (t2.escalation_at, t2.id) > (k.a0, k.a1)
-      ORDER BY t2.escalation_at, t2.id LIMIT ${limit}`,
-  reminder: (col, limit) => `SELECT id FROM ticket t2 WHERE t2.${col} = k.o AND t2.state_type = 'PENDING_REMINDER'
+      ORDER BY t2.escalation_at, t2.id LIMIT @lim_escalated`,
+  reminder: (col) => `SELECT id FROM ticket t2 WHERE t2.${col} = k.o AND t2.state_type = 'PENDING_REMINDER'
       AND t2.pending_until <= (CASE WHEN k.reached THEN @now ELSE ${MAX} END)
-      AND (t2.pending_until, t2.id) > (k.a0, k.a1) ORDER BY t2.pending_until, t2.id LIMIT ${limit}`,
+      AND (t2.pending_until, t2.id) > (k.a0, k.a1) ORDER BY t2.pending_until, t2.id LIMIT @lim_reminder`,
 };
 
-const ORDER: Record<TicketListKind, string> = {
-  all: 't.created_at DESC, t.id DESC',
-  open: 't.created_at DESC, t.id DESC',
-  escalated: 't.escalation_at, t.id',
-  reminder: 't.pending_until, t.id',
-};
+const KINDS: readonly TicketListKind[] = ['escalated', 'reminder', 'open', 'all'];
 
 /** The position of a ticket in a list of that kind. */
 export function ticketSortKey(kind: TicketListKind, t: TicketRecord): (string | number)[] {
@@ -57,6 +55,42 @@ export function ticketSortKey(kind: TicketListKind, t: TicketRecord): (string | 
     default:
       return [t.createdAt.getTime(), t.id];
   }
+}
+
+/** The counts of one owner; the clock-dependent ones are loaded on first use (see `counts`). */
+class SqliteTicketCounts implements TicketCounts {
+  readonly closed: number;
+  private parsed?: TicketCounts['byStateType'];
+
+  constructor(
+    readonly total: number,
+    readonly open: number,
+    readonly pendingReminder: number,
+    private readonly by: string | null,
+    private readonly due: () => { escalated: number; reached: number },
+  ) {
+    this.closed = total - open;
+  }
+
+  get escalated(): number {
+    return this.due().escalated;
+  }
+
+  get reminderReached(): number {
+    return this.due().reached;
+  }
+
+  get byStateType(): TicketCounts['byStateType'] {
+    return (this.parsed ??= this.by === null ? {} : (JSON.parse(this.by) as TicketCounts['byStateType']));
+  }
+}
+
+/** Compares two tickets in the order of a list of that kind. */
+function compareInList(kind: TicketListKind, a: TicketRecord, b: TicketRecord): number {
+  const [a0, a1] = ticketSortKey(kind, a) as [number, number];
+  const [b0, b1] = ticketSortKey(kind, b) as [number, number];
+  const ascending = a0 - b0 || a1 - b1;
+  return kind === 'escalated' || kind === 'reminder' ? ascending : -ascending;
 }
 
 /** The tickets of the helpdesk database. */
@@ -71,30 +105,51 @@ export class SqliteTicketStore implements TicketStore {
   }
 
   async counts(owner: TicketOwner, ownerIds: readonly string[], now: Date): Promise<TicketCounts[]> {
-    const rows = this.db.all<{ idx: number; state_type: TicketStateType; n: number; escalated: number; reached: number }>(
-      `SELECT k.key AS idx, t.state_type, count(*) AS n,
-         sum(t.escalation_at <= @now) AS escalated, sum(t.pending_until <= @now) AS reached
-       FROM json_each(@keys) k JOIN ticket t ON t.${OWNER_COLUMN[owner]} = k.value
-       GROUP BY k.key, t.state_type`,
-      { keys: JSON.stringify(ownerIds.map(idKey)), now: now.getTime() },
+    const keys = JSON.stringify(ownerIds.map(idKey));
+    const rows = this.db.all<{ idx: number; total: number; open: number; pending: number; by: string | null }>(this.countsSql(owner), { keys });
+    // The counts that depend on the clock are read only if a caller asks for one of them, then
+    // for the whole batch in one statement (a list of customers showing open/closed never needs them).
+    let due: { escalated: number; reached: number }[] | null = null;
+    const dueOf = (i: number) => (due ??= this.dueCounts(owner, keys, ownerIds.length, now))[i]!;
+    const out: TicketCounts[] = ownerIds.map((_, i) => new SqliteTicketCounts(0, 0, 0, null, () => dueOf(i)));
+    for (const r of rows) out[r.idx] = new SqliteTicketCounts(r.total, r.open, r.pending, r.by, () => dueOf(r.idx));
+    return out;
+  }
+
+  /** The clock-independent counts of many owners from `ticket_count`, one row per owner. */
+  private countsSql(owner: TicketOwner): string {
+    return `SELECT k.key AS idx,
+        coalesce(sum(c.n), 0) AS total,
+        coalesce(sum(c.n) FILTER (WHERE c.state_type IN ('NEW', 'OPEN', 'PENDING_REMINDER')), 0) AS open,
+        coalesce(sum(c.n) FILTER (WHERE c.state_type = 'PENDING_REMINDER'), 0) AS pending,
+        json_group_object(c.state_type, c.n) FILTER (WHERE c.n > 0) AS by
+      FROM json_each(@keys) k LEFT JOIN ticket_count c ON c.owner = '${owner === 'customer' ? 'c' : 'u'}' AND c.owner_key = k.value
+      GROUP BY k.key`;
+  }
+
+  /**
+   * Escalated and reminder-reached counts of many owners in one statement: from `ticket_due`
+   * (tickets per hour of their escalation or reminder time, kept by triggers) for the hours
+   * before the current one, plus a range count of the current hour on the widget indexes; the
+   * cost does not grow with the number of tickets already past their time.
+   */
+  private dueCounts(owner: TicketOwner, keys: string, count: number, now: Date): { escalated: number; reached: number }[] {
+    const col = OWNER_COLUMN[owner];
+    const o = owner === 'customer' ? 'c' : 'u';
+    const due = (kind: 'e' | 'r') =>
+      `(SELECT coalesce(sum(d.n), 0) FROM ticket_due d WHERE d.owner = '${o}' AND d.owner_key = k.value AND d.kind = '${kind}' AND d.hour < @hour)`;
+    const rows = this.db.all<{ idx: number; escalated: number; reached: number }>(
+      `SELECT k.key AS idx,
+        ${due('e')} + (SELECT count(*) FROM ticket t WHERE t.${col} = k.value AND t.is_open = 1
+          AND t.escalation_at >= @hourStart AND t.escalation_at <= @now) AS escalated,
+        ${due('r')} + (SELECT count(*) FROM ticket t WHERE t.${col} = k.value AND t.state_type = 'PENDING_REMINDER'
+          AND t.pending_until >= @hourStart AND t.pending_until <= @now) AS reached
+      FROM json_each(@keys) k`,
+      { keys, now: now.getTime(), hour: Math.floor(now.getTime() / HOUR), hourStart: Math.floor(now.getTime() / HOUR) * HOUR },
     );
-    const acc = ownerIds.map(() => ({ open: 0, closed: 0, escalated: 0, pendingReminder: 0, total: 0, reminderReached: 0, byStateType: {} as Record<string, number> }));
-    for (const r of rows) {
-      const c = acc[r.idx]!;
-      c.byStateType[r.state_type] = r.n;
-      c.total += r.n;
-      if (isOpenType(r.state_type)) {
-        c.open += r.n;
-        c.escalated += r.escalated ?? 0;
-      } else {
-        c.closed += r.n;
-      }
-      if (r.state_type === TicketStateType.PENDING_REMINDER) {
-        c.pendingReminder += r.n;
-        c.reminderReached += r.reached ?? 0;
-      }
-    }
-    return acc;
+    const out = Array.from({ length: count }, () => ({ escalated: 0, reached: 0 }));
+    for (const r of rows) out[r.idx] = r;
+    return out;
   }
 
   async lists(specs: readonly TicketListSpec[], now: Date): Promise<TicketSlice[]> {
@@ -102,6 +157,9 @@ export class SqliteTicketStore implements TicketStore {
     for (const owner of ['customer', 'customerUser'] as const) {
       const mine = specs.map((s, i) => ({ s, i })).filter((x) => x.s.owner === owner);
       if (mine.length === 0) continue;
+      const limits: Record<string, number> = { lim_all: 0, lim_open: 0, lim_escalated: 0, lim_reminder: 0 };
+      for (const { s } of mine) limits[`lim_${s.kind}`] = Math.min(this.limit, Math.max(limits[`lim_${s.kind}`]!, s.first + 1));
+      const kinds = KINDS.filter((kind) => limits[`lim_${kind}`]! > 0);
       const keys = JSON.stringify(
         mine.map(({ s, i }) => {
           const ascending = s.kind === 'escalated' || s.kind === 'reminder';
@@ -109,7 +167,6 @@ export class SqliteTicketStore implements TicketStore {
             i,
             o: idKey(s.ownerId),
             kind: s.kind,
-            n: s.first + 1,
             a0: s.after?.[0] ?? (ascending ? -MAX : MAX),
             a1: s.after?.[1] ?? (ascending ? -MAX : MAX),
             types: s.stateTypes ? JSON.stringify(s.stateTypes) : null,
@@ -117,15 +174,17 @@ export class SqliteTicketStore implements TicketStore {
           };
         }),
       );
-      const rows = this.db.all<TicketRow & { idx: number }>(this.listSql(owner), { keys, now: now.getTime() });
+      const params: Record<string, unknown> = { keys, now: now.getTime() };
+      for (const kind of kinds) params[`lim_${kind}`] = limits[`lim_${kind}`];
+      const rows = this.db.all<TicketRow & { idx: number }>(this.listSql(owner, kinds), params);
       const byIdx = new Map<number, TicketRecord[]>();
       for (const r of rows) {
-        const list = byIdx.get(r.idx) ?? [];
-        list.push(toTicket(r));
-        byIdx.set(r.idx, list);
+        const list = byIdx.get(r.idx);
+        if (list) list.push(toTicket(r));
+        else byIdx.set(r.idx, [toTicket(r)]);
       }
       for (const { s, i } of mine) {
-        const rowsOf = byIdx.get(i) ?? [];
+        const rowsOf = (byIdx.get(i) ?? []).sort((a, b) => compareInList(s.kind, a, b));
         const nodes = rowsOf.slice(0, s.first);
         out[i] = {
           nodes,
@@ -137,17 +196,17 @@ export class SqliteTicketStore implements TicketStore {
     return out;
   }
 
-  private listSql(owner: TicketOwner): string {
+  /** The list statement of one owner for the kinds present in a batch (rows unordered). */
+  private listSql(owner: TicketOwner, kinds: readonly TicketListKind[]): string {
     const col = OWNER_COLUMN[owner];
-    const branches = (Object.keys(LIST_BRANCH) as TicketListKind[]).map(
-      (kind) => `SELECT k.i AS idx, t.*, row_number() OVER (PARTITION BY k.i ORDER BY ${ORDER[kind]}) AS rn, k.n AS n
-        FROM k JOIN ticket t ON t.id IN (${LIST_BRANCH[kind](col, this.limit)}) WHERE k.kind = '${kind}'`,
+    const branches = kinds.map(
+      (kind) => `SELECT k.i AS idx, t.* FROM k JOIN ticket t ON t.id IN (${LIST_BRANCH[kind](col)}) WHERE k.kind = '${kind}'`,
     );
     return `WITH k AS (SELECT json_extract(value, '$.i') AS i, json_extract(value, '$.o') AS o,
-        json_extract(value, '$.kind') AS kind, json_extract(value, '$.n') AS n, json_extract(value, '$.a0') AS a0,
+        json_extract(value, '$.kind') AS kind, json_extract(value, '$.a0') AS a0,
         json_extract(value, '$.a1') AS a1, json_extract(value, '$.types') AS types,
         json_extract(value, '$.reached') AS reached FROM json_each(@keys))
-      SELECT * FROM (${branches.join('\nUNION ALL\n')}) WHERE rn <= n ORDER BY idx, rn`;
+      ${branches.join('\nUNION ALL\n')}`;
   }
 
   async byNumbers(numbers: readonly string[]): Promise<(TicketRecord | null)[]> {

@@ -21,6 +21,26 @@ const limitsSchema = z
     maxPageSize: z.number().int().min(1).max(1000).default(100),
     /** Largest request body, in bytes. */
     maxBodyBytes: z.number().int().min(1024).default(1_000_000),
+    /** Deepest field nesting of an operation, fragments expanded. */
+    maxDepth: z.number().int().min(1).max(100).default(12),
+    /** Deepest nesting under __schema / __type; the standard introspection query needs 15. */
+    maxIntrospectionDepth: z.number().int().min(1).max(100).default(16),
+    /** Aliases in one document. */
+    maxAliases: z.number().int().min(0).max(10_000).default(30),
+    /** Directives in one document. */
+    maxDirectives: z.number().int().min(0).max(10_000).default(20),
+    /** Lexical tokens in one document (the parser stops beyond). */
+    maxTokens: z.number().int().min(100).max(1_000_000).default(3000),
+    /** Cost of one operation: one per field, a page of a list multiplies its fields by `first`. */
+    maxCost: z.number().int().min(1).default(20_000),
+    /** How long a SQLite write waits for another connection's lock before DATA_SOURCE_UNAVAILABLE. */
+    busyTimeoutMs: z.number().int().min(0).max(60_000).default(5000),
+    /** How long an Idempotency-Key and its first response are kept. */
+    idempotencyKeyTtlSeconds: z.number().int().min(60).default(86_400),
+    /** Introspection; default: on unless NODE_ENV=production. */
+    introspection: z.boolean().optional(),
+    /** "Did you mean" field suggestions in errors; default: on unless NODE_ENV=production. */
+    fieldSuggestions: z.boolean().optional(),
   })
   .strict();
 
@@ -56,7 +76,7 @@ const configSchema = z
     /** DataLoader batching; off only to measure what it buys (`npm run bench`). */
     batching: z.boolean().default(true),
     graphiql: z.object({ enabled: z.boolean().optional() }).strict().default({}),
-    limits: limitsSchema.default({ maxPageSize: 100, maxBodyBytes: 1_000_000 }),
+    limits: limitsSchema.default(limitsSchema.parse({})),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -7,6 +7,7 @@ import type { Logger } from '../log/logger';
 import type { Metrics } from '../metrics/metrics';
 import type { Context } from './context';
 import { formatError, isUnexpected } from './errors';
+import { costLimitPlugin, limitRules, type RequestLimits } from './limits';
 import { buildAppSchema } from './schema';
 
 /** Refuses mutations to callers whose role is not `agent`, before anything executes. */
@@ -47,19 +48,38 @@ function observabilityPlugin(metrics: Metrics, logger: Logger): ApolloServerPlug
   };
 }
 
+/** Options of {@link createApollo}. */
+export interface ApolloOptions {
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly introspection: boolean;
+  /** Request limits; without them only GraphQL's own validation applies (tests of resolvers). */
+  readonly limits?: RequestLimits & { readonly maxTokens: number };
+  /** "Did you mean" suggestions in validation errors (they reveal schema details). */
+  readonly fieldSuggestions?: boolean;
+}
+
 /** The Apollo server of the service (not started). */
-export function createApollo(options: { metrics: Metrics; logger: Logger; introspection: boolean }): ApolloServer<Context> {
+export function createApollo(options: ApolloOptions): ApolloServer<Context> {
+  const limits = options.limits;
   return new ApolloServer<Context>({
     schema: buildAppSchema(),
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: options.introspection,
+    hideSchemaDetailsFromClientErrors: options.fieldSuggestions === false,
     csrfPrevention: true,
+    // main.ts drains the HTTP server first on SIGTERM; Apollo stopping itself would fail requests in flight.
+    stopOnTerminationSignals: false,
+    // No automatic persisted queries: clients send documents; nothing client-sent is cached.
+    persistedQueries: false,
     allowBatchedHttpRequests: false,
+    ...(limits && { parseOptions: { maxTokens: limits.maxTokens }, validationRules: limitRules(limits) }),
     // Cache-control hints cost time on every field and nothing here uses them.
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
+      ...(limits ? [costLimitPlugin<Context>(limits)] : []),
       rolePlugin,
       observabilityPlugin(options.metrics, options.logger),
     ],

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join } from 'node:path';
 import type { App } from '../app';
 import { createContext } from '../graphql/context';
+import { requestFingerprint, type IdempotencyScope } from '../services/idempotency';
 import { GRAPHIQL_ASSET_PREFIX, GRAPHIQL_CSP, readGraphiqlAsset, renderGraphiqlPage } from './graphiql';
 
 class HttpError extends Error {
@@ -27,6 +28,8 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
   sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
@@ -40,7 +43,13 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
         req.destroy();
       } else chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      try {
+        resolve(UTF8.decode(Buffer.concat(chunks)));
+      } catch {
+        reject(new HttpError(400, 'BAD_REQUEST', 'The request body is not valid UTF-8'));
+      }
+    });
     req.on('error', reject);
   });
 }
@@ -63,8 +72,7 @@ function defaultQuery(): string {
 export function createRequestHandler(app: App): (req: IncomingMessage, res: ServerResponse) => void {
   const graphiqlEnabled = app.config.graphiql.enabled ?? process.env.NODE_ENV !== 'production';
 
-  async function graphql(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const requestId = randomUUID();
+  async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
     const caller = app.authenticator.authenticate(req.headers.authorization);
     if (!caller) {
       return sendError(res, 401, 'UNAUTHENTICATED', 'A valid bearer token is required', {
@@ -87,16 +95,64 @@ export function createRequestHandler(app: App): (req: IncomingMessage, res: Serv
         }
       } else body = text;
     }
-    const response = await app.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => createContext(app, caller.role, requestId),
-    });
+    let scope: IdempotencyScope | null = null;
+    const idempotencyKey = req.headers['idempotency-key'];
+    if (idempotencyKey !== undefined) {
+      if (typeof idempotencyKey !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(idempotencyKey)) {
+        throw new HttpError(400, 'BAD_REQUEST', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
+      }
+      if (req.method !== 'POST' || !body || typeof body !== 'object' || Array.isArray(body)) {
+        throw new HttpError(400, 'BAD_REQUEST', 'Idempotency-Key needs a POST with a JSON object body');
+      }
+      let fingerprint: string;
+      try {
+        fingerprint = requestFingerprint(body as Record<string, unknown>);
+      } catch {
+        throw new HttpError(400, 'BAD_REQUEST', 'The request is nested too deeply');
+      }
+      const decision = app.idempotency.begin(caller.name, idempotencyKey, fingerprint);
+      if (decision.kind === 'replay') {
+        res.writeHead(decision.status, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, 'idempotent-replayed': 'true' });
+        return void res.end(decision.body);
+      }
+      if (decision.kind === 'conflict') {
+        return sendError(res, 409, 'CONFLICT', 'This Idempotency-Key was used with another request', { 'x-request-id': requestId });
+      }
+      if (decision.kind === 'in-progress') {
+        return sendError(res, 409, 'CONFLICT', 'A request with this Idempotency-Key is in progress', { 'x-request-id': requestId });
+      }
+      scope = decision.scope;
+    }
+    const execute = () =>
+      app.apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+        context: async () => createContext(app, caller.role, requestId),
+      });
+    let response: Awaited<ReturnType<typeof execute>>;
+    if (scope) {
+      const s = scope;
+      response = await app.idempotency.run(s, execute).catch((e: unknown) => {
+        app.idempotency.abandon(s);
+        throw e;
+      });
+    } else response = await execute();
     const out: Record<string, string> = { 'x-request-id': requestId };
     for (const [key, value] of response.headers) out[key] = value;
     if (response.body.kind === 'complete') {
-      res.writeHead(response.status ?? 200, out);
+      const status = response.status ?? 200;
+      if (scope) {
+        try {
+          app.idempotency.finish(scope, status, response.body.string);
+        } catch (e) {
+          // The write stands; a retry takes the key over and replays the recorded write.
+          app.idempotency.abandon(scope);
+          app.logger.error({ requestId, err: e }, 'could not store the idempotent response');
+        }
+      }
+      res.writeHead(status, out);
       res.end(response.body.string);
     } else {
+      if (scope) app.idempotency.abandon(scope);
       res.writeHead(response.status ?? 200, out);
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
@@ -115,12 +171,12 @@ export function createRequestHandler(app: App): (req: IncomingMessage, res: Serv
     res.end(html);
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     if (path === '/graphql') {
       if (graphiqlEnabled && wantsHtml(req)) return graphiqlPage(res);
-      return graphql(req, res, url);
+      return graphql(req, res, url, requestId);
     }
     if (graphiqlEnabled && path.startsWith(GRAPHIQL_ASSET_PREFIX) && req.method === 'GET') {
       const asset = readGraphiqlAsset(path);
@@ -147,11 +203,19 @@ export function createRequestHandler(app: App): (req: IncomingMessage, res: Serv
   }
 
   return (req, res) => {
-    route(req, res).catch((e: unknown) => {
+    const requestId = randomUUID();
+    const start = process.hrtime.bigint();
+    res.once('finish', () => {
+      // Headers are logged with the authorization header redacted (see the logger).
+      if (app.logger.isLevelEnabled('debug')) {
+        app.logger.debug({ requestId, method: req.method, url: req.url, headers: req.headers, status: res.statusCode, ms: Number(process.hrtime.bigint() - start) / 1e6 }, 'request');
+      }
+    });
+    route(req, res, requestId).catch((e: unknown) => {
       if (res.headersSent) return void res.destroy();
-      if (e instanceof HttpError) return sendError(res, e.status, e.code, e.message);
-      app.logger.error({ err: e, url: req.url }, 'request failed');
-      sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      if (e instanceof HttpError) return sendError(res, e.status, e.code, e.message, { 'x-request-id': requestId });
+      app.logger.error({ requestId, err: e, url: req.url }, 'request failed');
+      sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] }, { 'x-request-id': requestId });
     });
   };
 }

@@ -1,18 +1,34 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 /**
  * The structured logger (pino: fast JSON lines). Authorization headers, passwords and tokens are
- * redacted wherever they appear in a logged object.
+ * redacted wherever they appear in a logged object. `destination` defaults to stdout (tests
+ * capture the log through it).
  */
-export function createLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({
+export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destination?: DestinationStream): Logger {
+  const options = {
     level,
     base: undefined,
     redact: {
-      paths: ['req.headers.authorization', '*.authorization', '*.bindPassword', '*.password', '*.token', 'token', 'password'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        '*.authorization',
+        '*.cookie',
+        '*.bindPassword',
+        '*.*.bindPassword',
+        '*.password',
+        '*.token',
+        '*.devToken',
+        'token',
+        'password',
+        'bindPassword',
+        'devToken',
+      ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };

@@ -1,0 +1,459 @@
+/**
+ * The benchmark (`npm run bench`): the customer list and two customer detail views, served by
+ * the hand-written floor, the service in its production configuration, and the service with
+ * batching switched off; over loopback HTTP with autocannon. Prints a table and writes
+ * bench/results.json. See docs/performance.md.
+ *
+ *   npm run bench [-- --scale N] [--compare-scale N] [--duration S] [--runs N] [--connections N]
+ */
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs, isDeepStrictEqual } from 'node:util';
+import { SqliteDatabase } from '../adapters/sqlite/sqlite-database';
+import { generateDataset } from '../src/seed/generate';
+import { BENCH_LINKS } from './bench-config';
+
+const ROOT = resolve(__dirname, '../..');
+const DATA = join(ROOT, 'bench/data');
+const { values: args } = parseArgs({
+  options: {
+    scale: { type: 'string', default: '1' },
+    'compare-scale': { type: 'string' },
+    duration: { type: 'string', default: '5' },
+    runs: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '10' },
+    out: { type: 'string' },
+    /** Only make (or check) the datasets, then exit. */
+    'generate-only': { type: 'boolean', default: false },
+  },
+});
+const SCALE = Number(args.scale);
+const COMPARE = args['compare-scale'] === undefined ? null : Number(args['compare-scale']);
+const DURATION = Number(args.duration);
+const RUNS = Number(args.runs);
+const CONNECTIONS = Number(args.connections);
+for (const [name, v] of Object.entries({ scale: SCALE, duration: DURATION, runs: RUNS, connections: CONNECTIONS, 'compare-scale': COMPARE ?? 1 })) {
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
+}
+const OUT = resolve(ROOT, args.out ?? (SCALE === 1 ? 'bench/results.json' : `bench/results-x${SCALE}.json`));
+
+const op = (name: string) => readFileSync(join(ROOT, 'schema/operations', `${name}.graphql`), 'utf8');
+const LIST = op('CustomerList');
+const DETAIL = op('CustomerDetailView');
+
+// ---- dataset ----------------------------------------------------------------------------------
+
+interface Dataset {
+  readonly file: string;
+  readonly scale: number;
+  readonly params: { customers: number; users: number; tickets: number; seed: number; skew: number };
+  readonly median: { customerId: string; tickets: number };
+  readonly heavy: { customerId: string; tickets: number };
+}
+
+/** The generated dataset of a scale in bench/data, reused when its parameters match. */
+function dataset(scale: number): Dataset {
+  const params = { customers: 1000 * scale, users: 20000 * scale, tickets: 200000 * scale, seed: 42, skew: 1.1 };
+  const file = join(DATA, `helpdesk-x${scale}.db`);
+  const metaFile = `${file}.json`;
+  mkdirSync(DATA, { recursive: true });
+  const meta = existsSync(metaFile) && existsSync(file) ? (JSON.parse(readFileSync(metaFile, 'utf8')) as { params: unknown }) : null;
+  if (!meta || !isDeepStrictEqual(meta.params, params)) {
+    const tmp = `${file}.tmp`;
+    for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`, file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+    log(`generating the x${scale} dataset (${params.customers} customers, ${params.users} users, ${params.tickets} tickets) …`);
+    const started = Date.now();
+    const db = SqliteDatabase.open({ path: tmp, label: 'bench' });
+    generateDataset(db.handle, params);
+    db.handle.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+    renameSync(tmp, file);
+    rmSync(`${tmp}-wal`, { force: true });
+    rmSync(`${tmp}-shm`, { force: true });
+    log(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    writeFileSync(metaFile, JSON.stringify({ params }, null, 2));
+  }
+  // Opening migrates a file made by an older version of the service.
+  const db = SqliteDatabase.open({ path: file, label: 'bench' });
+  const byTickets = db.handle
+    .prepare(
+      `SELECT c.customer_id AS customerId, coalesce((SELECT sum(n) FROM ticket_count k WHERE k.owner = 'c' AND k.owner_key = c.customer_key), 0) AS tickets
+       FROM customer c WHERE c.valid = 'VALID' ORDER BY tickets, c.customer_key`,
+    )
+    .all() as { customerId: string; tickets: number }[];
+  db.close();
+  return { file, scale, params, median: byTickets[Math.floor(byTickets.length / 2)]!, heavy: byTickets[byTickets.length - 1]! };
+}
+
+// ---- servers ----------------------------------------------------------------------------------
+
+interface Target {
+  readonly name: string;
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** The request of a screen: path, method, body. */
+  request(screen: Screen): { path: string; method: string; body?: string; headers: Record<string, string> };
+}
+
+interface Screen {
+  readonly name: 'list' | 'detailMedian' | 'detailHeavy';
+  readonly customerId: string | null;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => ok(port));
+    });
+  });
+}
+
+async function waitHealthy(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`${url} exited with ${child.exitCode}: ${stderr()}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not become healthy: ${stderr()}`);
+}
+
+function spawnServer(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; stderr: () => string } {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
+  return { child, stderr: () => err };
+}
+
+async function startFloor(ds: Dataset): Promise<Target> {
+  const port = await freePort();
+  const { child, stderr } = spawnServer([join(ROOT, 'dist/bench/floor-server.js'), ds.file, String(port)], {});
+  const url = `http://127.0.0.1:${port}`;
+  await waitHealthy(url, child, stderr);
+  return {
+    name: 'floor',
+    url,
+    child,
+    request: (s) => ({ path: s.customerId === null ? '/list' : `/detail?customerId=${encodeURIComponent(s.customerId)}`, method: 'GET', headers: {} }),
+  };
+}
+
+async function startService(name: string, ds: Dataset, batching: boolean): Promise<Target> {
+  const port = await freePort();
+  const token = randomBytes(24).toString('base64url');
+  const configFile = join(DATA, `service-${name}.json`);
+  writeFileSync(
+    configFile,
+    JSON.stringify(
+      {
+        listen: { host: '127.0.0.1', port },
+        database: ds.file,
+        auth: { tokens: [{ name: 'bench', role: 'reader', sha256: createHash('sha256').update(token).digest('hex') }] },
+        dataSources: [{ id: 'local', name: 'Helpdesk database', kind: 'sqlite' }],
+        links: BENCH_LINKS,
+        batching,
+      },
+      null,
+      2,
+    ),
+  );
+  const { child, stderr } = spawnServer([join(ROOT, 'dist/src/main.js')], { HELPDESK_CONFIG: configFile, NODE_ENV: 'production', PORT: String(port) });
+  const url = `http://127.0.0.1:${port}`;
+  await waitHealthy(url, child, stderr);
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+  return {
+    name,
+    url,
+    child,
+    request: (s) => ({
+      path: '/graphql',
+      method: 'POST',
+      headers,
+      body: JSON.stringify(
+        s.customerId === null
+          ? { query: LIST, operationName: 'CustomerList', variables: { first: 50 } }
+          : { query: DETAIL, operationName: 'CustomerDetailView', variables: { customerId: s.customerId } },
+      ),
+    }),
+  };
+}
+
+async function fetchData(t: Target, s: Screen): Promise<unknown> {
+  const r = t.request(s);
+  const res = await fetch(t.url + r.path, { method: r.method, headers: r.headers, body: r.body });
+  const body = (await res.json()) as { data?: unknown; errors?: unknown };
+  if (res.status !== 200 || body.errors) throw new Error(`${t.name} ${s.name}: ${res.status} ${JSON.stringify(body.errors ?? body)}`);
+  return body.data;
+}
+
+/** The round trips of one request, from the service's /metrics. */
+async function statementsOf(t: Target, s: Screen): Promise<number> {
+  const read = async () => {
+    const text = await (await fetch(`${t.url}/metrics`)).text();
+    return text
+      .split('\n')
+      .filter((l) => l.startsWith('helpdesk_datasource_operations_total{'))
+      .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  };
+  const before = await read();
+  await fetchData(t, s);
+  return (await read()) - before;
+}
+
+function firstDifference(a: unknown, b: unknown, path = 'data'): string | null {
+  if (isDeepStrictEqual(a, b)) return null;
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      const d = firstDifference((a as any)[k], (b as any)[k], `${path}.${k}`);
+      if (d) return d;
+    }
+  }
+  return `${path}: ${JSON.stringify(a)?.slice(0, 200)} ≠ ${JSON.stringify(b)?.slice(0, 200)}`;
+}
+
+// ---- load ---------------------------------------------------------------------------------------
+
+interface Sample {
+  rps: number;
+  p50: number;
+  p99: number;
+  rssMaxMb: number | null;
+  rssEndMb: number | null;
+}
+
+function rssMb(pid: number): number | null {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function load(t: Target, s: Screen, duration: number): Promise<Sample> {
+  const r = t.request(s);
+  const latencies: number[] = [];
+  let rssMax: number | null = null;
+  const sampler = setInterval(() => {
+    const v = rssMb(t.child.pid!);
+    if (v !== null) rssMax = Math.max(rssMax ?? 0, v);
+  }, 100);
+  const instance = autocannon({ url: t.url + r.path, method: r.method, headers: r.headers, body: r.body, connections: CONNECTIONS, duration });
+  instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+    if (status === 200) latencies.push(ms);
+  });
+  const result = await instance;
+  clearInterval(sampler);
+  if (result.errors > 0 || result.non2xx > 0 || result.timeouts > 0) {
+    throw new Error(`${t.name} ${s.name}: ${result.errors} errors, ${result.non2xx} non-2xx, ${result.timeouts} timeouts`);
+  }
+  latencies.sort((a, b) => a - b);
+  return {
+    rps: result.requests.total / result.duration,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    rssMaxMb: rssMax,
+    rssEndMb: rssMb(t.child.pid!),
+  };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+function log(text: string): void {
+  process.stderr.write(text + '\n');
+}
+
+// ---- main ---------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const ds = dataset(SCALE);
+  const other = COMPARE !== null && COMPARE !== SCALE ? dataset(COMPARE) : null;
+  if (args['generate-only']) return;
+  const screens: Screen[] = [
+    { name: 'list', customerId: null },
+    { name: 'detailMedian', customerId: ds.median.customerId },
+    { name: 'detailHeavy', customerId: ds.heavy.customerId },
+  ];
+  const targets: Target[] = [];
+  const stop = () => targets.forEach((t) => t.child.exitCode === null && t.child.kill('SIGTERM'));
+  process.on('exit', stop);
+  try {
+    targets.push(await startFloor(ds), await startService('service', ds, true), await startService('naive', ds, false));
+    const [floor, service, naive] = targets as [Target, Target, Target];
+    const scaled = other ? await startService(`service-x${other.scale}`, other, true) : null;
+    if (scaled) targets.push(scaled);
+    const scaledScreens: Screen[] = other
+      ? [
+          { name: 'detailMedian', customerId: other.median.customerId },
+          { name: 'detailHeavy', customerId: other.heavy.customerId },
+        ]
+      : [];
+
+    // Same data, and the round trips of one request.
+    const checks: Record<string, { sameData: boolean; difference: string | null; sql: number; naiveSql: number }> = {};
+    for (const s of screens) {
+      const [f, sv, nv] = await Promise.all([fetchData(floor, s), fetchData(service, s), fetchData(naive, s)]);
+      const difference = firstDifference(sv, f) ?? firstDifference(nv, sv);
+      if (difference) log(`!! ${s.name}: the service and the floor differ at ${difference}`);
+      checks[s.name] = { sameData: difference === null, difference, sql: await statementsOf(service, s), naiveSql: await statementsOf(naive, s) };
+    }
+
+    // Warm-up, then the runs, interleaved so that the noise of a shared machine hits all alike.
+    for (const s of screens) for (const t of [floor, service, naive]) await load(t, s, 1);
+    if (scaled) for (const s of scaledScreens) await load(scaled, s, 1);
+    const samples: Record<string, Record<string, Sample[]>> = {};
+    const add = (screen: string, target: string, sample: Sample) => ((samples[screen] ??= {})[target] ??= []).push(sample);
+    const serviceRssAfterRun: number[] = [];
+    for (let run = 1; run <= RUNS; run++) {
+      for (const s of screens) {
+        for (const t of [floor, service, naive]) {
+          const sample = await load(t, s, DURATION);
+          add(s.name, t.name, sample);
+          log(`run ${run}/${RUNS} ${s.name.padEnd(12)} ${t.name.padEnd(8)} ${sample.rps.toFixed(0).padStart(6)} req/s  p50 ${sample.p50.toFixed(2)} ms  p99 ${sample.p99.toFixed(2)} ms`);
+        }
+        if (scaled) {
+          const ss = scaledScreens.find((x) => x.name === s.name);
+          if (ss) {
+            const sample = await load(scaled, ss, DURATION);
+            add(s.name, scaled.name, sample);
+            log(`run ${run}/${RUNS} ${s.name.padEnd(12)} x${other!.scale}     ${sample.rps.toFixed(0).padStart(6)} req/s  p50 ${sample.p50.toFixed(2)} ms  p99 ${sample.p99.toFixed(2)} ms`);
+          }
+        }
+      }
+      serviceRssAfterRun.push(rssMb(service.child.pid!) ?? NaN);
+    }
+
+    const med = (screen: string, target: string, key: keyof Sample) => median(samples[screen]![target]!.map((x) => x[key] as number));
+    const result: Record<string, any> = {
+      generatedAt: new Date().toISOString(),
+      machine: { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryMb: Math.round(totalmem() / 2 ** 20), node: process.version },
+      params: { scale: SCALE, ...ds.params, durationS: DURATION, runs: RUNS, connections: CONNECTIONS },
+      customers: { median: ds.median, heavy: ds.heavy },
+      screens: {},
+    };
+    for (const s of screens) {
+      const serviceRps = med(s.name, 'service', 'rps');
+      const floorRps = med(s.name, 'floor', 'rps');
+      result.screens[s.name] = {
+        floorRps: round(floorRps, 0),
+        serviceRps: round(serviceRps, 0),
+        naiveRps: round(med(s.name, 'naive', 'rps'), 0),
+        ratioToFloor: round(serviceRps / floorRps),
+        sqlStatements: checks[s.name]!.sql,
+        naiveSqlStatements: checks[s.name]!.naiveSql,
+        p50Ms: round(med(s.name, 'service', 'p50')),
+        p99Ms: round(med(s.name, 'service', 'p99')),
+        floorP50Ms: round(med(s.name, 'floor', 'p50')),
+        floorP99Ms: round(med(s.name, 'floor', 'p99')),
+        naiveP50Ms: round(med(s.name, 'naive', 'p50')),
+        naiveP99Ms: round(med(s.name, 'naive', 'p99')),
+        naiveToServiceP50: round(med(s.name, 'naive', 'p50') / med(s.name, 'service', 'p50')),
+        sameData: checks[s.name]!.sameData,
+        ...(checks[s.name]!.difference && { difference: checks[s.name]!.difference }),
+      };
+    }
+    // RSS under load: the peak of each measured service run (sampled every 100 ms); the median of
+    // those peaks is reported as rssMb (GC timing makes single peaks noisy), the largest as rssMaxMb.
+    const peaks = screens.flatMap((s) => samples[s.name]!.service!.map((x) => x.rssMaxMb ?? 0));
+    result.rssMb = round(median(peaks), 1);
+    result.rssMaxMb = round(Math.max(...peaks), 1);
+    result.rssPeakByScreenMb = Object.fromEntries(screens.map((s) => [s.name, samples[s.name]!.service!.map((x) => round(x.rssMaxMb ?? 0, 1))]));
+    result.rssAfterEachRunMb = serviceRssAfterRun.map((x) => round(x, 1));
+    result.rssGrowthMb = round(serviceRssAfterRun[serviceRssAfterRun.length - 1]! - serviceRssAfterRun[0]!, 1);
+
+    if (scaled && other) {
+      result.scaleComparison = { scale: other.scale, customers: { median: other.median, heavy: other.heavy }, screens: {} };
+      for (const s of scaledScreens) {
+        const p50 = med(s.name, scaled.name, 'p50');
+        result.scaleComparison.screens[s.name] = {
+          p50Ms: round(p50),
+          p99Ms: round(med(s.name, scaled.name, 'p99')),
+          rps: round(med(s.name, scaled.name, 'rps'), 0),
+          baseP50Ms: round(med(s.name, 'service', 'p50')),
+          p50Ratio: round(p50 / med(s.name, 'service', 'p50')),
+        };
+      }
+    } else if (SCALE !== 1) {
+      // A separate --scale run: compare with the default-scale results file, if any.
+      const baseFile = join(ROOT, 'bench/results.json');
+      if (existsSync(baseFile)) {
+        const base = JSON.parse(readFileSync(baseFile, 'utf8'));
+        result.scaleComparison = { against: 'bench/results.json', note: 'separate invocations: noisier than --compare-scale', screens: {} };
+        for (const name of ['detailMedian', 'detailHeavy']) {
+          const baseP50 = base.screens?.[name]?.p50Ms;
+          if (typeof baseP50 === 'number') {
+            result.scaleComparison.screens[name] = { p50Ms: result.screens[name].p50Ms, baseP50Ms: baseP50, p50Ratio: round(result.screens[name].p50Ms / baseP50) };
+          }
+        }
+      }
+    }
+
+    const worstRatio = Math.min(...screens.map((s) => result.screens[s.name].ratioToFloor));
+    result.targets = {
+      serviceVsFloor: { target: '≥ 0.65 × floor req/s on every screen', worst: worstRatio, met: worstRatio >= 0.65 },
+      naiveOnList: { target: 'naive p50 ≥ 1.5 × service p50 on the list', value: result.screens.list.naiveToServiceP50, met: result.screens.list.naiveToServiceP50 >= 1.5 },
+      rss: { target: '≤ 150 MB under load, no growth', rssMb: result.rssMb, growthMb: result.rssGrowthMb, met: result.rssMb <= 150 && result.rssGrowthMb <= 10 },
+      ...(result.scaleComparison && {
+        scale: {
+          target: `detail p50 at ${result.scaleComparison.scale ?? SCALE}× ≤ 1.3 × default`,
+          ratios: Object.fromEntries(Object.entries(result.scaleComparison.screens).map(([k, v]: [string, any]) => [k, v.p50Ratio])),
+          met: Object.values(result.scaleComparison.screens).every((v: any) => v.p50Ratio <= 1.3),
+        },
+      }),
+      sameData: { met: screens.every((s) => result.screens[s.name].sameData) },
+    };
+    result.seconds = Math.round((Date.now() - started) / 1000);
+
+    writeFileSync(OUT, JSON.stringify(result, null, 2) + '\n');
+    printTable(result);
+    log(`wrote ${OUT}`);
+  } finally {
+    stop();
+  }
+}
+
+function printTable(r: Record<string, any>): void {
+  const rows: string[][] = [['screen', 'floor req/s', 'service req/s', 'naive req/s', 'service/floor', 'naive/service p50', 'p50 ms', 'p99 ms', 'SQL', 'naive SQL', 'same data']];
+  for (const [name, s] of Object.entries(r.screens) as [string, any][]) {
+    rows.push([name, s.floorRps, s.serviceRps, s.naiveRps, s.ratioToFloor, s.naiveToServiceP50, s.p50Ms, s.p99Ms, s.sqlStatements, s.naiveSqlStatements, s.sameData ? 'yes' : 'NO'].map(String));
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const line = (row: string[]) => '| ' + row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ') + ' |';
+  console.log(`\nx${r.params.scale}: ${r.params.customers} customers, ${r.params.users} users, ${r.params.tickets} tickets; ${r.params.runs} runs × ${r.params.durationS} s, ${r.params.connections} connections; medians`);
+  console.log(line(rows[0]!));
+  console.log('|' + widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|');
+  for (const row of rows.slice(1)) console.log(line(row));
+  console.log(`\nservice RSS under load: ${r.rssMb} MB (median of run peaks; largest ${r.rssMaxMb} MB); after each run: ${r.rssAfterEachRunMb.join(', ')} MB; growth ${r.rssGrowthMb} MB`);
+  if (r.scaleComparison) {
+    for (const [name, s] of Object.entries(r.scaleComparison.screens) as [string, any][]) {
+      console.log(`${name} p50 at x${r.scaleComparison.scale ?? r.params.scale}: ${s.p50Ms} ms vs ${s.baseP50Ms} ms at x1 → ${s.p50Ratio}×`);
+    }
+  }
+  console.log('\ntargets:');
+  for (const [name, t] of Object.entries(r.targets) as [string, any][]) console.log(`  ${t.met ? 'met    ' : 'NOT MET'}  ${name}: ${JSON.stringify({ ...t, met: undefined })}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,234 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteDatabase } from '../../adapters/sqlite/sqlite-database';
+import { generateDataset, type GenerateSummary } from '../../src/seed/generate';
+import { startTestApp, type TestApp } from '../helpers/test-app';
+
+// Statement counts per request (the contract's round-trip counter), over HTTP, on a generated
+// skewed dataset with one heavy customer. Every bound is also checked against the same service
+// with DataLoader batching switched off, which must cost more: the bounds come from batching.
+
+const operations = join(__dirname, '../../schema/operations');
+const op = (file: string) => readFileSync(join(operations, `${file}.graphql`), 'utf8');
+const CUSTOMER_LIST = op('CustomerList');
+const CUSTOMER_DETAIL = op('CustomerDetailView');
+const CUSTOMER_USER_DETAIL = op('CustomerUserDetail');
+
+/** N tickets of a customer, each with its customer and customer user (and their counts). */
+const TICKETS_WITH_OWNERS = `query TicketsWithOwners($customerId: ID!, $n: Int!) {
+  customer(customerId: $customerId) {
+    tickets(first: $n) {
+      nodes {
+        number
+        customer { customerId name ticketCounts { open closed } }
+        customerUser { login fullName customer { name } ticketCounts { open escalated } }
+      }
+    }
+  }
+}`;
+
+/** N tickets of a customer user, each with its customer and customer user. */
+const USER_TICKETS_WITH_OWNERS = `query UserTicketsWithOwners($login: ID!, $n: Int!) {
+  customerUser(login: $login) {
+    tickets(first: $n) {
+      nodes { number customer { customerId name } customerUser { login fullName } }
+    }
+  }
+}`;
+
+/** N customer users with their primary customer and counts. */
+const USERS_WITH_CUSTOMERS = `query UsersWithCustomers($n: Int!) {
+  customerUsers(first: $n) {
+    nodes { login customer { customerId name ticketCounts { open } } ticketCounts { open closed } }
+  }
+}`;
+
+let dir: string;
+let database: string;
+let summary: GenerateSummary;
+let batched: TestApp;
+let naive: TestApp;
+/** A customer with about ten tickets, some with customer users; and the heaviest customer. */
+let light: { customerId: string; tickets: number };
+let heavy: { customerId: string; tickets: number };
+/** A customer user with more than 50 tickets. */
+let busyUser: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'helpdesk-roundtrips-'));
+  database = join(dir, 'helpdesk.db');
+  const db = SqliteDatabase.open({ path: database, label: 'seed' });
+  summary = generateDataset(db.handle, { customers: 200, users: 1000, tickets: 8000, seed: 7 });
+  const ticketsOf = (customerId: string) =>
+    (db.handle.prepare(`SELECT count(*) AS n FROM ticket WHERE customer_key = lower(?)`).get(customerId) as { n: number }).n;
+  const lightRow = db.handle
+    .prepare(
+      `SELECT t.customer_id AS customerId, count(*) AS tickets FROM ticket t
+       WHERE EXISTS (SELECT 1 FROM customer_user_customer x WHERE x.customer_key = t.customer_key AND x.valid = 'VALID')
+       GROUP BY t.customer_key HAVING count(*) BETWEEN 5 AND 20 AND count(t.customer_user_key) > 0
+       ORDER BY abs(count(*) - 10), t.customer_key LIMIT 1`,
+    )
+    .get() as { customerId: string; tickets: number } | undefined;
+  if (!lightRow) throw new Error('the generated dataset has no customer with about 10 tickets; change its size');
+  light = lightRow;
+  heavy = { customerId: summary.heaviestCustomerIds[0]!, tickets: ticketsOf(summary.heaviestCustomerIds[0]!) };
+  busyUser = (
+    db.handle
+      .prepare(`SELECT customer_user_login AS login FROM ticket WHERE customer_user_key IS NOT NULL GROUP BY customer_user_key ORDER BY count(*) DESC LIMIT 1`)
+      .get() as { login: string }
+  ).login;
+  db.close();
+  batched = await startTestApp({ database });
+  naive = await startTestApp({ database, config: { batching: false } });
+}, 60_000);
+
+afterAll(async () => {
+  await batched?.close();
+  await naive?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs one request over HTTP and returns its data and the statements it cost. */
+async function cost(app: TestApp, query: string, variables: Record<string, unknown>): Promise<{ data: any; operations: number }> {
+  const { result, operations } = await app.countOperations(() => app.http(query, variables));
+  expect(result.errors).toBeUndefined();
+  expect(result.status).toBe(200);
+  if (process.env.ROUNDTRIPS_LOG) console.log(`${app === naive ? 'naive' : 'batched'} ${/(query|mutation) (\w+)/.exec(query)?.[2]} ${JSON.stringify(variables)}: ${operations}`);
+  return { data: result.data, operations };
+}
+
+describe('the generated dataset', () => {
+  test('has a light and a heavy customer', () => {
+    expect(light.tickets).toBeGreaterThanOrEqual(5);
+    expect(light.tickets).toBeLessThanOrEqual(20);
+    expect(heavy.tickets).toBeGreaterThanOrEqual(1000);
+  });
+});
+
+describe('CustomerList', () => {
+  test('first 5 and first 50 cost the same, at most 3 statements', async () => {
+    const five = await cost(batched, CUSTOMER_LIST, { first: 5 });
+    const fifty = await cost(batched, CUSTOMER_LIST, { first: 50 });
+    expect(five.data.customers.nodes).toHaveLength(5);
+    expect(fifty.data.customers.nodes.length).toBeGreaterThan(30);
+    expect(fifty.data.customers.nodes.some((n: any) => n.ticketCounts.open > 0)).toBe(true);
+    expect(fifty.operations).toBeLessThanOrEqual(3);
+    expect(fifty.operations).toBe(five.operations);
+  });
+
+  test('the next page costs the same', async () => {
+    const first = await cost(batched, CUSTOMER_LIST, { first: 10 });
+    const next = await cost(batched, CUSTOMER_LIST, { first: 10, after: first.data.customers.pageInfo.endCursor });
+    expect(next.data.customers.nodes[0].customerId).not.toBe(first.data.customers.nodes[0].customerId);
+    expect(next.operations).toBe(first.operations);
+  });
+
+  test('without batching, each customer costs its own statement', async () => {
+    const five = await cost(naive, CUSTOMER_LIST, { first: 5 });
+    const fifty = await cost(naive, CUSTOMER_LIST, { first: 50 });
+    const batchedFifty = await cost(batched, CUSTOMER_LIST, { first: 50 });
+    expect(fifty.data).toEqual(batchedFifty.data);
+    expect(fifty.operations).toBeGreaterThanOrEqual(five.operations + 45);
+    expect(fifty.operations).toBeGreaterThan(batchedFifty.operations);
+  });
+});
+
+describe('CustomerDetailView', () => {
+  test('at most 8 statements, the same for a customer with ~10 tickets and one with thousands', async () => {
+    const small = await cost(batched, CUSTOMER_DETAIL, { customerId: light.customerId });
+    const large = await cost(batched, CUSTOMER_DETAIL, { customerId: heavy.customerId });
+    expect(small.data.customer.ticketCounts.total).toBe(light.tickets);
+    expect(large.data.customer.ticketCounts.total).toBe(heavy.tickets);
+    expect(large.data.customer.tickets.nodes).toHaveLength(25);
+    expect(large.data.customer.customerUsers.nodes).toHaveLength(25);
+    expect(large.data.customer.escalatedTickets.nodes).toHaveLength(10);
+    expect(large.data.customer.openTickets.nodes).toHaveLength(10);
+    expect(small.data.customer.customerUsers.nodes.length).toBeGreaterThan(0);
+    expect(small.data.customer.tickets.nodes.some((t: any) => t.customerUser !== null)).toBe(true);
+    expect(large.operations).toBeLessThanOrEqual(8);
+    expect(small.operations).toBe(large.operations);
+  });
+
+  test('without batching it costs more, and more for the heavy customer', async () => {
+    const large = await cost(naive, CUSTOMER_DETAIL, { customerId: heavy.customerId });
+    const reference = await cost(batched, CUSTOMER_DETAIL, { customerId: heavy.customerId });
+    expect(large.data).toEqual(reference.data);
+    expect(large.operations).toBeGreaterThan(reference.operations + 20);
+  });
+});
+
+describe('ticket widgets of several customers and page sizes', () => {
+  const WIDGETS = `query($a: ID!, $b: ID!) {
+    a: customer(customerId: $a) {
+      t3: tickets(first: 3) { nodes { number createdAt } pageInfo { hasNextPage endCursor } }
+      t30: tickets(first: 30) { nodes { number createdAt } }
+      e5: escalatedTickets(first: 5) { nodes { number escalationAt } }
+      e20: escalatedTickets(first: 20) { nodes { number escalationAt } }
+    }
+    b: customer(customerId: $b) { tickets(first: 30) { nodes { number } } escalatedTickets(first: 20) { nodes { number } } }
+  }`;
+  const ONE = `query($a: ID!) { a: customer(customerId: $a) { tickets(first: 3) { nodes { number } } escalatedTickets(first: 5) { nodes { number } } } }`;
+
+  test('come from one batch, each page in its order and size', async () => {
+    const both = await cost(batched, WIDGETS, { a: heavy.customerId, b: light.customerId });
+    const one = await cost(batched, ONE, { a: heavy.customerId });
+    expect(both.operations).toBe(one.operations);
+    const a = both.data.a;
+    expect(a.t30.nodes).toHaveLength(30);
+    expect(a.t3.nodes).toEqual(a.t30.nodes.slice(0, 3));
+    expect(a.t3.pageInfo.hasNextPage).toBe(true);
+    const created = a.t30.nodes.map((t: any) => Date.parse(t.createdAt));
+    expect(created).toEqual([...created].sort((x, y) => y - x));
+    expect(a.e5.nodes).toEqual(a.e20.nodes.slice(0, 5));
+    const escalations = a.e20.nodes.map((t: any) => Date.parse(t.escalationAt));
+    expect(escalations).toEqual([...escalations].sort((x, y) => x - y));
+    expect(both.data.b.tickets.nodes).toHaveLength(light.tickets);
+    const next = await cost(batched, `query($a: ID!, $after: String) { customer(customerId: $a) { tickets(first: 27, after: $after) { nodes { number createdAt } } } }`, {
+      a: heavy.customerId,
+      after: a.t3.pageInfo.endCursor,
+    });
+    expect(next.data.customer.tickets.nodes).toEqual(a.t30.nodes.slice(3));
+  });
+});
+
+describe('CustomerUserDetail', () => {
+  test('at most 5 statements', async () => {
+    const { data, operations } = await cost(batched, CUSTOMER_USER_DETAIL, { login: busyUser });
+    expect(data.customerUser.tickets.nodes).toHaveLength(10);
+    expect(data.customerUser.customer).not.toBeNull();
+    expect(operations).toBeLessThanOrEqual(5);
+  });
+});
+
+describe('lists of N tickets with their customers and customer users', () => {
+  test("a customer's tickets: N = 5 and N = 50 cost the same", async () => {
+    const five = await cost(batched, TICKETS_WITH_OWNERS, { customerId: heavy.customerId, n: 5 });
+    const fifty = await cost(batched, TICKETS_WITH_OWNERS, { customerId: heavy.customerId, n: 50 });
+    const nodes = fifty.data.customer.tickets.nodes;
+    expect(nodes).toHaveLength(50);
+    expect(new Set(nodes.map((t: any) => t.customerUser?.login).filter(Boolean)).size).toBeGreaterThan(5);
+    expect(fifty.operations).toBe(five.operations);
+
+    const naiveFifty = await cost(naive, TICKETS_WITH_OWNERS, { customerId: heavy.customerId, n: 50 });
+    expect(naiveFifty.data).toEqual(fifty.data);
+    expect(naiveFifty.operations).toBeGreaterThan(fifty.operations + 40);
+  });
+
+  test("a customer user's tickets: N = 5 and N = 50 cost the same", async () => {
+    const five = await cost(batched, USER_TICKETS_WITH_OWNERS, { login: busyUser, n: 5 });
+    const fifty = await cost(batched, USER_TICKETS_WITH_OWNERS, { login: busyUser, n: 50 });
+    expect(fifty.data.customerUser.tickets.nodes.length).toBeGreaterThan(25);
+    expect(new Set(fifty.data.customerUser.tickets.nodes.map((t: any) => t.customer.customerId)).size).toBeGreaterThan(1);
+    expect(fifty.operations).toBe(five.operations);
+  });
+
+  test('customer users with their customers: N = 5 and N = 50 cost the same', async () => {
+    const five = await cost(batched, USERS_WITH_CUSTOMERS, { n: 5 });
+    const fifty = await cost(batched, USERS_WITH_CUSTOMERS, { n: 50 });
+    expect(fifty.data.customerUsers.nodes).toHaveLength(50);
+    expect(fifty.operations).toBe(five.operations);
+    const naiveFifty = await cost(naive, USERS_WITH_CUSTOMERS, { n: 50 });
+    expect(naiveFifty.operations).toBeGreaterThan(fifty.operations + 40);
+  });
+});

@@ -1,0 +1,204 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteDatabase } from '../../adapters/sqlite/sqlite-database';
+import { MIGRATIONS } from '../../adapters/sqlite/sqlite-migrations';
+import { generateDataset } from '../../src/seed/generate';
+import { startTestApp, type TestApp } from '../helpers/test-app';
+
+// The clock-independent ticket counts are read from `ticket_count`, which triggers keep current.
+// These tests compare it with a count of the ticket table itself after every kind of write.
+
+type Handle = Database.Database;
+
+/** `ticket_count` as rows (zero counts left out), and the same counted from the ticket table. */
+function countsTable(db: Handle): unknown[] {
+  return db.prepare(`SELECT owner, owner_key, state_type, n FROM ticket_count WHERE n <> 0 ORDER BY 1, 2, 3`).all();
+}
+function countedFromTickets(db: Handle): unknown[] {
+  return db
+    .prepare(
+      `SELECT * FROM (
+         SELECT 'c' AS owner, customer_key AS owner_key, state_type, count(*) AS n FROM ticket WHERE customer_key IS NOT NULL GROUP BY 2, 3
+         UNION ALL
+         SELECT 'u', customer_user_key, state_type, count(*) FROM ticket WHERE customer_user_key IS NOT NULL GROUP BY 2, 3)
+       ORDER BY 1, 2, 3`,
+    )
+    .all();
+}
+
+/** `ticket_due` as rows, and the same counted from the ticket table. */
+function dueTable(db: Handle): unknown[] {
+  return db.prepare(`SELECT owner, owner_key, kind, hour, n FROM ticket_due WHERE n <> 0 ORDER BY 1, 2, 3, 4`).all();
+}
+function dueFromTickets(db: Handle): unknown[] {
+  const part = (owner: string, col: string, kind: string, time: string, cond: string) =>
+    `SELECT '${owner}' AS owner, ${col} AS owner_key, '${kind}' AS kind, ${time} / 3600000 AS hour, count(*) AS n FROM ticket
+     WHERE ${col} IS NOT NULL AND ${time} IS NOT NULL AND ${cond} GROUP BY 2, 4`;
+  return db
+    .prepare(
+      `SELECT * FROM (${[
+        part('c', 'customer_key', 'e', 'escalation_at', 'is_open = 1'),
+        part('u', 'customer_user_key', 'e', 'escalation_at', 'is_open = 1'),
+        part('c', 'customer_key', 'r', 'pending_until', "state_type = 'PENDING_REMINDER'"),
+        part('u', 'customer_user_key', 'r', 'pending_until', "state_type = 'PENDING_REMINDER'"),
+      ].join(' UNION ALL ')}) ORDER BY 1, 2, 3, 4`,
+    )
+    .all();
+}
+
+describe('ticket_count and ticket_due', () => {
+  let t: TestApp;
+  let db: Handle;
+  let customerId: string;
+  let login: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      prepare: (app) => void generateDataset(app.helpdeskDb.handle, { customers: 12, users: 40, tickets: 600, seed: 3 }),
+    });
+    db = t.app.helpdeskDb.handle;
+    ({ customerId, login } = db
+      .prepare(`SELECT customer_id AS customerId, login FROM customer_user WHERE valid = 'VALID' ORDER BY login_key LIMIT 1`)
+      .get() as { customerId: string; login: string });
+  });
+  afterAll(() => t.close());
+
+  const COUNTS = `query($c: ID!, $l: ID!) {
+    customer(customerId: $c) {
+      ticketCounts { open closed pendingReminder total escalated }
+      tickets(first: 0, stateTypes: [CLOSED]) { totalCount }
+      reminderTickets(first: 0, reachedOnly: true) { totalCount }
+    }
+    customerUser(login: $l) { ticketCounts { open closed pendingReminder total escalated } }
+  }`;
+
+  async function expectConsistent(): Promise<void> {
+    expect(countsTable(db)).toEqual(countedFromTickets(db));
+    expect(dueTable(db)).toEqual(dueFromTickets(db));
+    const before = Date.now();
+    const { data, errors } = await t.http(COUNTS, { c: customerId, l: login });
+    expect(errors).toBeUndefined();
+    // No generated or created time lies within the request (they are minutes apart from now).
+    expect(Date.now() - before).toBeLessThan(60_000);
+    const direct = (col: string, key: string) =>
+      db
+        .prepare(
+          `SELECT count(*) AS total, coalesce(sum(is_open), 0) AS open, coalesce(sum(state_type = 'PENDING_REMINDER'), 0) AS pendingReminder,
+             coalesce(sum(state_type = 'CLOSED'), 0) AS closedType,
+             coalesce(sum(is_open = 1 AND escalation_at <= @now), 0) AS escalated,
+             coalesce(sum(state_type = 'PENDING_REMINDER' AND pending_until <= @now), 0) AS reached
+           FROM ticket WHERE ${col} = lower(@key)`,
+        )
+        .get({ key, now: before }) as { total: number; open: number; pendingReminder: number; closedType: number; escalated: number; reached: number };
+    const c = direct('customer_key', customerId);
+    expect(data.customer.ticketCounts).toEqual({ open: c.open, closed: c.total - c.open, pendingReminder: c.pendingReminder, total: c.total, escalated: c.escalated });
+    expect(data.customer.tickets.totalCount).toBe(c.closedType);
+    expect(data.customer.reminderTickets.totalCount).toBe(c.reached);
+    const u = direct('customer_user_key', login);
+    expect(data.customerUser.ticketCounts).toEqual({ open: u.open, closed: u.total - u.open, pendingReminder: u.pendingReminder, total: u.total, escalated: u.escalated });
+  }
+
+  test('holds the counts of the generated tickets', async () => {
+    expect(countsTable(db).length).toBeGreaterThan(20);
+    expect(dueTable(db).length).toBeGreaterThan(20);
+    await expectConsistent();
+  });
+
+  test('counts escalations and reminders of the current hour and of earlier hours', async () => {
+    const hour = 3_600_000;
+    const startOfHour = Math.floor(Date.now() / hour) * hour;
+    // Times earlier in this hour (when the hour is young, the previous one), two hours ago, and in an hour.
+    const times = [Math.max(startOfHour + 1, Date.now() - 60_000), startOfHour - 1, Date.now() - 2 * hour, Date.now() + hour];
+    for (const at of times) {
+      const iso = new Date(at).toISOString();
+      const escalating = await t.http(`mutation($l: ID!, $at: DateTime!) { createTicket(input: { title: "Due", customerUserLogin: $l, state: "open", escalationAt: $at }) { escalated } }`, { l: login, at: iso });
+      expect(escalating.errors).toBeUndefined();
+      expect(escalating.data.createTicket.escalated).toBe(at <= Date.now());
+      const reminding = await t.http(`mutation($l: ID!, $at: DateTime!) { createTicket(input: { title: "Due", customerUserLogin: $l, state: "pending reminder", pendingUntil: $at }) { number } }`, { l: login, at: iso });
+      expect(reminding.errors).toBeUndefined();
+    }
+    await expectConsistent();
+  });
+
+  test('follows created tickets and state changes', async () => {
+    const created = await t.http(`mutation($l: ID!) { createTicket(input: { title: "Counts", customerUserLogin: $l, state: "open" }) { number } }`, { l: login });
+    expect(created.errors).toBeUndefined();
+    await expectConsistent();
+    const number = created.data.createTicket.number;
+    const escalate = await t.http(`mutation($n: String!, $at: DateTime!) { updateTicket(number: $n, input: { escalationAt: $at }) { escalated } }`, {
+      n: number,
+      at: new Date(Date.now() - 7_200_000).toISOString(),
+    });
+    expect(escalate.data.updateTicket.escalated).toBe(true);
+    await expectConsistent();
+    for (const state of ['closed successful', 'open', 'pending reminder', 'merged']) {
+      const input = state === 'pending reminder' ? { state, pendingUntil: new Date(Date.now() - 3_600_000).toISOString() } : { state };
+      const updated = await t.http(`mutation($n: String!, $i: UpdateTicketInput!) { updateTicket(number: $n, input: $i) { state } }`, { n: number, i: input });
+      expect(updated.errors).toBeUndefined();
+      await expectConsistent();
+    }
+  });
+
+  test('follows a renamed customer', async () => {
+    const renamed = await t.http(`mutation($c: ID!) { updateCustomer(customerId: $c, input: { customerId: "RENAMED-FOR-COUNTS" }) { customerId } }`, { c: customerId });
+    expect(renamed.errors).toBeUndefined();
+    customerId = 'RENAMED-FOR-COUNTS';
+    await expectConsistent();
+    expect(db.prepare(`SELECT sum(n) AS n FROM ticket_count WHERE owner = 'c' AND owner_key = 'renamed-for-counts'`).get()).toEqual({ n: expect.any(Number) });
+  });
+
+  test('follows deleted tickets and direct changes of owners', async () => {
+    db.prepare(`DELETE FROM ticket WHERE id IN (SELECT id FROM ticket ORDER BY id LIMIT 50)`).run();
+    await expectConsistent();
+    db.prepare(`UPDATE ticket SET customer_user_key = NULL, customer_user_login = NULL WHERE id IN (SELECT id FROM ticket WHERE is_open = 1 ORDER BY id LIMIT 20)`).run();
+    await expectConsistent();
+  });
+});
+
+describe('the ticket_count migration', () => {
+  test('fills the table from the tickets of an existing database', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'helpdesk-counts-'));
+    try {
+      const file = join(dir, 'old.db');
+      // A database of the first schema version, with tickets.
+      const old = new Database(file);
+      old.exec(MIGRATIONS[0]!);
+      old.pragma('user_version = 1');
+      const insert = old.prepare(
+        `INSERT INTO ticket (number, title, state, state_type, is_open, priority, queue, customer_id, customer_key, customer_user_login,
+           customer_user_key, created_at, changed_at, escalation_at) VALUES (?, 't', ?, ?, ?, '3 normal', 'Raw', ?, ?, ?, ?, 0, 0, ?)`,
+      );
+      const rows: [string, string, number, string | null, string | null][] = [
+        ['open', 'OPEN', 1, 'ACME', 'ann'],
+        ['open', 'OPEN', 1, 'ACME', null],
+        ['closed successful', 'CLOSED', 0, 'ACME', 'ann'],
+        ['new', 'NEW', 1, 'Other', 'bob'],
+        ['merged', 'MERGED', 0, null, 'bob'],
+      ];
+      rows.forEach(([state, type, open, c, u], i) => insert.run(`n${i}`, state, type, open, c, c?.toLowerCase() ?? null, u, u, 1_700_000_000_000 + i * 3_600_000));
+      old.close();
+
+      const db = SqliteDatabase.open({ path: file, label: 'x' });
+      try {
+        expect(dueTable(db.handle)).toEqual(dueFromTickets(db.handle));
+        expect(dueTable(db.handle)).toHaveLength(5);
+        expect(countsTable(db.handle)).toEqual(countedFromTickets(db.handle));
+        expect(countsTable(db.handle)).toEqual([
+          { owner: 'c', owner_key: 'acme', state_type: 'CLOSED', n: 1 },
+          { owner: 'c', owner_key: 'acme', state_type: 'OPEN', n: 2 },
+          { owner: 'c', owner_key: 'other', state_type: 'NEW', n: 1 },
+          { owner: 'u', owner_key: 'ann', state_type: 'CLOSED', n: 1 },
+          { owner: 'u', owner_key: 'ann', state_type: 'OPEN', n: 1 },
+          { owner: 'u', owner_key: 'bob', state_type: 'MERGED', n: 1 },
+          { owner: 'u', owner_key: 'bob', state_type: 'NEW', n: 1 },
+        ]);
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
