@@ -126,21 +126,17 @@ export class LdapDataSource implements DataSource {
   async customersByIds(customerIds: readonly string[]): Promise<(CustomerRecord | null)[]> {
     const c = this.customers;
     if (!c || !this.capabilities.customers) return customerIds.map(() => null);
-    const byKey = await fromSearchesInFlight(this.customersInFlight, (r) => idKey(r.customerId));
-    const missing = customerIds.filter((id) => !byKey.has(idKey(id)));
-    const found = await this.lookup(missing, [c.map.customerId!], c, (e) => toCustomer(e, c.map, c.validity, this.id));
-    for (const r of found) if (!byKey.has(idKey(r.customerId))) byKey.set(idKey(r.customerId), r);
-    return customerIds.map((id) => byKey.get(idKey(id)) ?? null);
+    return this.byKeys(customerIds, this.customersInFlight, (r) => r.customerId, (missing) =>
+      this.lookup(missing, [c.map.customerId!], c, (e) => toCustomer(e, c.map, c.validity, this.id)),
+    );
   }
 
   async customerUsersByLogins(logins: readonly string[]): Promise<(CustomerUserRecord | null)[]> {
     const u = this.users;
     if (!u || !this.capabilities.customerUsers) return logins.map(() => null);
-    const byKey = await fromSearchesInFlight(this.usersInFlight, (r) => idKey(r.login));
-    const missing = logins.filter((l) => !byKey.has(idKey(l)));
-    const found = await this.lookup(missing, [u.map.login!], u, (e) => toCustomerUser(e, u.map, u.validity, this.id));
-    for (const r of found) if (!byKey.has(idKey(r.login))) byKey.set(idKey(r.login), r);
-    return logins.map((l) => byKey.get(idKey(l)) ?? null);
+    return this.byKeys(logins, this.usersInFlight, (r) => r.login, (missing) =>
+      this.lookup(missing, [u.map.login!], u, (e) => toCustomerUser(e, u.map, u.validity, this.id)),
+    );
   }
 
   async listCustomers(q: CustomerQuery): Promise<Page<CustomerRecord>> {
@@ -233,6 +229,22 @@ export class LdapDataSource implements DataSource {
   }
 
   /** Entries whose key attribute equals one of the keys: one search per {@link LOOKUP_CHUNK} distinct keys. */
+  /**
+   * Records by key (ignoring case), in key order with null for missing: taken from searches
+   * already under way where they have them, the rest from one batched lookup.
+   */
+  private async byKeys<R>(
+    keys: readonly string[],
+    inFlight: ReadonlySet<Promise<readonly R[]>>,
+    keyOf: (r: R) => string,
+    lookup: (missing: readonly string[]) => Promise<R[]>,
+  ): Promise<(R | null)[]> {
+    const byKey = await fromSearchesInFlight(inFlight, (r) => idKey(keyOf(r)));
+    const found = await lookup(keys.filter((k) => !byKey.has(idKey(k))));
+    for (const r of found) if (!byKey.has(idKey(keyOf(r)))) byKey.set(idKey(keyOf(r)), r);
+    return keys.map((k) => byKey.get(idKey(k)) ?? null);
+  }
+
   private async lookup<M, R>(keys: readonly string[], attributes: string[], o: ObjectSettings<M>, map: (e: Entry) => R | null): Promise<R[]> {
     const wanted = distinct(keys.filter(searchable));
     const out: R[] = [];
