@@ -55,6 +55,52 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
+/** The body of a GraphQL POST: parsed JSON for a JSON content type, else the text (Apollo refuses it). */
+async function readGraphqlBody(req: IncomingMessage, headers: HeaderMap, limit: number): Promise<unknown> {
+  const text = await readBody(req, limit);
+  if (!(headers.get('content-type') ?? '').includes('application/json')) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'BAD_REQUEST', 'The request body is not valid JSON');
+  }
+}
+
+type Admission =
+  | { kind: 'none' }
+  | { kind: 'new'; scope: IdempotencyScope }
+  | { kind: 'replay'; status: number; body: string }
+  | { kind: 'conflict'; message: string };
+
+/** What an `Idempotency-Key` header asks for: nothing, a first run, a replay of the first response, or a conflict. */
+function admitIdempotent(app: App, req: IncomingMessage, body: unknown, caller: string): Admission {
+  const key = req.headers['idempotency-key'];
+  if (key === undefined) return { kind: 'none' };
+  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(key)) {
+    throw new HttpError(400, 'BAD_REQUEST', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
+  }
+  if (req.method !== 'POST' || !body || typeof body !== 'object' || Array.isArray(body)) {
+    throw new HttpError(400, 'BAD_REQUEST', 'Idempotency-Key needs a POST with a JSON object body');
+  }
+  let fingerprint: string;
+  try {
+    fingerprint = requestFingerprint(body as Record<string, unknown>);
+  } catch {
+    throw new HttpError(400, 'BAD_REQUEST', 'The request is nested too deeply');
+  }
+  const decision = app.idempotency.begin(caller, key, fingerprint);
+  switch (decision.kind) {
+    case 'replay':
+      return { kind: 'replay', status: decision.status, body: decision.body };
+    case 'conflict':
+      return { kind: 'conflict', message: 'This Idempotency-Key was used with another request' };
+    case 'in-progress':
+      return { kind: 'conflict', message: 'A request with this Idempotency-Key is in progress' };
+    default:
+      return { kind: 'new', scope: decision.scope };
+  }
+}
+
 function wantsHtml(req: IncomingMessage): boolean {
   return req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
 }
@@ -85,45 +131,14 @@ export function createRequestHandler(app: App): (req: IncomingMessage, res: Serv
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    let body: unknown = undefined;
-    if (req.method === 'POST') {
-      const text = await readBody(req, app.config.limits.maxBodyBytes);
-      if ((headers.get('content-type') ?? '').includes('application/json')) {
-        try {
-          body = JSON.parse(text);
-        } catch {
-          throw new HttpError(400, 'BAD_REQUEST', 'The request body is not valid JSON');
-        }
-      } else body = text;
+    const body = req.method === 'POST' ? await readGraphqlBody(req, headers, app.config.limits.maxBodyBytes) : undefined;
+    const admission = admitIdempotent(app, req, body, caller.name);
+    if (admission.kind === 'replay') {
+      res.writeHead(admission.status, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, 'idempotent-replayed': 'true' });
+      return void res.end(admission.body);
     }
-    let scope: IdempotencyScope | null = null;
-    const idempotencyKey = req.headers['idempotency-key'];
-    if (idempotencyKey !== undefined) {
-      if (typeof idempotencyKey !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(idempotencyKey)) {
-        throw new HttpError(400, 'BAD_REQUEST', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
-      }
-      if (req.method !== 'POST' || !body || typeof body !== 'object' || Array.isArray(body)) {
-        throw new HttpError(400, 'BAD_REQUEST', 'Idempotency-Key needs a POST with a JSON object body');
-      }
-      let fingerprint: string;
-      try {
-        fingerprint = requestFingerprint(body as Record<string, unknown>);
-      } catch {
-        throw new HttpError(400, 'BAD_REQUEST', 'The request is nested too deeply');
-      }
-      const decision = app.idempotency.begin(caller.name, idempotencyKey, fingerprint);
-      if (decision.kind === 'replay') {
-        res.writeHead(decision.status, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, 'idempotent-replayed': 'true' });
-        return void res.end(decision.body);
-      }
-      if (decision.kind === 'conflict') {
-        return sendError(res, 409, 'CONFLICT', 'This Idempotency-Key was used with another request', { 'x-request-id': requestId });
-      }
-      if (decision.kind === 'in-progress') {
-        return sendError(res, 409, 'CONFLICT', 'A request with this Idempotency-Key is in progress', { 'x-request-id': requestId });
-      }
-      scope = decision.scope;
-    }
+    if (admission.kind === 'conflict') return sendError(res, 409, 'CONFLICT', admission.message, { 'x-request-id': requestId });
+    const scope = admission.kind === 'new' ? admission.scope : null;
     const execute = () =>
       app.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
