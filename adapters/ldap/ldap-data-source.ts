@@ -7,7 +7,7 @@ import type {
   DataSourceCapabilities,
 } from '../../src/domain/data-source';
 import { ReadOnlyDataSourceError } from '../../src/domain/errors';
-import { compareKeys, toPage, type Page, type PageRequest, type SortKey } from '../../src/domain/page';
+import { pageOfAll, type Page } from '../../src/domain/page';
 import {
   idKey,
   type CustomerPatch,
@@ -72,14 +72,6 @@ function settle<M extends object>(preset: ObjectPreset<M>, config: ObjectConfig)
   };
 }
 
-/** The rows of a list after `after`, as a page, with the total of all rows. */
-function pageOf<T>(rows: readonly T[], request: PageRequest, key: (t: T) => SortKey): Page<T> {
-  const sorted = rows.map((r) => ({ r, k: key(r) })).sort((a, b) => compareKeys(a.k, b.k));
-  const start = request.after === null ? 0 : sorted.findIndex((x) => compareKeys(x.k, request.after!) > 0);
-  const rest = start < 0 ? [] : sorted.slice(start, start + request.first + 1).map((x) => x.r);
-  return toPage(rest, request.first, rows.length, key);
-}
-
 function includesFolded(value: string | null, needle: string): boolean {
   return value !== null && value.toLowerCase().includes(needle);
 }
@@ -139,9 +131,31 @@ export class LdapDataSource implements DataSource {
     );
   }
 
+  async customersByStableIds(stableIds: readonly string[]): Promise<(CustomerRecord | null)[]> {
+    const c = this.customers;
+    if (!c || !this.capabilities.customers || stableIds.length === 0) return stableIds.map(() => null);
+    const all = await this.fetch(c, null);
+    const byId = new Map(all.map((e) => [e.dn, e] as const));
+    return stableIds.map((id) => {
+      const e = byId.get(id);
+      return e ? toCustomer(e, c.map, c.validity, this.id) : null;
+    });
+  }
+
+  async customerUsersByStableIds(stableIds: readonly string[]): Promise<(CustomerUserRecord | null)[]> {
+    const u = this.users;
+    if (!u || !this.capabilities.customerUsers || stableIds.length === 0) return stableIds.map(() => null);
+    const all = await this.fetch(u, null);
+    const byId = new Map(all.map((e) => [e.dn, e] as const));
+    return stableIds.map((id) => {
+      const e = byId.get(id);
+      return e ? toCustomerUser(e, u.map, u.validity, this.id) : null;
+    });
+  }
+
   async listCustomers(q: CustomerQuery): Promise<Page<CustomerRecord>> {
     const c = this.customers;
-    if (!c || !this.capabilities.customers) return toPage<CustomerRecord>([], q.first, 0, customerSortKey);
+    if (!c || !this.capabilities.customers) return pageOfAll<CustomerRecord>([], q, customerSortKey);
     const search = q.search ? q.search.toLowerCase() : null;
     const fields = [c.map.customerId!, ...(c.map.name ? [c.map.name] : [])];
     const all = await this.shared(this.customersInFlight, async () =>
@@ -152,12 +166,12 @@ export class LdapDataSource implements DataSource {
     const rows = all
       .filter((r) => q.valid.includes(r.valid))
       .filter((r) => search === null || includesFolded(r.customerId, search) || includesFolded(r.name, search));
-    return pageOf(unique(rows, (r) => idKey(r.customerId)), q, customerSortKey);
+    return pageOfAll(unique(rows, (r) => idKey(r.customerId)), q, customerSortKey);
   }
 
   async listCustomerUsers(q: CustomerUserQuery): Promise<Page<CustomerUserRecord>> {
     const u = this.users;
-    if (!u || !this.capabilities.customerUsers) return toPage<CustomerUserRecord>([], q.first, 0, customerUserSortKey);
+    if (!u || !this.capabilities.customerUsers) return pageOfAll<CustomerUserRecord>([], q, customerUserSortKey);
     const search = q.search ? q.search.toLowerCase() : null;
     const fields = [u.map.login, u.map.email, u.map.firstName, u.map.lastName].filter((a): a is string => !!a);
     const narrow = and(search ? containsAny(fields, q.search!) : null, q.customerId !== null ? this.customerIdFilter(u, [q.customerId]) : null);
@@ -173,13 +187,13 @@ export class LdapDataSource implements DataSource {
           search === null ||
           [r.login, r.email, r.firstName, r.lastName].some((v) => includesFolded(v, search)),
       );
-    return pageOf(unique(rows, (r) => idKey(r.login)), q, customerUserSortKey);
+    return pageOfAll(unique(rows, (r) => idKey(r.login)), q, customerUserSortKey);
   }
 
   async customerUsersOfCustomers(queries: readonly CustomerUsersOfCustomerQuery[]): Promise<Page<CustomerUserRecord>[]> {
     const u = this.users;
     if (!u || !this.capabilities.customerUsers || queries.length === 0) {
-      return queries.map((q) => toPage<CustomerUserRecord>([], q.first, 0, customerUserSortKey));
+      return queries.map((q) => pageOfAll<CustomerUserRecord>([], q, customerUserSortKey));
     }
     const ids = distinct(queries.map((q) => q.customerId).filter(searchable));
     const users = unique(
@@ -195,7 +209,7 @@ export class LdapDataSource implements DataSource {
     return queries.map((q) => {
       const key = idKey(q.customerId);
       const rows = users.filter((r) => q.valid.includes(r.valid) && r.customerIds.some((id) => idKey(id) === key));
-      return pageOf(rows, q, customerUserSortKey);
+      return pageOfAll(rows, q, customerUserSortKey);
     });
   }
 

@@ -67,6 +67,7 @@ export function toCustomer(entry: Entry, map: CustomerAttributeMap, rule: Validi
   if (customerId === null) return null;
   return {
     sourceId,
+    stableId: entry.dn,
     customerId,
     name: first(v, map.name) ?? customerId,
     valid: validity(v, rule),
@@ -99,6 +100,7 @@ export function toCustomerUser(entry: Entry, map: CustomerUserAttributeMap, rule
   }
   return {
     sourceId,
+    stableId: entry.dn,
     login,
     email: first(v, map.email) ?? '',
     title: first(v, map.title),

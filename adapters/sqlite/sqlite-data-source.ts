@@ -16,9 +16,10 @@ import {
   type NewCustomer,
   type NewCustomerUser,
 } from '../../src/domain/records';
-import { customerSortKey, customerUserSortKey } from '../../src/domain/sort-keys';
+import { collationKey, customerSortKey, customerUserSortKey } from '../../src/domain/sort-keys';
 import type { SqliteSourceConfig } from './sqlite-config';
 import type { SqliteDatabase } from './sqlite-database';
+import { keysetSql } from './sqlite-keyset';
 import {
   CUSTOMER_USER_COLUMNS,
   inKeyOrder,
@@ -39,8 +40,6 @@ export interface SqliteDataSourceOptions {
   /** The clock (tests may fix it). */
   readonly now?: () => Date;
 }
-
-const SEARCH = `(@search IS NULL OR instr(%KEY%, @search) > 0 OR instr(%NAME%, @search) > 0)`;
 
 /** Customers and customer users in a helpdesk SQLite database: readable and writable. */
 export class SqliteDataSource implements DataSource {
@@ -73,24 +72,27 @@ export class SqliteDataSource implements DataSource {
     return inKeyOrder(customerIds.length, rows, (r) => toCustomer(r, this.id));
   }
 
+  async customersByStableIds(stableIds: readonly string[]): Promise<(CustomerRecord | null)[]> {
+    const rows = this.db.all<CustomerRow & { idx: number }>(
+      `SELECT k.key AS idx, c.* FROM json_each(?) k JOIN customer c ON c.id = k.value`,
+      JSON.stringify(stableIds.map(rowId)),
+    );
+    return inKeyOrder(stableIds.length, rows, (r) => toCustomer(r, this.id));
+  }
+
   async listCustomers(q: CustomerQuery): Promise<Page<CustomerRecord>> {
-    const filter = `valid IN (SELECT value FROM json_each(@valid)) AND ${SEARCH.replace('%KEY%', 'customer_key').replace('%NAME%', 'name_key')}`;
+    const filter = `valid IN (SELECT value FROM json_each(@valid))${
+      q.search === null ? '' : ' AND (instr(customer_key, @search) > 0 OR instr(name_sort, @folded) > 0)'}`;
+    const ks = keysetSql(['name_sort', 'customer_key'], q);
     const rows = this.db.all<CustomerRow & { total: number; customer_key: string | null }>(
-      `WITH f AS (SELECT * FROM customer WHERE ${filter})
-       SELECT (SELECT count(*) FROM f) AS total, p.* FROM (SELECT 1) LEFT JOIN (
-         SELECT * FROM f WHERE (name_key, customer_key) > (@a0, @a1) ORDER BY name_key, customer_key LIMIT @n
-       ) p ORDER BY p.name_key, p.customer_key`,
-      {
-        valid: JSON.stringify(q.valid),
-        search: q.search === null ? null : q.search.toLowerCase(),
-        a0: String(q.after?.[0] ?? ''),
-        a1: String(q.after?.[1] ?? ''),
-        n: q.first + 1,
-      },
+      `SELECT (SELECT count(*) FROM customer WHERE ${filter}) AS total, p.* FROM (SELECT 1) LEFT JOIN (
+         SELECT * FROM customer WHERE ${filter} ${ks.where} ORDER BY ${ks.order()} LIMIT @n
+       ) p ORDER BY ${ks.order('p.')}`,
+      { valid: JSON.stringify(q.valid), ...searchParams(q.search), ...ks.params, n: q.size + 1 },
     );
     const total = rows[0]?.total ?? 0;
     const records = rows.filter((r) => r.customer_key !== null).map((r) => toCustomer(r, this.id));
-    return toPage(records, q.first, total, customerSortKey);
+    return toPage(records, q, total, customerSortKey);
   }
 
   async customerUsersByLogins(logins: readonly string[]): Promise<(CustomerUserRecord | null)[]> {
@@ -101,74 +103,95 @@ export class SqliteDataSource implements DataSource {
     return inKeyOrder(logins.length, rows, (r) => toCustomerUser(r, this.id));
   }
 
+  async customerUsersByStableIds(stableIds: readonly string[]): Promise<(CustomerUserRecord | null)[]> {
+    const rows = this.db.all<CustomerUserRow & { idx: number }>(
+      `SELECT k.key AS idx, ${CUSTOMER_USER_COLUMNS} FROM json_each(?) k JOIN customer_user u ON u.id = k.value`,
+      JSON.stringify(stableIds.map(rowId)),
+    );
+    return inKeyOrder(stableIds.length, rows, (r) => toCustomerUser(r, this.id));
+  }
+
   async listCustomerUsers(q: CustomerUserQuery): Promise<Page<CustomerUserRecord>> {
-    const filter = `u.valid IN (SELECT value FROM json_each(@valid))
-      AND (@search IS NULL OR instr(u.login_key, @search) > 0 OR instr(lower(u.email), @search) > 0
-           OR instr(u.first_key, @search) > 0 OR instr(u.last_key, @search) > 0)
-      AND (@customer IS NULL OR EXISTS (SELECT 1 FROM customer_user_customer x WHERE x.user_id = u.id AND x.customer_key = @customer))`;
+    const filter = `u.valid IN (SELECT value FROM json_each(@valid))${
+      q.search === null
+        ? ''
+        : ` AND (instr(u.login_key, @search) > 0 OR instr(lower(u.email), @search) > 0
+           OR instr(u.first_key, @folded) > 0 OR instr(u.last_key, @folded) > 0)`}${
+      q.customerId === null
+        ? ''
+        : ' AND EXISTS (SELECT 1 FROM customer_user_customer x WHERE x.user_id = u.id AND x.customer_key = @customer)'}`;
+    const ks = keysetSql(['last_key', 'first_key', 'login_key'], q, 'u.');
     const rows = this.db.all<CustomerUserRow & { total: number; login_key: string | null }>(
-      `WITH f AS (SELECT u.* FROM customer_user u WHERE ${filter})
-       SELECT (SELECT count(*) FROM f) AS total, p.* FROM (SELECT 1) LEFT JOIN (
-         SELECT ${CUSTOMER_USER_COLUMNS}, u.last_key, u.first_key, u.login_key FROM f u
-         WHERE (u.last_key, u.first_key, u.login_key) > (@a0, @a1, @a2)
-         ORDER BY u.last_key, u.first_key, u.login_key LIMIT @n
-       ) p ORDER BY p.last_key, p.first_key, p.login_key`,
+      `SELECT (SELECT count(*) FROM customer_user u WHERE ${filter}) AS total, p.* FROM (SELECT 1) LEFT JOIN (
+         SELECT ${CUSTOMER_USER_COLUMNS}, u.last_key, u.first_key, u.login_key FROM customer_user u
+         WHERE ${filter} ${ks.where} ORDER BY ${ks.order()} LIMIT @n
+       ) p ORDER BY ${ks.order('p.')}`,
       {
         valid: JSON.stringify(q.valid),
-        search: q.search === null ? null : q.search.toLowerCase(),
-        customer: q.customerId === null ? null : idKey(q.customerId),
-        a0: String(q.after?.[0] ?? ''),
-        a1: String(q.after?.[1] ?? ''),
-        a2: String(q.after?.[2] ?? ''),
-        n: q.first + 1,
+        ...searchParams(q.search),
+        ...(q.customerId === null ? {} : { customer: idKey(q.customerId) }),
+        ...ks.params,
+        n: q.size + 1,
       },
     );
     const total = rows[0]?.total ?? 0;
     const records = rows.filter((r) => r.login_key !== null).map((r) => toCustomerUser(r, this.id));
-    return toPage(records, q.first, total, customerUserSortKey);
+    return toPage(records, q, total, customerUserSortKey);
   }
 
   async customerUsersOfCustomers(queries: readonly CustomerUsersOfCustomerQuery[]): Promise<Page<CustomerUserRecord>[]> {
-    if (queries.length === 0) return [];
+    const out: Page<CustomerUserRecord>[] = new Array(queries.length);
+    // One statement per direction present in the batch (a detail view pages one way: one statement).
+    for (const backward of [false, true]) {
+      const batch = queries.map((q, i) => ({ q, i })).filter((x) => x.q.backward === backward);
+      if (batch.length > 0) this.usersOfCustomers(batch, backward).forEach((page, j) => (out[batch[j]!.i] = page));
+    }
+    return out;
+  }
+
+  /** The pages of a batch of one direction, each query's total and window in one statement. */
+  private usersOfCustomers(batch: readonly { q: CustomerUsersOfCustomerQuery }[], backward: boolean): Page<CustomerUserRecord>[] {
     const specs = JSON.stringify(
-      queries.map((q) => ({
+      batch.map(({ q }) => ({
         c: idKey(q.customerId),
         v: q.valid,
-        a0: String(q.after?.[0] ?? ''),
-        a1: String(q.after?.[1] ?? ''),
-        a2: String(q.after?.[2] ?? ''),
-        n: q.first + 1,
+        a: q.after ?? ['', '', ''],
+        b: q.before ?? [OPEN_END, OPEN_END, OPEN_END],
+        n: q.size + 1,
       })),
     );
-    // One statement: each query's total (a count on the (customer_key, valid) index) and its page.
+    const dir = backward ? 'DESC' : 'ASC';
+    const order = (a: string) => `${a}last_key ${dir}, ${a}first_key ${dir}, ${a}login_key ${dir}`;
     const rows = this.db.all<CustomerUserRow & { idx: number; total: number; login: string | null }>(
       `WITH k AS MATERIALIZED (
          SELECT j.key AS idx, json_extract(j.value, '$.c') AS c, json_extract(j.value, '$.v') AS v,
-           json_extract(j.value, '$.a0') AS a0, json_extract(j.value, '$.a1') AS a1, json_extract(j.value, '$.a2') AS a2,
+           json_extract(j.value, '$.a[0]') AS a0, json_extract(j.value, '$.a[1]') AS a1, json_extract(j.value, '$.a[2]') AS a2,
+           json_extract(j.value, '$.b[0]') AS b0, json_extract(j.value, '$.b[1]') AS b1, json_extract(j.value, '$.b[2]') AS b2,
            json_extract(j.value, '$.n') AS n,
            (SELECT count(*) FROM customer_user_customer x WHERE x.customer_key = json_extract(j.value, '$.c')
               AND x.valid IN (SELECT value FROM json_each(json_extract(j.value, '$.v')))) AS total
          FROM json_each(@specs) AS j),
        p AS (SELECT * FROM (
          SELECT k.idx AS pidx, k.n AS n, ${CUSTOMER_USER_COLUMNS},
-           row_number() OVER (PARTITION BY k.idx ORDER BY u.last_key, u.first_key, u.login_key) AS rn
+           row_number() OVER (PARTITION BY k.idx ORDER BY ${order('u.')}) AS rn
          FROM k JOIN customer_user u ON u.id IN (
            SELECT x.user_id FROM customer_user_customer x
            WHERE x.customer_key = k.c AND x.valid IN (SELECT value FROM json_each(k.v))
              AND (x.last_key, x.first_key, x.login_key) > (k.a0, k.a1, k.a2)
-           ORDER BY x.last_key, x.first_key, x.login_key LIMIT @lim)
+             AND (x.last_key, x.first_key, x.login_key) < (k.b0, k.b1, k.b2)
+           ORDER BY ${order('x.')} LIMIT @lim)
        ) WHERE rn <= n)
        SELECT k.idx AS idx, k.total AS total, p.* FROM k LEFT JOIN p ON p.pidx = k.idx ORDER BY k.idx, p.rn`,
       // SQLite refuses a correlated LIMIT: the longest page of the batch bounds every range.
-      { specs, lim: Math.min(this.limit, Math.max(...queries.map((q) => q.first + 1))) },
+      { specs, lim: Math.min(this.limit, Math.max(...batch.map(({ q }) => q.size + 1))) },
     );
-    const grouped = queries.map(() => [] as CustomerUserRecord[]);
-    const totals = queries.map(() => 0);
+    const grouped = batch.map(() => [] as CustomerUserRecord[]);
+    const totals = batch.map(() => 0);
     for (const r of rows) {
       totals[r.idx] = r.total;
       if (r.login !== null) grouped[r.idx]!.push(toCustomerUser(r as CustomerUserRow, this.id));
     }
-    return queries.map((q, i) => toPage(grouped[i]!, q.first, totals[i]!, customerUserSortKey));
+    return batch.map(({ q }, i) => toPage(grouped[i]!, q, totals[i]!, customerUserSortKey));
   }
 
   async createCustomer(input: NewCustomer): Promise<CustomerRecord> {
@@ -176,9 +199,9 @@ export class SqliteDataSource implements DataSource {
       this.assertCustomerFree(input.customerId, input.name, null);
       const now = this.now().getTime();
       this.db.exec(
-        `INSERT INTO customer (customer_id, customer_key, name, name_key, valid, street, zip, city, country, url, comment, created_at, changed_at)
-         VALUES (@customerId, @customerKey, @name, @nameKey, @valid, @street, @zip, @city, @countryCode, @url, @comment, @now, @now)`,
-        { ...input, customerKey: idKey(input.customerId), nameKey: input.name.toLowerCase(), now },
+        `INSERT INTO customer (customer_id, customer_key, name, name_key, name_sort, valid, street, zip, city, country, url, comment, created_at, changed_at)
+         VALUES (@customerId, @customerKey, @name, @nameKey, @nameSort, @valid, @street, @zip, @city, @countryCode, @url, @comment, @now, @now)`,
+        { ...input, customerKey: idKey(input.customerId), nameKey: input.name.toLowerCase(), nameSort: collationKey(input.name), now },
       );
       return this.customerRow(input.customerId)!;
     });
@@ -191,13 +214,14 @@ export class SqliteDataSource implements DataSource {
       const next = { ...current, ...definedOnly(patch) };
       this.assertCustomerFree(next.customerId, next.name, current.customerId);
       this.db.exec(
-        `UPDATE customer SET customer_id = @customerId, customer_key = @customerKey, name = @name, name_key = @nameKey,
+        `UPDATE customer SET customer_id = @customerId, customer_key = @customerKey, name = @name, name_key = @nameKey, name_sort = @nameSort,
            valid = @valid, street = @street, zip = @zip, city = @city, country = @countryCode, url = @url,
            comment = @comment, changed_at = @now WHERE customer_key = @oldKey`,
         {
           ...next,
           customerKey: idKey(next.customerId),
           nameKey: next.name.toLowerCase(),
+          nameSort: collationKey(next.name),
           oldKey: idKey(current.customerId),
           now: Math.max(this.now().getTime(), current.changedAt!.getTime()),
         },
@@ -302,7 +326,7 @@ export class SqliteDataSource implements DataSource {
       this.db.exec(
         `INSERT INTO customer_user_customer (user_id, customer_key, customer_id, position, last_key, first_key, login_key, valid)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        userId, idKey(customerId), customerId, position, u.lastName.toLowerCase(), u.firstName.toLowerCase(), idKey(u.login), u.valid,
+        userId, idKey(customerId), customerId, position, collationKey(u.lastName), collationKey(u.firstName), idKey(u.login), u.valid,
       );
     });
   }
@@ -314,8 +338,8 @@ function userColumns(u: Omit<NewCustomerUser, 'login'>) {
     title: u.title,
     firstName: u.firstName,
     lastName: u.lastName,
-    firstKey: u.firstName.toLowerCase(),
-    lastKey: u.lastName.toLowerCase(),
+    firstKey: collationKey(u.firstName),
+    lastKey: collationKey(u.lastName),
     phone: u.phone,
     mobile: u.mobile,
     street: u.street,
@@ -332,4 +356,17 @@ function userColumns(u: Omit<NewCustomerUser, 'login'>) {
 /** The keys of a patch that were given (undefined means "leave as it is"). */
 function definedOnly<T extends object>(patch: T): Partial<T> {
   return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Above every collation key: the open upper end of a batched window. */
+const OPEN_END = '\u{10FFFF}';
+
+/** The search parameters: lower-cased for ids, logins and e-mail, collation-folded for names. */
+function searchParams(search: string | null): Record<string, string> {
+  return search === null ? {} : { search: search.toLowerCase(), folded: collationKey(search) };
+}
+
+/** A stable id of this adapter is a row id; anything else matches no row. */
+function rowId(stableId: string): number | null {
+  return /^[1-9][0-9]{0,15}$/.test(stableId) ? Number(stableId) : null;
 }

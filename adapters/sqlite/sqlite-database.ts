@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSourceUnavailableError } from '../../src/domain/errors';
+import { collationKey } from '../../src/domain/sort-keys';
 import { MIGRATIONS } from './sqlite-migrations';
 
 /** Called once per SQL statement executed, for the round-trip metric. */
@@ -56,6 +57,7 @@ export class SqliteDatabase {
     handle.pragma('synchronous = FULL');
     handle.pragma('foreign_keys = ON');
     handle.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+    handle.function('collation_key', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? collationKey(v) : v));
     const db = new SqliteDatabase(handle, options.label, options.onStatement ?? (() => {}));
     db.migrate();
     return db;

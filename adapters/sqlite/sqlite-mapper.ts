@@ -3,6 +3,7 @@ import type { TicketRecord, TicketStateType } from '../../src/domain/tickets';
 
 /** A row of the `customer` table. */
 export interface CustomerRow {
+  id: number;
   customer_id: string;
   name: string;
   valid: string;
@@ -18,6 +19,7 @@ export interface CustomerRow {
 
 /** A row of `customer_user` with its customer ids as a JSON array (`customer_ids`). */
 export interface CustomerUserRow {
+  id: number;
   login: string;
   email: string;
   title: string | null;
@@ -55,7 +57,7 @@ export interface TicketRow {
 }
 
 /** The column list that {@link toCustomerUser} reads, with the user's customer ids in position order. */
-export const CUSTOMER_USER_COLUMNS = `u.login, u.email, u.title, u.first_name, u.last_name, u.phone, u.mobile,
+export const CUSTOMER_USER_COLUMNS = `u.id, u.login, u.email, u.title, u.first_name, u.last_name, u.phone, u.mobile,
   u.street, u.zip, u.city, u.country, u.comment, u.valid, u.customer_id, u.created_at, u.changed_at,
   (SELECT json_group_array(customer_id) FROM (SELECT customer_id FROM customer_user_customer x
      WHERE x.user_id = u.id ORDER BY x.position)) AS customer_ids`;
@@ -64,6 +66,7 @@ export const CUSTOMER_USER_COLUMNS = `u.login, u.email, u.title, u.first_name, u
 export function toCustomer(row: CustomerRow, sourceId: string): CustomerRecord {
   return {
     sourceId,
+    stableId: String(row.id),
     customerId: row.customer_id,
     name: row.name,
     valid: row.valid as Validity,
@@ -83,6 +86,7 @@ export function toCustomerUser(row: CustomerUserRow, sourceId: string): Customer
   const ids = JSON.parse(row.customer_ids) as string[];
   return {
     sourceId,
+    stableId: String(row.id),
     login: row.login,
     email: row.email,
     title: row.title,

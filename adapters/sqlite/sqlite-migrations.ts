@@ -229,4 +229,18 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX customer_valid_order ON customer (valid, name_key, customer_key);
   `,
+  // 6: one collation for every source (src/domain/sort-keys.ts `collationKey`, registered as the
+  // SQL function collation_key): lists order by accent- and case-insensitive keys. Customer names
+  // keep their lower-cased unique key; the order gets its own column.
+  `
+  ALTER TABLE customer ADD COLUMN name_sort TEXT NOT NULL DEFAULT '';
+  UPDATE customer SET name_sort = collation_key(name);
+  DROP INDEX customer_order;
+  DROP INDEX customer_valid_order;
+  CREATE INDEX customer_order ON customer (name_sort, customer_key);
+  CREATE INDEX customer_valid_order ON customer (valid, name_sort, customer_key);
+  UPDATE customer_user SET last_key = collation_key(last_name), first_key = collation_key(first_name);
+  UPDATE customer_user_customer SET last_key = (SELECT last_key FROM customer_user u WHERE u.id = user_id),
+    first_key = (SELECT first_key FROM customer_user u WHERE u.id = user_id);
+  `,
 ];

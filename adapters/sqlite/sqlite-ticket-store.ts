@@ -1,4 +1,5 @@
 import { NotFoundError } from '../../src/domain/errors';
+import { toPage } from '../../src/domain/page';
 import { idKey } from '../../src/domain/records';
 import {
   isOpenType,
@@ -23,25 +24,42 @@ const HOUR = 3_600_000;
 /** Larger than any epoch-millisecond time or ticket id: the "no cursor" bound of descending lists. */
 const MAX = 9e15;
 
+/** The ordering column of each list kind; escalated and reminder lists ascend, the others descend. */
+const ORDER_COLUMN: Record<TicketListKind, string> = {
+  all: 'created_at',
+  open: 'created_at',
+  escalated: 'escalation_at',
+  reminder: 'pending_until',
+};
+
+/** The rows of each list kind besides the owner (no window). */
+const LIST_FILTER: Record<TicketListKind, string> = {
+  all: `(k.types IS NULL OR t2.state_type IN (SELECT value FROM json_each(k.types)))`,
+  open: `t2.is_open = 1`,
+  escalated: `t2.is_open = 1 AND t2.escalation_at <= @now`,
+  reminder: `t2.state_type = 'PENDING_REMINDER' AND t2.pending_until <= (CASE WHEN k.reached THEN @now ELSE ${MAX} END)`,
+};
+
+/** True for the list kinds whose order is ascending. */
+function ascends(kind: TicketListKind): boolean {
+  return kind === 'escalated' || kind === 'reminder';
+}
+
 /**
  * Each widget list as a range of its own index, for every key of the batch at once: the keys are
- * bound as one JSON array; a correlated subquery seeks each key's range. SQLite refuses a
- * correlated LIMIT, so each kind is limited to the longest page of its kind in the batch
- * (`@lim_<kind>`, a bound parameter) and shorter pages are trimmed after the fetch.
+ * bound as one JSON array; a correlated subquery seeks each key's window `(lo, hi)` (ascending
+ * column order, whatever the list order). SQLite refuses a correlated LIMIT, so each kind and
+ * direction is limited to the longest page of its kind in the batch (`@lim_<kind>_<dir>`, a bound
+ * parameter) and shorter pages are trimmed after the fetch.
  */
-const LIST_BRANCH: Record<TicketListKind, (col: string) => string> = {
-  all: (col) => `SELECT id FROM ticket t2 WHERE t2.${col} = k.o
-      AND (k.types IS NULL OR t2.state_type IN (SELECT value FROM json_each(k.types)))
-      AND (t2.created_at, t2.id) < (k.a0, k.a1) ORDER BY t2.created_at DESC, t2.id DESC LIMIT @lim_all`,
-  open: (col) => `SELECT id FROM ticket t2 WHERE t2.${col} = k.o AND t2.is_open = 1
-      AND (t2.created_at, t2.id) < (k.a0, k.a1) ORDER BY t2.created_at DESC, t2.id DESC LIMIT @lim_open`,
-  escalated: (col) => `SELECT id FROM ticket t2 WHERE t2.${col} = k.o AND t2.is_open = 1
-      AND t2.escalation_at <= @now AND (t2.escalation_at, t2.id) > (k.a0, k.a1)
-      ORDER BY t2.escalation_at, t2.id LIMIT @lim_escalated`,
-  reminder: (col) => `SELECT id FROM ticket t2 WHERE t2.${col} = k.o AND t2.state_type = 'PENDING_REMINDER'
-      AND t2.pending_until <= (CASE WHEN k.reached THEN @now ELSE ${MAX} END)
-      AND (t2.pending_until, t2.id) > (k.a0, k.a1) ORDER BY t2.pending_until, t2.id LIMIT @lim_reminder`,
-};
+function listBranch(kind: TicketListKind, backward: boolean, col: string): string {
+  const c = ORDER_COLUMN[kind];
+  const fetchAscending = ascends(kind) !== backward;
+  const dir = fetchAscending ? 'ASC' : 'DESC';
+  return `SELECT id FROM ticket t2 WHERE t2.${col} = k.o AND ${LIST_FILTER[kind]}
+      AND (t2.${c}, t2.id) > (k.lo0, k.lo1) AND (t2.${c}, t2.id) < (k.hi0, k.hi1)
+      ORDER BY t2.${c} ${dir}, t2.id ${dir} LIMIT @lim_${kind}_${backward ? 'b' : 'f'}`;
+}
 
 const KINDS: readonly TicketListKind[] = ['escalated', 'reminder', 'open', 'all'];
 
@@ -153,30 +171,40 @@ export class SqliteTicketStore implements TicketStore {
   }
 
   async lists(specs: readonly TicketListSpec[], now: Date): Promise<TicketSlice[]> {
-    const out: TicketSlice[] = specs.map(() => ({ nodes: [], hasNextPage: false, endKey: null }));
+    const out: TicketSlice[] = new Array(specs.length);
     for (const owner of ['customer', 'customerUser'] as const) {
       const mine = specs.map((s, i) => ({ s, i })).filter((x) => x.s.owner === owner);
       if (mine.length === 0) continue;
-      const limits: Record<string, number> = { lim_all: 0, lim_open: 0, lim_escalated: 0, lim_reminder: 0 };
-      for (const { s } of mine) limits[`lim_${s.kind}`] = Math.min(this.limit, Math.max(limits[`lim_${s.kind}`]!, s.first + 1));
-      const kinds = KINDS.filter((kind) => limits[`lim_${kind}`]! > 0);
+      const limits = new Map<string, number>();
+      for (const { s } of mine) {
+        const name = `lim_${s.kind}_${s.backward ? 'b' : 'f'}`;
+        limits.set(name, Math.min(this.limit, Math.max(limits.get(name) ?? 0, s.size + 1)));
+      }
+      const branches = KINDS.flatMap((kind) => [false, true].map((backward) => ({ kind, backward })))
+        .filter((b) => limits.has(`lim_${b.kind}_${b.backward ? 'b' : 'f'}`));
       const keys = JSON.stringify(
         mine.map(({ s, i }) => {
-          const ascending = s.kind === 'escalated' || s.kind === 'reminder';
+          // The window in ascending column order: a descending list's `after` is its upper bound.
+          const [lo, hi] = ascends(s.kind) ? [s.after, s.before] : [s.before, s.after];
           return {
             i,
             o: idKey(s.ownerId),
             kind: s.kind,
-            a0: s.after?.[0] ?? (ascending ? -MAX : MAX),
-            a1: s.after?.[1] ?? (ascending ? -MAX : MAX),
+            back: s.backward ? 1 : 0,
+            lo0: lo?.[0] ?? -MAX,
+            lo1: lo?.[1] ?? -MAX,
+            hi0: hi?.[0] ?? MAX,
+            hi1: hi?.[1] ?? MAX,
             types: s.stateTypes ? JSON.stringify(s.stateTypes) : null,
             reached: s.reachedOnly ? 1 : 0,
           };
         }),
       );
-      const params: Record<string, unknown> = { keys, now: now.getTime() };
-      for (const kind of kinds) params[`lim_${kind}`] = limits[`lim_${kind}`];
-      const rows = this.db.all<TicketRow & { idx: number }>(this.listSql(owner, kinds), params);
+      const rows = this.db.all<TicketRow & { idx: number }>(this.listSql(owner, branches), {
+        keys,
+        now: now.getTime(),
+        ...Object.fromEntries(limits),
+      });
       const byIdx = new Map<number, TicketRecord[]>();
       for (const r of rows) {
         const list = byIdx.get(r.idx);
@@ -184,29 +212,34 @@ export class SqliteTicketStore implements TicketStore {
         else byIdx.set(r.idx, [toTicket(r)]);
       }
       for (const { s, i } of mine) {
-        const rowsOf = (byIdx.get(i) ?? []).sort((a, b) => compareInList(s.kind, a, b));
-        const nodes = rowsOf.slice(0, s.first);
-        out[i] = {
-          nodes,
-          hasNextPage: rowsOf.length > s.first,
-          endKey: nodes.length > 0 ? ticketSortKey(s.kind, nodes[nodes.length - 1]!) : null,
-        };
+        const inFetchOrder = (byIdx.get(i) ?? []).sort((a, b) => compareInList(s.kind, a, b) * (s.backward ? -1 : 1));
+        out[i] = toPage(inFetchOrder, s, 0, (t) => ticketSortKey(s.kind, t));
       }
     }
     return out;
   }
 
-  /** The list statement of one owner for the kinds present in a batch (rows unordered). */
-  private listSql(owner: TicketOwner, kinds: readonly TicketListKind[]): string {
+  /** The list statement of one owner for the kinds and directions present in a batch (rows unordered). */
+  private listSql(owner: TicketOwner, branches: readonly { kind: TicketListKind; backward: boolean }[]): string {
     const col = OWNER_COLUMN[owner];
-    const branches = kinds.map(
-      (kind) => `SELECT k.i AS idx, t.* FROM k JOIN ticket t ON t.id IN (${LIST_BRANCH[kind](col)}) WHERE k.kind = '${kind}'`,
+    const selects = branches.map(
+      (b) => `SELECT k.i AS idx, t.* FROM k JOIN ticket t ON t.id IN (${listBranch(b.kind, b.backward, col)})
+        WHERE k.kind = '${b.kind}' AND k.back = ${b.backward ? 1 : 0}`,
     );
     return `WITH k AS (SELECT json_extract(value, '$.i') AS i, json_extract(value, '$.o') AS o,
-        json_extract(value, '$.kind') AS kind, json_extract(value, '$.a0') AS a0,
-        json_extract(value, '$.a1') AS a1, json_extract(value, '$.types') AS types,
-        json_extract(value, '$.reached') AS reached FROM json_each(@keys))
-      ${branches.join('\nUNION ALL\n')}`;
+        json_extract(value, '$.kind') AS kind, json_extract(value, '$.back') AS back,
+        json_extract(value, '$.lo0') AS lo0, json_extract(value, '$.lo1') AS lo1,
+        json_extract(value, '$.hi0') AS hi0, json_extract(value, '$.hi1') AS hi1,
+        json_extract(value, '$.types') AS types, json_extract(value, '$.reached') AS reached FROM json_each(@keys))
+      ${selects.join('\nUNION ALL\n')}`;
+  }
+
+  async byIds(ids: readonly number[]): Promise<(TicketRecord | null)[]> {
+    const rows = this.db.all<TicketRow & { idx: number }>(
+      `SELECT k.key AS idx, t.* FROM json_each(?) k JOIN ticket t ON t.id = k.value`,
+      JSON.stringify(ids),
+    );
+    return inKeyOrder(ids.length, rows, toTicket);
   }
 
   async byNumbers(numbers: readonly string[]): Promise<(TicketRecord | null)[]> {

@@ -62,8 +62,12 @@ export interface DataSource {
   readonly capabilities: DataSourceCapabilities;
 
   customersByIds(customerIds: readonly string[]): Promise<(CustomerRecord | null)[]>;
+  /** Customers by {@link CustomerRecord.stableId}, in key order, null for a missing or malformed key. */
+  customersByStableIds(stableIds: readonly string[]): Promise<(CustomerRecord | null)[]>;
   listCustomers(query: CustomerQuery): Promise<Page<CustomerRecord>>;
   customerUsersByLogins(logins: readonly string[]): Promise<(CustomerUserRecord | null)[]>;
+  /** Customer users by {@link CustomerUserRecord.stableId}, in key order, null for a missing or malformed key. */
+  customerUsersByStableIds(stableIds: readonly string[]): Promise<(CustomerUserRecord | null)[]>;
   listCustomerUsers(query: CustomerUserQuery): Promise<Page<CustomerUserRecord>>;
   /** One page per query, in query order: the customer user lists of many customers at once. */
   customerUsersOfCustomers(queries: readonly CustomerUsersOfCustomerQuery[]): Promise<Page<CustomerUserRecord>[]>;

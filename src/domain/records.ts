@@ -15,6 +15,11 @@ export enum DataSourceObject {
 export interface CustomerRecord {
   /** Id of the data source the record came from. */
   readonly sourceId: string;
+  /**
+   * The record's identity within its source, stable for the life of the record (a rename of
+   * the customer id keeps it): a row id, a directory's entryUUID or objectGUID, else the DN.
+   */
+  readonly stableId: string;
   readonly customerId: string;
   readonly name: string;
   readonly valid: Validity;
@@ -32,6 +37,8 @@ export interface CustomerRecord {
 /** A customer user (person) as a data source returns it. */
 export interface CustomerUserRecord {
   readonly sourceId: string;
+  /** See {@link CustomerRecord.stableId}: a rename of the login keeps it. */
+  readonly stableId: string;
   readonly login: string;
   readonly email: string;
   readonly title: string | null;
@@ -54,7 +61,7 @@ export interface CustomerUserRecord {
 }
 
 /** Fields of a new customer, already validated and normalized. */
-export type NewCustomer = Omit<CustomerRecord, 'sourceId' | 'createdAt' | 'changedAt' | 'countryCode'> & {
+export type NewCustomer = Omit<CustomerRecord, 'sourceId' | 'stableId' | 'createdAt' | 'changedAt' | 'countryCode'> & {
   readonly countryCode: string;
 };
 
@@ -62,7 +69,7 @@ export type NewCustomer = Omit<CustomerRecord, 'sourceId' | 'createdAt' | 'chang
 export type CustomerPatch = Partial<NewCustomer> & { readonly countryCode?: string };
 
 /** Fields of a new customer user, already validated and normalized. */
-export type NewCustomerUser = Omit<CustomerUserRecord, 'sourceId' | 'createdAt' | 'changedAt' | 'customerIds'> & {
+export type NewCustomerUser = Omit<CustomerUserRecord, 'sourceId' | 'stableId' | 'createdAt' | 'changedAt' | 'customerIds'> & {
   /** Further customer ids (the primary one excluded, no duplicates). */
   readonly additionalCustomerIds: readonly string[];
 };

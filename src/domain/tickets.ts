@@ -1,3 +1,5 @@
+import type { Page, PageRequest } from './page';
+
 /** The state type of a ticket, as in OTRS. */
 export enum TicketStateType {
   NEW = 'NEW',
@@ -79,13 +81,11 @@ export type TicketOwner = 'customer' | 'customerUser';
 export type TicketListKind = 'escalated' | 'reminder' | 'open' | 'all';
 
 /** One ticket list request; many are answered in one statement. */
-export interface TicketListSpec {
+export interface TicketListSpec extends PageRequest {
   readonly owner: TicketOwner;
   /** Customer id or login (any case). */
   readonly ownerId: string;
   readonly kind: TicketListKind;
-  readonly first: number;
-  readonly after: readonly (string | number)[] | null;
   /** kind 'all' only: keep these state types; null keeps all. */
   readonly stateTypes: readonly TicketStateType[] | null;
   /** kind 'reminder' only: keep tickets whose reminder time has passed. */
@@ -93,11 +93,7 @@ export interface TicketListSpec {
 }
 
 /** A ticket list page without its total (totals come from the counts). */
-export interface TicketSlice {
-  readonly nodes: readonly TicketRecord[];
-  readonly hasNextPage: boolean;
-  readonly endKey: readonly (string | number)[] | null;
-}
+export type TicketSlice = Omit<Page<TicketRecord>, 'totalCount'>;
 
 /** Fields of a new ticket, validated; customer references resolved. */
 export type NewTicket = Omit<TicketRecord, 'id' | 'number' | 'createdAt' | 'changedAt'>;
@@ -112,6 +108,8 @@ export interface TicketStore {
   /** One slice per spec, in spec order. */
   lists(specs: readonly TicketListSpec[], now: Date): Promise<TicketSlice[]>;
   byNumbers(numbers: readonly string[]): Promise<(TicketRecord | null)[]>;
+  /** Tickets by their row id (the stable part of a ticket's global id), in key order. */
+  byIds(ids: readonly number[]): Promise<(TicketRecord | null)[]>;
   create(input: NewTicket, now: Date): Promise<TicketRecord>;
   update(number: string, patch: TicketPatch, now: Date): Promise<TicketRecord>;
   /** Moves tickets of a renamed customer (used where the customer lives in another database). */

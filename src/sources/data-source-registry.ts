@@ -6,7 +6,7 @@ import type {
   DataSourceCapabilities,
 } from '../domain/data-source';
 import { DataSourceUnavailableError, NotFoundError } from '../domain/errors';
-import { compareKeys, type Page, type SortKey } from '../domain/page';
+import { compareKeys, type Page, type PageRequest, type SortKey } from '../domain/page';
 import { idKey, type CustomerRecord, type CustomerUserRecord } from '../domain/records';
 import { customerSortKey, customerUserSortKey } from '../domain/sort-keys';
 import type { Logger } from '../log/logger';
@@ -24,6 +24,14 @@ type Capability = keyof DataSourceCapabilities;
 export interface DataSourceRegistryOptions {
   /** Where a record found in two sources is reported (once per record). */
   readonly logger?: Pick<Logger, 'warn'>;
+}
+
+/** A list page merged over several sources, naming the sources that did not answer. */
+export interface MergedPage<T> extends Page<T> {
+  /** Ids of the sources whose records are missing because they did not answer. */
+  readonly unavailableSources: readonly string[];
+  /** Why each of them did not answer, in the same order. */
+  readonly failures: readonly DataSourceUnavailableError[];
 }
 
 /** Called when a merged list drops a record because an earlier source has it too. */
@@ -78,26 +86,39 @@ export class DataSourceRegistry {
     return this.firstWins('customerUsers', logins, (s, keys) => s.customerUsersByLogins(keys));
   }
 
-  /** The customers of every source (or of one), merged in order. */
-  listCustomers(query: CustomerQuery, sourceId: string | null): Promise<Page<CustomerRecord>> {
+  /**
+   * The customers of every source (or of one), merged in order. A source that does not answer
+   * is left out and named, as long as another one answered; a list of one source fails with it.
+   */
+  listCustomers(query: CustomerQuery, sourceId: string | null): Promise<MergedPage<CustomerRecord>> {
     const sources = this.serving('customers', sourceId);
-    return this.merge(sources, (s) => s.listCustomers(query), query.first, customerSortKey, (c) => idKey(c.customerId), this.duplicateLogger('customer', sources));
+    return this.merge(sources, (s) => s.listCustomers(query), query, customerSortKey, (c) => idKey(c.customerId), this.duplicateLogger('customer', sources));
   }
 
-  /** The customer users of every source (or of one), merged in order. */
-  listCustomerUsers(query: CustomerUserQuery, sourceId: string | null): Promise<Page<CustomerUserRecord>> {
+  /** The customer users of every source (or of one), merged in order; see {@link listCustomers}. */
+  listCustomerUsers(query: CustomerUserQuery, sourceId: string | null): Promise<MergedPage<CustomerUserRecord>> {
     const sources = this.serving('customerUsers', sourceId);
-    return this.merge(sources, (s) => s.listCustomerUsers(query), query.first, customerUserSortKey, (u) => idKey(u.login), this.duplicateLogger('customer user', sources));
+    return this.merge(sources, (s) => s.listCustomerUsers(query), query, customerUserSortKey, (u) => idKey(u.login), this.duplicateLogger('customer user', sources));
   }
 
-  /** The customer user pages of many customers, each merged over all sources. */
-  async customerUsersOfCustomers(queries: readonly CustomerUsersOfCustomerQuery[]): Promise<Page<CustomerUserRecord>[]> {
+  /** The customer user pages of many customers, each merged over all sources; see {@link listCustomers}. */
+  async customerUsersOfCustomers(queries: readonly CustomerUsersOfCustomerQuery[]): Promise<MergedPage<CustomerUserRecord>[]> {
     const sources = this.serving('customerUsers', null);
-    const perSource = await Promise.all(sources.map((s) => this.track(s, () => s.customerUsersOfCustomers(queries))));
+    const answers = await this.settle(sources, (s) => s.customerUsersOfCustomers(queries));
     const onDuplicate = this.duplicateLogger('customer user', sources);
     return queries.map((q, i) =>
-      mergePages(perSource.map((pages) => pages[i]!), q.first, customerUserSortKey, (u) => idKey(u.login), onDuplicate),
+      mergePages(answers.pages.map((pages) => pages[i]!), answers, q, customerUserSortKey, (u) => idKey(u.login), onDuplicate),
     );
+  }
+
+  /** Customers by stable id, in key order, each looked up in the source its global id names. */
+  customersByStableIds(keys: readonly { sourceId: string; stableId: string }[]): Promise<(CustomerRecord | null)[]> {
+    return this.bySource('customers', keys, (s, ids) => s.customersByStableIds(ids));
+  }
+
+  /** Customer users by stable id; see {@link customersByStableIds}. */
+  customerUsersByStableIds(keys: readonly { sourceId: string; stableId: string }[]): Promise<(CustomerUserRecord | null)[]> {
+    return this.bySource('customerUsers', keys, (s, ids) => s.customerUsersByStableIds(ids));
   }
 
   /** Closes every source. */
@@ -163,32 +184,68 @@ export class DataSourceRegistry {
     return found.map((row) => (row === null && failure ? failure : row));
   }
 
+  private async bySource<T>(
+    capability: Capability,
+    keys: readonly { sourceId: string; stableId: string }[],
+    fetch: (s: DataSource, ids: readonly string[]) => Promise<(T | null)[]>,
+  ): Promise<(T | null)[]> {
+    const out: (T | null)[] = keys.map(() => null);
+    await Promise.all(
+      this.serving(capability, null).map(async (source) => {
+        const mine = keys.map((k, i) => ({ k, i })).filter((x) => x.k.sourceId === source.id);
+        if (mine.length === 0) return;
+        const rows = await this.track(source, () => fetch(source, mine.map((x) => x.k.stableId)));
+        rows.forEach((row, j) => (out[mine[j]!.i] = row));
+      }),
+    );
+    return out;
+  }
+
+  /** Asks every source; keeps the answers and the sources that did not answer. Fails when all did not. */
+  private async settle<P>(sources: readonly DataSource[], fetch: (s: DataSource) => Promise<P>): Promise<{ pages: P[]; unavailableSources: string[]; failures: DataSourceUnavailableError[] }> {
+    const results = await Promise.allSettled(sources.map((s) => this.track(s, () => fetch(s))));
+    const pages: P[] = [];
+    const unavailableSources: string[] = [];
+    const failures: DataSourceUnavailableError[] = [];
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') pages.push(r.value);
+      else if (r.reason instanceof DataSourceUnavailableError && sources.length > 1) {
+        unavailableSources.push(sources[i]!.id);
+        failures.push(r.reason);
+      } else throw r.reason;
+    });
+    if (sources.length > 0 && pages.length === 0) throw failures[0]!;
+    return { pages, unavailableSources, failures };
+  }
+
   private async merge<T>(
     sources: readonly DataSource[],
     fetch: (s: DataSource) => Promise<Page<T>>,
-    first: number,
+    request: PageRequest,
     key: (t: T) => SortKey,
     identity: (t: T) => string,
     onDuplicate?: OnDuplicate,
-  ): Promise<Page<T>> {
-    const pages = await Promise.all(sources.map((s) => this.track(s, () => fetch(s))));
-    return mergePages(pages, first, key, identity, onDuplicate);
+  ): Promise<MergedPage<T>> {
+    const answers = await this.settle(sources, fetch);
+    return mergePages(answers.pages, answers, request, key, identity, onDuplicate);
   }
 }
 
 /**
- * Merges pages of several sources (in source order) that start after the same key: the result
- * holds the first `first` of their union in key order; a record present in two sources is taken
- * from the earlier one.
+ * Merges pages of several sources (in source order) over the same window: the result holds the
+ * first (forward) or last (backward) `size` of their union in key order; a record present in two
+ * sources is taken from the earlier one.
  */
 export function mergePages<T>(
   pages: readonly Page<T>[],
-  first: number,
+  missing: Pick<MergedPage<T>, 'unavailableSources' | 'failures'>,
+  request: PageRequest,
   key: (t: T) => SortKey,
   identity: (t: T) => string,
   onDuplicate?: OnDuplicate,
-): Page<T> {
-  if (pages.length === 1) return pages[0]!;
+): MergedPage<T> {
+  const { unavailableSources, failures } = missing;
+  if (pages.length === 1) return { ...pages[0]!, unavailableSources, failures };
   const winner = new Map<string, number>();
   pages.forEach((p, i) =>
     p.nodes.forEach((n) => {
@@ -201,11 +258,16 @@ export function mergePages<T>(
   const all = pages
     .flatMap((p, i) => p.nodes.filter((n) => winner.get(identity(n)) === i).map((n) => ({ n, k: key(n) })))
     .sort((a, b) => compareKeys(a.k, b.k));
-  const nodes = all.slice(0, first).map((x) => x.n);
+  const nodes = (request.backward ? all.slice(Math.max(0, all.length - request.size)) : all.slice(0, request.size)).map((x) => x.n);
+  const beyond = all.length > request.size || pages.some((p) => (request.backward ? p.hasPreviousPage : p.hasNextPage));
   return {
     nodes,
-    hasNextPage: all.length > first || pages.some((p) => p.hasNextPage),
+    hasNextPage: request.backward ? pages.some((p) => p.hasNextPage) : beyond,
+    hasPreviousPage: request.backward ? beyond : pages.some((p) => p.hasPreviousPage),
+    startKey: nodes.length > 0 ? key(nodes[0]!) : null,
     endKey: nodes.length > 0 ? key(nodes[nodes.length - 1]!) : null,
     totalCount: pages.reduce((sum, p) => sum + p.totalCount, 0),
+    unavailableSources,
+    failures,
   };
 }

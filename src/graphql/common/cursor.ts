@@ -8,9 +8,9 @@ export function encodeCursor(key: SortKey): string {
 
 /**
  * Decodes a cursor made by {@link encodeCursor} for a list whose sort key has these column
- * types; anything else is BAD_USER_INPUT on `after`.
+ * types; anything else is BAD_USER_INPUT on that argument.
  */
-export function decodeCursor(cursor: string, shape: readonly ('string' | 'number')[]): SortKey {
+export function decodeCursor(cursor: string, shape: readonly ('string' | 'number')[], field: 'after' | 'before' = 'after'): SortKey {
   let key: unknown;
   try {
     key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -18,6 +18,6 @@ export function decodeCursor(cursor: string, shape: readonly ('string' | 'number
     key = null;
   }
   const ok = Array.isArray(key) && key.length === shape.length && key.every((v, i) => typeof v === shape[i] && (typeof v !== 'number' || Number.isFinite(v)));
-  if (!ok) throw new ValidationError('after', 'after is not a cursor of this list');
+  if (!ok) throw new ValidationError(field, `${field} is not a cursor of this list`);
   return key as SortKey;
 }
