@@ -92,7 +92,7 @@ const tlsSchema = z
     caFile: z.string().min(1).optional(),
     /** Certificate and host name verification; switch off only for a throw-away test directory. */
     rejectUnauthorized: z.boolean().default(true),
-    /** Host name to verify the certificate against, when it differs from the URL's. */
+    /** Name or IP address the certificate must carry, when it differs from the URL host (default: the URL host, IP or name). */
     servername: z.string().min(1).optional(),
   })
   .strict();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { connect as netConnect, Socket } from 'node:net';
+import { connect as netConnect, isIP, Socket } from 'node:net';
 import { resolve } from 'node:path';
-import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { Client, ResultCodeError, type Entry, type Filter } from 'ldapts';
 import { DataSourceUnavailableError } from '../../src/domain/errors';
 import type { Logger } from '../../src/log/logger';
@@ -26,6 +26,22 @@ export interface SearchSpec {
 }
 
 /**
+ * Which name the server certificate must carry, and the SNI to send: `tls.servername` when
+ * configured, else the URL's host, an IP address or a name. The check is explicit because the
+ * TLS socket of a StartTLS upgrade does not know the host it is connected to: without a server
+ * name (SNI may not be an IP address), Node would verify the certificate against "localhost".
+ */
+export function tlsIdentity(config: Pick<LdapSourceConfig, 'url' | 'tls'>): Pick<ConnectionOptions, 'servername' | 'host' | 'checkServerIdentity'> {
+  const urlHost = new URL(config.url).hostname.replace(/^\[|\]$/g, '');
+  const expected = config.tls.servername ?? urlHost;
+  return {
+    host: urlHost,
+    ...(isIP(expected) === 0 && { servername: expected }),
+    checkServerIdentity: (_hostname, cert) => checkServerIdentity(expected, cert),
+  };
+}
+
+/**
  * The adapter's connection to the directory. It connects lazily (the service starts with the
  * directory down), binds as the service account before any search, and rebuilds the session
  * after any failure. A client is tied to one socket: should ldapts try to reconnect it silently
@@ -44,10 +60,9 @@ export class LdapConnection {
   constructor(private readonly options: LdapConnectionOptions) {
     const { config } = options;
     this.timeoutMs = config.timeoutMs;
-    const host = new URL(config.url).hostname.replace(/^\[|\]$/g, '');
     this.tlsOptions = {
       rejectUnauthorized: config.tls.rejectUnauthorized,
-      servername: config.tls.servername ?? (/^[\d.]+$|:/.test(host) ? undefined : host),
+      ...tlsIdentity(config),
       ...(config.tls.caFile !== undefined && { ca: readFileSync(resolve(config.tls.caFile)) }),
     };
   }

@@ -259,6 +259,23 @@ export function makeTestCertificates(dir: string): SlapdTls & { wrongCaFile: str
   return { caFile: join(dir, 'ca.pem'), certFile: join(dir, 'server.pem'), keyFile: join(dir, 'server.key'), wrongCaFile: join(dir, 'wrong-ca.pem') };
 }
 
+/**
+ * A server certificate from the throw-away CA of {@link makeTestCertificates} (in `dir`) that
+ * names exactly `altNames` (e.g. `IP:127.0.0.1`, `DNS:localhost`); its common name is the
+ * first name, so that only the names given can match.
+ */
+export function makeServerCertificate(dir: string, label: string, altNames: readonly string[]): SlapdTls {
+  const run = (args: string[]) => {
+    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
+  };
+  const cn = altNames[0]!.replace(/^[A-Z]+:/, '');
+  run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${label}.key`, '-out', `${label}.csr`, '-subj', `/CN=${cn}`]);
+  writeFileSync(join(dir, `${label}.ext`), `subjectAltName=${altNames.join(',')}\nbasicConstraints=CA:FALSE\n`);
+  run(['x509', '-req', '-in', `${label}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${label}.pem`, '-days', '2', '-extfile', `${label}.ext`]);
+  return { caFile: join(dir, 'ca.pem'), certFile: join(dir, `${label}.pem`), keyFile: join(dir, `${label}.key`) };
+}
+
 /** Writes an LDIF file of `n` generated customers (for size-limit tests) and returns its path. */
 export function writeBulkCustomersLdif(dir: string, n: number): string {
   const lines: string[] = [];
