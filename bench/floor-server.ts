@@ -33,12 +33,12 @@ const SOURCE = { id: 'local', name: 'Helpdesk database', kind: 'sqlite', readOnl
 // ---- CustomerList(first: 50) ----------------------------------------------------------------
 
 const listPage = db.prepare(`
-  SELECT c.customer_id, c.name, c.city, c.country, c.valid, c.name_key, c.customer_key,
+  SELECT c.customer_id, c.name, c.city, c.country, c.valid, c.name_sort, c.customer_key,
     (SELECT coalesce(sum(n), 0) FROM ticket_count k WHERE k.owner = 'c' AND k.owner_key = c.customer_key
        AND k.state_type IN ('NEW', 'OPEN', 'PENDING_REMINDER')) AS open,
     (SELECT coalesce(sum(n), 0) FROM ticket_count k WHERE k.owner = 'c' AND k.owner_key = c.customer_key
        AND k.state_type NOT IN ('NEW', 'OPEN', 'PENDING_REMINDER')) AS closed
-  FROM customer c WHERE c.valid = 'VALID' ORDER BY c.name_key, c.customer_key LIMIT ?`);
+  FROM customer c WHERE c.valid = 'VALID' ORDER BY c.name_sort, c.customer_key LIMIT ?`);
 const listTotal = db.prepare(`SELECT count(*) AS n FROM customer WHERE valid = 'VALID'`).pluck();
 
 interface ListRow {
@@ -47,7 +47,7 @@ interface ListRow {
   city: string | null;
   country: string | null;
   valid: string;
-  name_key: string;
+  name_sort: string;
   customer_key: string;
   open: number;
   closed: number;
@@ -60,7 +60,7 @@ function customerList(first: number): unknown {
   return {
     customers: {
       totalCount: listTotal.get() as number,
-      pageInfo: { hasNextPage: rows.length > first, endCursor: last ? cursor([last.name_key, last.customer_key]) : null },
+      pageInfo: { hasNextPage: rows.length > first, endCursor: last ? cursor([last.name_sort, last.customer_key]) : null },
       nodes: page.map((r) => ({
         customerId: r.customer_id,
         name: r.name,

@@ -3,6 +3,8 @@ import { toPage } from '../../src/domain/page';
 import { idKey } from '../../src/domain/records';
 import {
   isOpenType,
+  ticketListKey,
+  ticketNumber,
   type NewTicket,
   type TicketCounts,
   type TicketListKind,
@@ -63,18 +65,6 @@ function listBranch(kind: TicketListKind, backward: boolean, col: string): strin
 
 const KINDS: readonly TicketListKind[] = ['escalated', 'reminder', 'open', 'all'];
 
-/** The position of a ticket in a list of that kind. */
-export function ticketSortKey(kind: TicketListKind, t: TicketRecord): (string | number)[] {
-  switch (kind) {
-    case 'escalated':
-      return [t.escalationAt!.getTime(), t.id];
-    case 'reminder':
-      return [t.pendingUntil!.getTime(), t.id];
-    default:
-      return [t.createdAt.getTime(), t.id];
-  }
-}
-
 /** The counts of one owner; the clock-dependent ones are loaded on first use (see `counts`). */
 class SqliteTicketCounts implements TicketCounts {
   readonly closed: number;
@@ -105,8 +95,8 @@ class SqliteTicketCounts implements TicketCounts {
 
 /** Compares two tickets in the order of a list of that kind. */
 function compareInList(kind: TicketListKind, a: TicketRecord, b: TicketRecord): number {
-  const [a0, a1] = ticketSortKey(kind, a) as [number, number];
-  const [b0, b1] = ticketSortKey(kind, b) as [number, number];
+  const [a0, a1] = ticketListKey(kind, a) as [number, number];
+  const [b0, b1] = ticketListKey(kind, b) as [number, number];
   const ascending = a0 - b0 || a1 - b1;
   return kind === 'escalated' || kind === 'reminder' ? ascending : -ascending;
 }
@@ -213,7 +203,7 @@ export class SqliteTicketStore implements TicketStore {
       }
       for (const { s, i } of mine) {
         const inFetchOrder = (byIdx.get(i) ?? []).sort((a, b) => compareInList(s.kind, a, b) * (s.backward ? -1 : 1));
-        out[i] = toPage(inFetchOrder, s, 0, (t) => ticketSortKey(s.kind, t));
+        out[i] = toPage(inFetchOrder, s, 0, (t) => ticketListKey(s.kind, t));
       }
     }
     return out;
@@ -309,10 +299,4 @@ export class SqliteTicketStore implements TicketStore {
       idKey(oldCustomerId),
     );
   }
-}
-
-/** OTRS-style date-based ticket number: YYYYMMDD, system id 10, then a counter of six digits or more. */
-export function ticketNumber(now: Date, counter: number): string {
-  const d = now.toISOString().slice(0, 10).replace(/-/g, '');
-  return `${d}10${String(counter).padStart(6, '0')}`;
 }

@@ -115,3 +115,21 @@ export interface TicketStore {
   /** Moves tickets of a renamed customer (used where the customer lives in another database). */
   renameCustomer(oldCustomerId: string, newCustomerId: string): Promise<void>;
 }
+
+/** The position of a ticket in a list of that kind: its ordering time, then its id. */
+export function ticketListKey(kind: TicketListKind, t: TicketRecord): [number, number] {
+  switch (kind) {
+    case 'escalated':
+      return [t.escalationAt!.getTime(), t.id];
+    case 'reminder':
+      return [t.pendingUntil!.getTime(), t.id];
+    default:
+      return [t.createdAt.getTime(), t.id];
+  }
+}
+
+/** OTRS-style date-based ticket number: YYYYMMDD, system id 10, then a counter of six digits or more. */
+export function ticketNumber(now: Date, counter: number): string {
+  const d = now.toISOString().slice(0, 10).replace(/-/g, '');
+  return `${d}10${String(counter).padStart(6, '0')}`;
+}

@@ -8,6 +8,7 @@ import type { Metrics } from '../metrics/metrics';
 import type { Context } from './context';
 import { formatError, isUnexpected } from './errors';
 import { costLimitPlugin, limitRules, type RequestLimits } from './limits';
+import { partialErrorsPlugin } from './partial-errors';
 import { buildAppSchema } from './schema';
 
 /** Refuses mutations to callers whose role is not `agent`, before anything executes. */
@@ -81,6 +82,7 @@ export function createApollo(options: ApolloOptions): ApolloServer<Context> {
       ApolloServerPluginLandingPageDisabled(),
       ...(limits ? [costLimitPlugin<Context>(limits)] : []),
       rolePlugin,
+      partialErrorsPlugin,
       observabilityPlugin(options.metrics, options.logger),
     ],
   });

@@ -6,6 +6,7 @@ import type { CustomerUserService } from '../services/customer-user-service';
 import type { TicketService } from '../services/ticket-service';
 import type { DataSourceRegistry } from '../sources/data-source-registry';
 import { createLoaders, type Loaders } from './loaders';
+import { PartialErrors } from './partial-errors';
 
 /** What lives as long as the service: shared by every request's context. */
 export interface AppServices {
@@ -26,6 +27,8 @@ export interface Context {
   /** The request's clock. */
   readonly now: Date;
   readonly loaders: Loaders;
+  /** Sources that lists of this request had to leave out (reported beside the data). */
+  readonly partialErrors: PartialErrors;
 }
 
 /** Builds the context of one request with fresh loaders. */
@@ -37,6 +40,7 @@ export function createContext(app: AppServices, role: Role | null, requestId: st
     requestId,
     now,
     loaders: createLoaders({ sources: app.sources, tickets: app.tickets, now, batching: app.config.batching }),
+    partialErrors: new PartialErrors(),
   };
 }
 

@@ -1,9 +1,8 @@
 import DataLoader from 'dataloader';
 import type { CustomerUsersOfCustomerQuery } from '../domain/data-source';
-import type { Page } from '../domain/page';
 import { idKey, type CustomerRecord, type CustomerUserRecord } from '../domain/records';
-import type { TicketCounts, TicketListSpec, TicketSlice, TicketStore } from '../domain/tickets';
-import type { DataSourceRegistry } from '../sources/data-source-registry';
+import type { TicketCounts, TicketListSpec, TicketRecord, TicketSlice, TicketStore } from '../domain/tickets';
+import type { DataSourceRegistry, MergedPage } from '../sources/data-source-registry';
 
 /** The per-request loaders: every relation, count and widget list goes through one of these. */
 export interface Loaders {
@@ -14,7 +13,19 @@ export interface Loaders {
   readonly customerTicketCounts: DataLoader<string, TicketCounts>;
   readonly customerUserTicketCounts: DataLoader<string, TicketCounts>;
   readonly ticketList: DataLoader<TicketListSpec, TicketSlice, string>;
-  readonly customerUsersOfCustomer: DataLoader<CustomerUsersOfCustomerQuery, Page<CustomerUserRecord>, string>;
+  readonly customerUsersOfCustomer: DataLoader<CustomerUsersOfCustomerQuery, MergedPage<CustomerUserRecord>, string>;
+  /** Customers by source and stable id (global ids). */
+  readonly customerByStableId: DataLoader<StableKey, CustomerRecord | null, string>;
+  /** Customer users by source and stable id (global ids). */
+  readonly customerUserByStableId: DataLoader<StableKey, CustomerUserRecord | null, string>;
+  /** Tickets by row id (global ids). */
+  readonly ticketById: DataLoader<number, TicketRecord | null>;
+}
+
+/** A record named by its source and its stable id there. */
+export interface StableKey {
+  readonly sourceId: string;
+  readonly stableId: string;
 }
 
 /** What the loaders read from. */
@@ -38,6 +49,9 @@ export function createLoaders({ sources, tickets, now, batching }: LoaderDeps): 
     customerUserTicketCounts: new DataLoader((keys) => tickets.counts('customerUser', keys, now), options),
     ticketList: new DataLoader((specs: readonly TicketListSpec[]) => tickets.lists(specs, now), keyed),
     customerUsersOfCustomer: new DataLoader((queries: readonly CustomerUsersOfCustomerQuery[]) => sources.customerUsersOfCustomers(queries), keyed),
+    customerByStableId: new DataLoader((keys: readonly StableKey[]) => sources.customersByStableIds(keys), keyed),
+    customerUserByStableId: new DataLoader((keys: readonly StableKey[]) => sources.customerUsersByStableIds(keys), keyed),
+    ticketById: new DataLoader((ids: readonly number[]) => tickets.byIds(ids), options),
   };
 }
 

@@ -5,6 +5,7 @@ import { CountryResolver } from './country/country.resolver';
 import { CustomerUserResolver } from './customer-user/customer-user.resolver';
 import { CustomerResolver } from './customer/customer.resolver';
 import { DataSourceResolver } from './data-source/data-source.resolver';
+import { NodeResolver } from './node/node.resolver';
 import { TicketResolver } from './ticket/ticket.resolver';
 import './common/enums';
 
@@ -13,7 +14,7 @@ let built: GraphQLSchema | undefined;
 /** The executable schema, built once from the resolver classes. */
 export function buildAppSchema(): GraphQLSchema {
   return (built ??= buildSchemaSync({
-    resolvers: [DataSourceResolver, CountryResolver, CustomerResolver, CustomerUserResolver, TicketResolver],
+    resolvers: [DataSourceResolver, CountryResolver, CustomerResolver, CustomerUserResolver, TicketResolver, NodeResolver],
     validate: false,
   }));
 }

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { App } from '../app';
+import { firstPage } from '../domain/page';
 import { Validity } from '../domain/records';
 import { createContext } from '../graphql/context';
 import { requestFingerprint, type IdempotencyScope } from '../services/idempotency';
@@ -176,7 +177,7 @@ export function createRequestHandler(app: App): (req: IncomingMessage, res: Serv
   }
 
   async function graphiqlPage(res: ServerResponse): Promise<void> {
-    const first = await app.sources.listCustomers({ search: null, valid: [Validity.VALID], first: 1, after: null }, null).catch(() => null);
+    const first = await app.sources.listCustomers({ search: null, valid: [Validity.VALID], ...firstPage(1) }, null).catch(() => null);
     const html = renderGraphiqlPage({
       endpoint: '/graphql',
       defaultQuery: defaultQuery(),

@@ -157,7 +157,7 @@ describe('GraphiQL in headless Chromium, network cut off', () => {
     test('loads, runs the default query after a token is entered, shows the customer, opens the docs; no request leaves the origin', async () => {
       const origin = new URL(t.url).origin;
       // The first VALID customer in the contract's order, read from the database.
-      const expected = await t.app.sources.listCustomers({ search: null, valid: ['VALID' as never], first: 1, after: null }, null);
+      const expected = await t.app.sources.listCustomers({ search: null, valid: ['VALID' as never], size: 1, after: null , before: null, backward: false}, null);
       const customer = expected.nodes[0]!;
       expect(customer.customerId).toBe('ACME');
 
@@ -261,7 +261,7 @@ describe('GraphiQL in headless Chromium, network cut off', () => {
     test('no token bar; the headers hold the token from data/dev-token and the default query runs on the demo data', async () => {
       const devToken = readFileSync(join(dir, 'data/dev-token'), 'utf8').trim();
       expect(app.config.devToken).toBe(devToken);
-      const first = (await app.sources.listCustomers({ search: null, valid: ['VALID' as never], first: 1, after: null }, null)).nodes[0]!;
+      const first = (await app.sources.listCustomers({ search: null, valid: ['VALID' as never], size: 1, after: null , before: null, backward: false}, null)).nodes[0]!;
 
       const origin = new URL(url).origin;
       const { context, requests } = await offlineContext(browser, origin);

@@ -77,7 +77,7 @@ export function defineDataSourceSuite(
       });
 
       test('list: VALID only by default, ordered by name then id, ignoring case', async () => {
-        const page = await source.listCustomers({ search: null, valid: [Validity.VALID], first: 50, after: null });
+        const page = await source.listCustomers({ search: null, valid: [Validity.VALID], size: 50, after: null , before: null, backward: false});
         const expected = sorted(FIXTURE_CUSTOMERS.filter((c) => c.valid === Validity.VALID), customerSortKey).map((c) => c.customerId);
         expect(page.nodes.map((c) => c.customerId)).toEqual(expected);
         expect(page.totalCount).toBe(expected.length);
@@ -85,7 +85,7 @@ export function defineDataSourceSuite(
       });
 
       test('list: validity filter', async () => {
-        const page = await source.listCustomers({ search: null, valid: [Validity.INVALID, Validity.INVALID_TEMPORARILY], first: 50, after: null });
+        const page = await source.listCustomers({ search: null, valid: [Validity.INVALID, Validity.INVALID_TEMPORARILY], size: 50, after: null , before: null, backward: false});
         expect(page.nodes.map((c) => c.customerId).sort()).toEqual(['UMBRELLA', 'ZENITH']);
       });
 
@@ -99,23 +99,23 @@ export function defineDataSourceSuite(
         ['söhne', ['MUELLER']],
         [')(o=*', []],
       ])('list: search %p is a literal, case-insensitive substring of id or name', async (search, ids) => {
-        const page = await source.listCustomers({ search, valid: ALL, first: 50, after: null });
+        const page = await source.listCustomers({ search, valid: ALL, size: 50, after: null , before: null, backward: false});
         expect(page.nodes.map((c) => c.customerId).sort()).toEqual([...ids].sort());
         expect(page.totalCount).toBe(ids.length);
       });
 
       test('list: a walk of pages of 2 equals the full list', async () => {
-        const full = await source.listCustomers({ search: null, valid: ALL, first: 50, after: null });
-        const { nodes, pages } = await walk((after) => source.listCustomers({ search: null, valid: ALL, first: 2, after }));
+        const full = await source.listCustomers({ search: null, valid: ALL, size: 50, after: null , before: null, backward: false});
+        const { nodes, pages } = await walk((after) => source.listCustomers({ search: null, valid: ALL, size: 2, after, before: null, backward: false }));
         expect(nodes.map((c) => c.customerId)).toEqual(full.nodes.map((c) => c.customerId));
         expect(pages).toBe(Math.ceil(FIXTURE_CUSTOMERS.length / 2));
-        const page = await source.listCustomers({ search: null, valid: ALL, first: 2, after: null });
+        const page = await source.listCustomers({ search: null, valid: ALL, size: 2, after: null , before: null, backward: false});
         expect(page.totalCount).toBe(FIXTURE_CUSTOMERS.length);
         expect(page.endKey).toEqual(customerSortKey(page.nodes[1]!));
       });
 
       test('list: first 0 returns the total and no nodes', async () => {
-        const page = await source.listCustomers({ search: null, valid: ALL, first: 0, after: null });
+        const page = await source.listCustomers({ search: null, valid: ALL, size: 0, after: null , before: null, backward: false});
         expect(page.nodes).toEqual([]);
         expect(page.totalCount).toBe(FIXTURE_CUSTOMERS.length);
       });
@@ -132,7 +132,7 @@ export function defineDataSourceSuite(
       });
 
       test('list: VALID by default, by last name, first name, login', async () => {
-        const page = await source.listCustomerUsers({ search: null, valid: [Validity.VALID], customerId: null, first: 50, after: null });
+        const page = await source.listCustomerUsers({ search: null, valid: [Validity.VALID], customerId: null, size: 50, after: null , before: null, backward: false});
         const expected = sorted(FIXTURE_CUSTOMER_USERS.filter((u) => u.valid === Validity.VALID), customerUserSortKey).map((u) => u.login);
         expect(page.nodes.map((u) => u.login)).toEqual(expected);
         expect(page.totalCount).toBe(expected.length);
@@ -145,28 +145,28 @@ export function defineDataSourceSuite(
         ['*', []],
         ['%', []],
       ])('list: search %p matches login, email, first or last name literally', async (search, logins) => {
-        const page = await source.listCustomerUsers({ search, valid: ALL, customerId: null, first: 50, after: null });
+        const page = await source.listCustomerUsers({ search, valid: ALL, customerId: null, size: 50, after: null , before: null, backward: false});
         expect(page.nodes.map((u) => u.login).sort()).toEqual([...logins].sort());
       });
 
       test('list: customerId keeps users of that customer, by any of their ids', async () => {
-        const page = await source.listCustomerUsers({ search: null, valid: [Validity.VALID], customerId: 'GLOBEX', first: 50, after: null });
+        const page = await source.listCustomerUsers({ search: null, valid: [Validity.VALID], customerId: 'GLOBEX', size: 50, after: null , before: null, backward: false});
         expect(page.nodes.map((u) => u.login)).toEqual(['jdoe', 'hsimpson']);
       });
 
       test('list: a walk of pages of 3 equals the full list', async () => {
-        const full = await source.listCustomerUsers({ search: null, valid: ALL, customerId: null, first: 50, after: null });
-        const { nodes } = await walk((after) => source.listCustomerUsers({ search: null, valid: ALL, customerId: null, first: 3, after }));
+        const full = await source.listCustomerUsers({ search: null, valid: ALL, customerId: null, size: 50, after: null , before: null, backward: false});
+        const { nodes } = await walk((after) => source.listCustomerUsers({ search: null, valid: ALL, customerId: null, size: 3, after, before: null, backward: false }));
         expect(nodes.map((u) => u.login)).toEqual(full.nodes.map((u) => u.login));
         expect(full.totalCount).toBe(FIXTURE_CUSTOMER_USERS.length);
       });
 
       test('users of many customers in one call: query order, pages and totals', async () => {
         const pages = await source.customerUsersOfCustomers([
-          { customerId: 'acme', valid: [Validity.VALID], first: 2, after: null },
-          { customerId: 'nobody', valid: [Validity.VALID], first: 2, after: null },
-          { customerId: 'GLOBEX', valid: [Validity.VALID], first: 10, after: null },
-          { customerId: 'ACME', valid: ALL, first: 10, after: null },
+          { customerId: 'acme', valid: [Validity.VALID], size: 2, after: null , before: null, backward: false},
+          { customerId: 'nobody', valid: [Validity.VALID], size: 2, after: null , before: null, backward: false},
+          { customerId: 'GLOBEX', valid: [Validity.VALID], size: 10, after: null , before: null, backward: false},
+          { customerId: 'ACME', valid: ALL, size: 10, after: null , before: null, backward: false},
         ]);
         expect(pages.map((p) => p.nodes.map((u) => u.login))).toEqual([
           ['jdoe', 'asmith'],
@@ -176,7 +176,7 @@ export function defineDataSourceSuite(
         ]);
         expect(pages.map((p) => p.totalCount)).toEqual([3, 0, 2, 4]);
         expect(pages.map((p) => p.hasNextPage)).toEqual([true, false, false, false]);
-        const next = await source.customerUsersOfCustomers([{ customerId: 'acme', valid: [Validity.VALID], first: 2, after: pages[0]!.endKey }]);
+        const next = await source.customerUsersOfCustomers([{ customerId: 'acme', valid: [Validity.VALID], size: 2, after: pages[0]!.endKey , before: null, backward: false}]);
         expect(next[0]!.nodes.map((u) => u.login)).toEqual(['bsmith']);
       });
     });
@@ -225,7 +225,7 @@ export function defineDataSourceSuite(
         test('update moves the user between customers and keeps lists in order', async () => {
           const updated = await source.updateCustomerUser('bsmith', { lastName: 'Aaron', customerId: 'INITECH', additionalCustomerIds: [] });
           expect(updated).toMatchObject({ lastName: 'Aaron', customerId: 'INITECH', customerIds: ['INITECH'] });
-          const [initech] = await source.customerUsersOfCustomers([{ customerId: 'INITECH', valid: [Validity.VALID], first: 10, after: null }]);
+          const [initech] = await source.customerUsersOfCustomers([{ customerId: 'INITECH', valid: [Validity.VALID], size: 10, after: null , before: null, backward: false}]);
           expect(initech!.nodes.map((u) => u.login)).toEqual(['bsmith', 'pgibbons', 'new.user'].filter((l) => initech!.nodes.some((u) => u.login === l)));
           expect(initech!.nodes[0]!.login).toBe('bsmith');
           await expect(source.updateCustomerUser('ghost', { city: 'x' })).rejects.toBeInstanceOf(NotFoundError);

@@ -10,11 +10,13 @@ import { capturingLogger, openldapSource } from './ldap-fixture';
 import { FIXTURES_DIR, layoutLdif, READER_DN, READER_PASSWORD, startSlapd, SUFFIX, writeBulkCustomersLdif, type Slapd } from './slapd';
 
 const ALL = [Validity.VALID, Validity.INVALID, Validity.INVALID_TEMPORARILY];
-const customersQuery = (over: Partial<{ search: string | null; first: number; valid: Validity[] }> = {}) => ({
+const customersQuery = (over: Partial<{ search: string | null; size: number; valid: Validity[] }> = {}) => ({
   search: null,
   valid: ALL,
-  first: 100,
+  size: 100,
   after: null,
+  before: null,
+  backward: false,
   ...over,
 });
 
@@ -42,7 +44,7 @@ describe('LDAP adapter against slapd (OpenLDAP layout with edge cases)', () => {
 
     const before = pages();
     const lists = await source.customerUsersOfCustomers(
-      ['ACME', 'globex', 'INITECH', 'MUELLER', 'nobody'].map((customerId) => ({ customerId, valid: [Validity.VALID], first: 10, after: null })),
+      ['ACME', 'globex', 'INITECH', 'MUELLER', 'nobody'].map((customerId) => ({ customerId, valid: [Validity.VALID], size: 10, after: null , before: null, backward: false})),
     );
     // ACME: jdoe, asmith, bsmith, and ext.user (a further customer id).
     expect(lists.map((p) => p.totalCount)).toEqual([4, 2, 1, 2, 0]);
@@ -56,9 +58,9 @@ describe('LDAP adapter against slapd (OpenLDAP layout with edge cases)', () => {
       const { source } = openldapSource(slapd);
       expect(await source.customersByIds([input])).toEqual([null]);
       expect(await source.customerUsersByLogins([input])).toEqual([null]);
-      const [ofCustomer] = await source.customerUsersOfCustomers([{ customerId: input, valid: ALL, first: 10, after: null }]);
+      const [ofCustomer] = await source.customerUsersOfCustomers([{ customerId: input, valid: ALL, size: 10, after: null , before: null, backward: false}]);
       expect(ofCustomer!.totalCount).toBe(0);
-      const users = await source.listCustomerUsers({ search: null, valid: ALL, customerId: input, first: 50, after: null });
+      const users = await source.listCustomerUsers({ search: null, valid: ALL, customerId: input, size: 50, after: null , before: null, backward: false});
       expect(users.totalCount).toBe(0);
       if (input !== '') {
         const list = await source.listCustomers(customersQuery({ search: input }));
@@ -79,7 +81,7 @@ describe('LDAP adapter against slapd (OpenLDAP layout with edge cases)', () => {
     expect(mueller).toMatchObject({ name: 'Müller & Söhne GmbH', street: 'Königsallee 12', city: 'Düsseldorf' });
     const found = await source.listCustomers(customersQuery({ search: 'SÖHNE' }));
     expect(found.nodes.map((c) => c.customerId)).toEqual(['MUELLER']);
-    const users = await source.listCustomerUsers({ search: 'ZOË', valid: ALL, customerId: null, first: 10, after: null });
+    const users = await source.listCustomerUsers({ search: 'ZOË', valid: ALL, customerId: null, size: 10, after: null , before: null, backward: false});
     expect(users.nodes.map((u) => u.login)).toEqual(['zoe.mueller']);
     // Exact: a prefix is not a match.
     expect(await source.customersByIds(['MUELL', 'ACM'])).toEqual([null, null]);
@@ -97,7 +99,7 @@ describe('LDAP adapter against slapd (OpenLDAP layout with edge cases)', () => {
     expect(multiMail).toMatchObject({ email: 'first@example.com', customerIds: ['Multi'] });
     expect(ext).toMatchObject({ customerId: 'LOCALCO', customerIds: ['LOCALCO', 'ACME'] });
     // An entry without its key attribute is not a record.
-    const all = await source.listCustomerUsers({ search: null, valid: ALL, customerId: null, first: 100, after: null });
+    const all = await source.listCustomerUsers({ search: null, valid: ALL, customerId: null, size: 100, after: null , before: null, backward: false});
     expect(all.nodes.map((u) => u.login)).not.toContain('');
     expect(all.totalCount).toBe(all.nodes.length);
     expect(all.nodes.some((u) => u.lastName === 'Nouid')).toBe(false);
@@ -142,14 +144,14 @@ describe('server size limit smaller than the entry count', () => {
 
   test('paged results fetch every entry, one counted search per page', async () => {
     const { source, pages } = openldapSource(slapd, { pageSize: 7 });
-    const page = await source.listCustomers(customersQuery({ first: 10 }));
+    const page = await source.listCustomers(customersQuery({ size: 10 }));
     expect(page.totalCount).toBe(46);
     expect(page.nodes).toHaveLength(10);
     expect(pages()).toBe(Math.ceil(46 / 7));
     let seen = 0;
     let after = null;
     for (;;) {
-      const p: Awaited<ReturnType<typeof source.listCustomers>> = await source.listCustomers({ ...customersQuery({ first: 15 }), after });
+      const p: Awaited<ReturnType<typeof source.listCustomers>> = await source.listCustomers({ ...customersQuery({ size: 15 }), after });
       seen += p.nodes.length;
       if (!p.hasNextPage) break;
       after = p.endKey;
@@ -209,7 +211,7 @@ describe('directory failures', () => {
       const outcomes = await Promise.allSettled([
         source.customersByIds(['acme']),
         source.listCustomers(customersQuery()),
-        source.customerUsersOfCustomers([{ customerId: 'ACME', valid: ALL, first: 5, after: null }]),
+        source.customerUsersOfCustomers([{ customerId: 'ACME', valid: ALL, size: 5, after: null , before: null, backward: false}]),
         source.ping(),
       ]);
       expect(resumed).toBe(false);

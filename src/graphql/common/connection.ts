@@ -1,57 +1,115 @@
-import { Field, ObjectType } from 'type-graphql';
-import type { SortKey } from '../../domain/page';
+import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import type { Page, SortKey } from '../../domain/page';
 import { encodeCursor } from './cursor';
 
-@ObjectType()
+@ObjectType({ description: 'Where a page lies in its list (Relay cursor connections).' })
 export class PageInfo {
-  @Field()
+  @Field({ description: 'More records follow the last one of this page.' })
   hasNextPage!: boolean;
+
+  @Field({ description: 'More records precede the first one of this page.' })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Opaque cursor of the first node: pass it as `before` to get the previous page.' })
+  startCursor!: string | null;
 
   @Field(() => String, { nullable: true, description: 'Opaque cursor: pass it as `after` to get the next page.' })
   endCursor!: string | null;
 }
 
-/** A slice of a list, as loaders return it. */
-export interface Slice<T> {
-  readonly nodes: readonly T[];
-  readonly hasNextPage: boolean;
-  readonly endKey: SortKey | null;
+/** An edge of a connection: a node with its cursor. */
+export interface EdgeValue<T> {
+  readonly cursor: string;
+  readonly node: T;
 }
 
 /**
- * The root object of every *Connection type. Its nodes and its total are loaded only when the
+ * The one connection shape: `<Node>Connection` with `nodes`, `edges { cursor node }`,
+ * `pageInfo` and `totalCount`, and its `<Node>Edge` type. Subclass it to add fields.
+ */
+export function Connection<TNode extends object>(node: ClassType<TNode>) {
+  @ObjectType(`${node.name}Edge`, { description: `A ${node.name} with its cursor.` })
+  class Edge {
+    @Field({ description: 'Opaque cursor of this node: pass it as `after` or `before`.' })
+    cursor!: string;
+
+    @Field(() => node, { description: `The ${node.name}.` })
+    node!: TNode;
+  }
+
+  @ObjectType()
+  abstract class ConnectionBase {
+    @Field(() => [node], { description: 'The records of this page, in list order.' })
+    nodes!: TNode[];
+
+    @Field(() => [Edge], { description: 'The records of this page with their cursors, in list order.' })
+    edges!: Edge[];
+
+    @Field(() => PageInfo, { description: 'Where this page lies in the list.' })
+    pageInfo!: PageInfo;
+
+    @Field(() => Int, { description: 'How many records the whole list holds (all pages).' })
+    totalCount!: number;
+  }
+  return ConnectionBase;
+}
+
+/** A page as the connection needs it: no total (that may come from elsewhere). */
+export type PageSlice<T> = Omit<Page<T>, 'totalCount'>;
+
+/**
+ * The root object of every *Connection type. Its page and its total are loaded only when the
  * query selects them, and each at most once.
  */
 export class LazyConnection<T> {
-  private slice?: Promise<Slice<T>>;
+  private slice?: Promise<PageSlice<T>>;
   private total?: Promise<number>;
 
   constructor(
-    private readonly loadSlice: () => Promise<Slice<T>>,
+    private readonly loadSlice: () => Promise<PageSlice<T>>,
     private readonly loadTotal: () => Promise<number>,
+    private readonly key: (t: T) => SortKey,
+    /** The sources a merged list left out (connections of customers and customer users). */
+    private readonly loadUnavailable: () => Promise<readonly unknown[]> = () => Promise.resolve([]),
   ) {}
 
   /** A connection over an already loaded page with its total. */
-  static of<T>(page: Slice<T> & { totalCount: number }): LazyConnection<T> {
+  static of<T>(page: Page<T>, key: (t: T) => SortKey, unavailable: readonly unknown[] = []): LazyConnection<T> {
     return new LazyConnection(
       () => Promise.resolve(page),
       () => Promise.resolve(page.totalCount),
+      key,
+      () => Promise.resolve(unavailable),
     );
+  }
+
+  get unavailableSources(): Promise<readonly unknown[]> {
+    return this.loadUnavailable();
   }
 
   get nodes(): Promise<readonly T[]> {
     return this.getSlice().then((s) => s.nodes);
   }
 
+  get edges(): Promise<EdgeValue<T>[]> {
+    return this.getSlice().then((s) => s.nodes.map((node) => ({ cursor: encodeCursor(this.key(node)), node })));
+  }
+
   get pageInfo(): Promise<PageInfo> {
-    return this.getSlice().then((s) => ({ hasNextPage: s.hasNextPage, endCursor: s.endKey ? encodeCursor(s.endKey) : null }));
+    return this.getSlice().then((s) => ({
+      hasNextPage: s.hasNextPage,
+      hasPreviousPage: s.hasPreviousPage,
+      startCursor: s.startKey ? encodeCursor(s.startKey) : null,
+      endCursor: s.endKey ? encodeCursor(s.endKey) : null,
+    }));
   }
 
   get totalCount(): Promise<number> {
     return (this.total ??= this.loadTotal());
   }
 
-  private getSlice(): Promise<Slice<T>> {
+  /** The page (loaded once). */
+  getSlice(): Promise<PageSlice<T>> {
     return (this.slice ??= this.loadSlice());
   }
 }

@@ -1,10 +1,14 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { idKey, type CustomerRecord, type CustomerUserRecord } from '../../domain/records';
 import type { TicketCounts, TicketRecord, TicketStateType as StateType } from '../../domain/tickets';
 import { countryByCode, type CountryInfo } from '../../validation/countries';
 import { LazyConnection } from '../common/connection';
 import { TicketStateType, Validity } from '../common/enums';
-import { pageRequest, searchFilter, SHAPES, validityFilter } from '../common/page-args';
+import { customerUserSortKey } from '../../domain/sort-keys';
+import { encodeGlobalId } from '../common/global-id';
+import { PageArgs, pageRequest, searchFilter, SHAPES, validityFilter } from '../common/page-args';
+import { mergedConnection } from '../data-source/merged-list';
 import { canWrite, type Context } from '../context';
 import { Country } from '../country/country.type';
 import { Customer } from '../customer/customer.type';
@@ -30,18 +34,18 @@ export class CustomerUserResolver {
   })
   async customerUsers(
     @Ctx() ctx: Context,
-    @Arg('search', () => String, { nullable: true }) search: string | null,
-    @Arg('customerId', () => ID, { nullable: true }) customerId: string | null,
-    @Arg('valid', () => [Validity], { nullable: true }) valid: Validity[] | null,
-    @Arg('dataSource', () => ID, { nullable: true }) dataSource: string | null,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Info() info: GraphQLResolveInfo,
+    @Arg('search', () => String, { nullable: true, description: 'A literal substring of the login, e-mail, first or last name (case-insensitive; names also accent-insensitive).' }) search: string | null,
+    @Arg('customerId', () => ID, { nullable: true, description: 'Only the users having this customer id among theirs.' }) customerId: string | null,
+    @Arg('valid', () => [Validity], { nullable: true, description: 'Validities to list; default VALID only.' }) valid: Validity[] | null,
+    @Arg('dataSource', () => ID, { nullable: true, description: 'Only the customer users of this data source.' }) dataSource: string | null,
+    @Args() args: PageArgs,
   ): Promise<LazyConnection<CustomerUserRecord>> {
-    const page = pageRequest(first, after, { first: 50, max: ctx.app.config.limits.maxPageSize, shape: SHAPES.customerUser });
+    const page = pageRequest(args, { size: 50, max: ctx.app.config.limits.maxPageSize, shape: SHAPES.customerUser });
     const query = { ...page, search: searchFilter(search), valid: validityFilter(valid), customerId: customerId ?? null };
     const result = await ctx.app.sources.listCustomerUsers(query, dataSource ?? null);
     primeCustomerUsers(ctx.loaders, result.nodes);
-    return LazyConnection.of(result);
+    return mergedConnection(ctx, info, result, customerUserSortKey);
   }
 
   @Mutation(() => CustomerUser)
@@ -63,6 +67,11 @@ export class CustomerUserResolver {
     const updated = await ctx.app.customerUsers.update(login, { ...input });
     ctx.loaders.customerUser.clear(idKey(login)).prime(idKey(login), updated);
     return updated;
+  }
+
+  @FieldResolver(() => ID, { description: 'Opaque global id (see Node); not the login.' })
+  id(@Root() u: CustomerUserRecord): string {
+    return encodeGlobalId({ type: 'CustomerUser', sourceId: u.sourceId, stableId: u.stableId });
   }
 
   @FieldResolver(() => String, { description: 'Title, first and last name joined with single spaces.' })
@@ -104,10 +113,9 @@ export class CustomerUserResolver {
   tickets(
     @Root() u: CustomerUserRecord,
     @Ctx() ctx: Context,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 25 }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Args() page: PageArgs,
     @Arg('stateTypes', () => [TicketStateType], { nullable: true }) stateTypes: StateType[] | null,
   ): LazyConnection<TicketRecord> {
-    return ticketConnection(ctx, 'customerUser', u.login, 'all', { first, after, defaultFirst: 25, stateTypes });
+    return ticketConnection(ctx, 'customerUser', u.login, 'all', { page, defaultSize: 25, stateTypes });
   }
 }

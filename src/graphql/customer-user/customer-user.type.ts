@@ -1,11 +1,16 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { PageInfo } from '../common/connection';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Connection } from '../common/connection';
+import { DataSourceNode } from '../data-source/data-source.type';
+import { Node } from '../node/node.type';
 import { Validity } from '../common/enums';
 import { DateTimeScalar } from '../common/scalars';
 
 // Computed fields (fullName, country, customer, dataSource, counts, tickets) come from CustomerUserResolver.
-@ObjectType({ description: 'A person who belongs to one or more customers.' })
-export class CustomerUser {
+@ObjectType({ implements: Node, description: 'A person who belongs to one or more customers.' })
+export class CustomerUser extends Node {
+  @Field(() => ID, { description: 'Opaque global id (see Node); not the login.' })
+  override id!: string;
+
   @Field(() => ID, { description: 'Unique across all data sources, ignoring case.' })
   login!: string;
 
@@ -55,14 +60,10 @@ export class CustomerUser {
   changedAt!: Date | null;
 }
 
-@ObjectType()
-export class CustomerUserConnection {
-  @Field(() => [CustomerUser])
-  nodes!: CustomerUser[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
-  @Field(() => Int)
-  totalCount!: number;
+@ObjectType({ description: 'A page of customer users.' })
+export class CustomerUserConnection extends Connection(CustomerUser) {
+  @Field(() => [DataSourceNode], {
+    description: 'Sources that did not answer this request: the nodes, edges and totalCount are those of the other sources.',
+  })
+  unavailableSources!: DataSourceNode[];
 }

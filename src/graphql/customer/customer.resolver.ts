@@ -1,10 +1,14 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { idKey, type CustomerRecord, type CustomerUserRecord } from '../../domain/records';
 import type { TicketCounts, TicketRecord, TicketStateType as StateType } from '../../domain/tickets';
 import { countryByCode, type CountryInfo } from '../../validation/countries';
 import { LazyConnection } from '../common/connection';
 import { TicketStateType, Validity } from '../common/enums';
-import { pageRequest, searchFilter, SHAPES, validityFilter } from '../common/page-args';
+import { encodeGlobalId } from '../common/global-id';
+import { PageArgs, pageRequest, searchFilter, SHAPES, validityFilter } from '../common/page-args';
+import { lazyMergedConnection, mergedConnection } from '../data-source/merged-list';
+import { customerSortKey, customerUserSortKey } from '../../domain/sort-keys';
 import { canWrite, type Context } from '../context';
 import { Country } from '../country/country.type';
 import { CustomerUserConnection } from '../customer-user/customer-user.type';
@@ -35,16 +39,16 @@ customers are listed.`,
   })
   async customers(
     @Ctx() ctx: Context,
-    @Arg('search', () => String, { nullable: true }) search: string | null,
-    @Arg('valid', () => [Validity], { nullable: true }) valid: Validity[] | null,
-    @Arg('dataSource', () => ID, { nullable: true }) dataSource: string | null,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Info() info: GraphQLResolveInfo,
+    @Arg('search', () => String, { nullable: true, description: 'A literal substring of the customer id or the name (case- and accent-insensitive).' }) search: string | null,
+    @Arg('valid', () => [Validity], { nullable: true, description: 'Validities to list; default VALID only.' }) valid: Validity[] | null,
+    @Arg('dataSource', () => ID, { nullable: true, description: 'Only the customers of this data source.' }) dataSource: string | null,
+    @Args() args: PageArgs,
   ): Promise<LazyConnection<CustomerRecord>> {
-    const page = pageRequest(first, after, { first: 50, max: ctx.app.config.limits.maxPageSize, shape: SHAPES.customer });
+    const page = pageRequest(args, { size: 50, max: ctx.app.config.limits.maxPageSize, shape: SHAPES.customer });
     const result = await ctx.app.sources.listCustomers({ ...page, search: searchFilter(search), valid: validityFilter(valid) }, dataSource ?? null);
     primeCustomers(ctx.loaders, result.nodes);
-    return LazyConnection.of(result);
+    return mergedConnection(ctx, info, result, customerSortKey);
   }
 
   @Mutation(() => Customer)
@@ -64,6 +68,11 @@ customers are listed.`,
     ctx.loaders.customer.clear(idKey(customerId));
     ctx.loaders.customer.clear(idKey(updated.customerId)).prime(idKey(updated.customerId), updated);
     return updated;
+  }
+
+  @FieldResolver(() => ID, { description: 'Opaque global id (see Node); not the customer id.' })
+  id(@Root() c: CustomerRecord): string {
+    return encodeGlobalId({ type: 'Customer', sourceId: c.sourceId, stableId: c.stableId });
   }
 
   @FieldResolver(() => Country, { nullable: true })
@@ -99,10 +108,9 @@ customers are listed.`,
   escalatedTickets(
     @Root() c: CustomerRecord,
     @Ctx() ctx: Context,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 10 }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Args() page: PageArgs,
   ): LazyConnection<TicketRecord> {
-    return ticketConnection(ctx, 'customer', c.customerId, 'escalated', { first, after, defaultFirst: 10 });
+    return ticketConnection(ctx, 'customer', c.customerId, 'escalated', { page, defaultSize: 10 });
   }
 
   @FieldResolver(() => TicketConnection, {
@@ -111,11 +119,10 @@ customers are listed.`,
   reminderTickets(
     @Root() c: CustomerRecord,
     @Ctx() ctx: Context,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 10 }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Args() page: PageArgs,
     @Arg('reachedOnly', () => Boolean, { nullable: true, defaultValue: false }) reachedOnly: boolean | null,
   ): LazyConnection<TicketRecord> {
-    return ticketConnection(ctx, 'customer', c.customerId, 'reminder', { first, after, defaultFirst: 10, reachedOnly });
+    return ticketConnection(ctx, 'customer', c.customerId, 'reminder', { page, defaultSize: 10, reachedOnly });
   }
 
   @FieldResolver(() => TicketConnection, {
@@ -124,10 +131,9 @@ customers are listed.`,
   openTickets(
     @Root() c: CustomerRecord,
     @Ctx() ctx: Context,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 10 }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Args() page: PageArgs,
   ): LazyConnection<TicketRecord> {
-    return ticketConnection(ctx, 'customer', c.customerId, 'open', { first, after, defaultFirst: 10 });
+    return ticketConnection(ctx, 'customer', c.customerId, 'open', { page, defaultSize: 10 });
   }
 
   @FieldResolver(() => TicketConnection, {
@@ -136,11 +142,10 @@ customers are listed.`,
   tickets(
     @Root() c: CustomerRecord,
     @Ctx() ctx: Context,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 25 }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Args() page: PageArgs,
     @Arg('stateTypes', () => [TicketStateType], { nullable: true }) stateTypes: StateType[] | null,
   ): LazyConnection<TicketRecord> {
-    return ticketConnection(ctx, 'customer', c.customerId, 'all', { first, after, defaultFirst: 25, stateTypes });
+    return ticketConnection(ctx, 'customer', c.customerId, 'all', { page, defaultSize: 25, stateTypes });
   }
 
   @FieldResolver(() => CustomerUserConnection, {
@@ -149,13 +154,13 @@ customers are listed.`,
   customerUsers(
     @Root() c: CustomerRecord,
     @Ctx() ctx: Context,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 25 }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Arg('valid', () => [Validity], { nullable: true }) valid: Validity[] | null,
+    @Info() info: GraphQLResolveInfo,
+    @Args() args: PageArgs,
+    @Arg('valid', () => [Validity], { nullable: true, description: 'Validities to list; default VALID only.' }) valid: Validity[] | null,
   ): LazyConnection<CustomerUserRecord> {
-    const page = pageRequest(first, after, { first: 25, max: ctx.app.config.limits.maxPageSize, shape: SHAPES.customerUser });
+    const page = pageRequest(args, { size: 25, max: ctx.app.config.limits.maxPageSize, shape: SHAPES.customerUser });
     const load = () => ctx.loaders.customerUsersOfCustomer.load({ ...page, customerId: idKey(c.customerId), valid: validityFilter(valid) });
-    return new LazyConnection(load, () => load().then((p) => p.totalCount));
+    return lazyMergedConnection(ctx, info, load, customerUserSortKey);
   }
 
   @FieldResolver(() => String, {

@@ -1,12 +1,17 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { PageInfo } from '../common/connection';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Connection } from '../common/connection';
+import { DataSourceNode } from '../data-source/data-source.type';
+import { Node } from '../node/node.type';
 import { Validity } from '../common/enums';
 import { DateTimeScalar } from '../common/scalars';
 
 // Fields computed from other records (country, dataSource, counts, lists, links) are declared
 // by CustomerResolver's field resolvers.
-@ObjectType({ description: 'An organization, company or authority whose people open tickets.' })
-export class Customer {
+@ObjectType({ implements: Node, description: 'An organization, company or authority whose people open tickets.' })
+export class Customer extends Node {
+  @Field(() => ID, { description: 'Opaque global id (see Node); not the customer id.' })
+  override id!: string;
+
   @Field(() => ID, { description: 'The internal name (OTRS CustomerID). Unique across all data sources, ignoring case.' })
   customerId!: string;
 
@@ -38,16 +43,12 @@ export class Customer {
   changedAt!: Date | null;
 }
 
-@ObjectType()
-export class CustomerConnection {
-  @Field(() => [Customer])
-  nodes!: Customer[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
-  @Field(() => Int)
-  totalCount!: number;
+@ObjectType({ description: 'A page of customers.' })
+export class CustomerConnection extends Connection(Customer) {
+  @Field(() => [DataSourceNode], {
+    description: 'Sources that did not answer this request: the nodes, edges and totalCount are those of the other sources.',
+  })
+  unavailableSources!: DataSourceNode[];
 }
 
 @ObjectType({ description: 'A configured link on the customer information card (map, web, social or search engine).' })

@@ -1,13 +1,12 @@
-import type { TicketCounts, TicketListKind, TicketOwner, TicketRecord, TicketStateType } from '../../domain/tickets';
+import { ticketListKey, type TicketCounts, TicketListKind, TicketOwner, TicketRecord, TicketStateType } from '../../domain/tickets';
 import { LazyConnection } from '../common/connection';
-import { pageRequest, SHAPES } from '../common/page-args';
+import { PageArgs, pageRequest, SHAPES } from '../common/page-args';
 import type { Context } from '../context';
 
 /** Arguments of the ticket list fields. */
 export interface TicketListArgs {
-  readonly first: number | null | undefined;
-  readonly after: string | null | undefined;
-  readonly defaultFirst: number;
+  readonly page: PageArgs;
+  readonly defaultSize: number;
   readonly stateTypes?: readonly TicketStateType[] | null;
   readonly reachedOnly?: boolean | null;
 }
@@ -23,8 +22,8 @@ export function ticketConnection(
   kind: TicketListKind,
   args: TicketListArgs,
 ): LazyConnection<TicketRecord> {
-  const page = pageRequest(args.first, args.after, {
-    first: args.defaultFirst,
+  const page = pageRequest(args.page, {
+    size: args.defaultSize,
     max: ctx.app.config.limits.maxPageSize,
     shape: SHAPES.ticket,
   });
@@ -33,8 +32,9 @@ export function ticketConnection(
   const counts = owner === 'customer' ? ctx.loaders.customerTicketCounts : ctx.loaders.customerUserTicketCounts;
   const key = ownerId.toLowerCase();
   return new LazyConnection(
-    () => ctx.loaders.ticketList.load({ owner, ownerId: key, kind, first: page.first, after: page.after, stateTypes, reachedOnly }),
+    () => ctx.loaders.ticketList.load({ ...page, owner, ownerId: key, kind, stateTypes, reachedOnly }),
     () => counts.load(key).then((c) => totalOf(c, kind, stateTypes, reachedOnly)),
+    (t) => ticketListKey(kind, t),
   );
 }
 

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { encodeGlobalId } from '../common/global-id';
 import { idKey, type CustomerRecord, type CustomerUserRecord } from '../../domain/records';
 import { isOpenType, type TicketRecord } from '../../domain/tickets';
 import type { Context } from '../context';
@@ -27,6 +28,11 @@ export class TicketResolver {
     @Arg('input', () => UpdateTicketInput) input: UpdateTicketInput,
   ): Promise<TicketRecord> {
     return ctx.app.ticketService.update(number, { ...input }, ctx.now);
+  }
+
+  @FieldResolver(() => ID, { description: 'Opaque global id (see Node); not the ticket number.' })
+  id(@Root() t: TicketRecord): string {
+    return encodeGlobalId({ type: 'Ticket', ticketId: t.id });
   }
 
   @FieldResolver(() => Customer, { nullable: true })

@@ -1,12 +1,11 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
 import { TicketStateType } from '../common/enums';
-import { PageInfo } from '../common/connection';
+import { Connection } from '../common/connection';
+import { Node } from '../node/node.type';
 import { DateTimeScalar } from '../common/scalars';
 
-@ObjectType()
-export class Ticket {
-  @Field(() => ID)
-  id!: string;
+@ObjectType({ implements: Node, description: 'A ticket of the helpdesk (customer data only: no articles).' })
+export class Ticket extends Node {
 
   @Field({ description: 'The ticket number, unique.' })
   number!: string;
@@ -45,14 +44,5 @@ export class Ticket {
   pendingUntil!: Date | null;
 }
 
-@ObjectType()
-export class TicketConnection {
-  @Field(() => [Ticket])
-  nodes!: Ticket[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
-  @Field(() => Int)
-  totalCount!: number;
-}
+@ObjectType({ description: 'A page of tickets.' })
+export class TicketConnection extends Connection(Ticket) {}
