@@ -64,7 +64,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   }
   const sources = new DataSourceRegistry(opened, { logger });
   const tickets = new SqliteTicketStore(helpdeskDb, config.limits.maxPageSize);
-  const production = process.env.NODE_ENV === 'production';
+  const production = config.production;
   const apollo = createApollo({
     metrics,
     logger,

@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config/config';
 import { listen } from './http/server';
+import { httpOptions } from './http-options';
 import { createLogger } from './log/logger';
 
 async function main(): Promise<void> {
-  const logger = createLogger();
   let config;
   try {
     config = loadConfig();
@@ -16,8 +16,9 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  const logger = createLogger(config.logLevel);
   const app = await createApp(config, { logger });
-  const { server, url } = await listen(app);
+  const { server, url } = await listen(app, config.listen.host, config.listen.port, httpOptions(app));
   logger.info({ url: `${url}/graphql` }, 'helpdesk customer service listening');
   console.log(`\nGraphiQL:  ${url}/graphql`);
   if (config.devToken) {

@@ -14,6 +14,24 @@ const tokenSchema = z
   .strict();
 
 const linkTemplateSchema = z.object({ label: z.string().min(1), url: z.string().min(1) }).strict();
+const corsSchema = z
+  .object({
+    /** Origins (scheme, host and port, e.g. `http://localhost:5173`) whose pages may call /graphql. */
+    origins: z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin: scheme, host and optional port, no path (e.g. http://localhost:5173)')).default([]),
+    /** How long a browser may cache a preflight answer. */
+    maxAgeSeconds: z.number().int().min(0).max(86_400).default(600),
+  })
+  .strict();
+
+const trustedDocumentsSchema = z
+  .object({
+    /** The manifest `{ "<sha256 hex>": "<document>" }` that `npm run codegen` writes. */
+    manifest: z.string().min(1),
+    /** `only`: nothing but the manifest's documents runs; `allow`: documents by hash and any other. */
+    mode: z.enum(['only', 'allow']),
+  })
+  .strict();
+
 
 const limitsSchema = z
   .object({
@@ -75,6 +93,10 @@ const configSchema = z
       .default({ web: [], social: [] }),
     /** DataLoader batching; off only to measure what it buys (`npm run bench`). */
     batching: z.boolean().default(true),
+    /** Browsers on other origins allowed to call /graphql; default none (same origin only). */
+    cors: corsSchema.default({ origins: [], maxAgeSeconds: 600 }),
+    /** Trusted documents: run documents named by hash from a manifest (`only` refuses any other). */
+    trustedDocuments: trustedDocumentsSchema.optional(),
     graphiql: z.object({ enabled: z.boolean().optional() }).strict().default({}),
     limits: limitsSchema.default(limitsSchema.parse({})),
   })
@@ -103,6 +125,10 @@ export type Role = TokenConfig['role'];
 export type Config = DeepReadonly<
   ParsedConfig & {
     /** The development token in clear, when the embedded default generated or read one. */
+    /** `NODE_ENV=production`: GraphiQL, introspection and suggestions default to off. */
+    production: boolean;
+    /** The log level, from `LOG_LEVEL` (default `info`). */
+    logLevel: string;
     devToken: string | null;
     /** Whether the embedded default configuration is in use. */
     embeddedDefault: boolean;
@@ -201,7 +227,9 @@ export function loadConfig(sources: ConfigSources = { env: process.env, cwd: pro
     devToken = readOrCreateDevToken(config.auth.devTokenFile);
     config.auth.tokens.push({ name: 'development', role: 'agent', sha256: sha256Hex(devToken) });
   }
-  return deepFreeze({ ...config, devToken, embeddedDefault }) as Config;
+  if (config.trustedDocuments) config.trustedDocuments.manifest = resolve(cwd, config.trustedDocuments.manifest);
+  const production = env.NODE_ENV === 'production';
+  return deepFreeze({ ...config, devToken, embeddedDefault, production, logLevel: env.LOG_LEVEL ?? 'info' }) as Config;
 }
 
 /** Hex SHA-256 of a token, as configured in `auth.tokens`. */

@@ -69,7 +69,10 @@ export function createApollo(options: ApolloOptions): ApolloServer<Context> {
     includeStacktraceInErrorResponses: false,
     introspection: options.introspection,
     hideSchemaDetailsFromClientErrors: options.fieldSuggestions === false,
-    csrfPrevention: true,
+    // Every request reaching Apollo carries a valid bearer token (src/http checks it first), and a
+    // browser never sends an Authorization header on its own: such a request, a GET query
+    // included, cannot be a cross-site request forgery. Other requests keep Apollo's check.
+    csrfPrevention: { requestHeaders: ['authorization', 'x-apollo-operation-name', 'apollo-require-preflight'] },
     // main.ts drains the HTTP server first on SIGTERM; Apollo stopping itself would fail requests in flight.
     stopOnTerminationSignals: false,
     // No automatic persisted queries: clients send documents; nothing client-sent is cached.

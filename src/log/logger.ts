@@ -2,10 +2,11 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 
 /**
  * The structured logger (pino: fast JSON lines). Authorization headers, passwords and tokens are
- * redacted wherever they appear in a logged object. `destination` defaults to stdout (tests
- * capture the log through it).
+ * redacted wherever they appear in a logged object. `level` comes from the configuration
+ * (`Config.logLevel`, i.e. `LOG_LEVEL`); `destination` defaults to stdout (tests capture the log
+ * through it).
  */
-export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destination?: DestinationStream): Logger {
+export function createLogger(level = 'info', destination?: DestinationStream): Logger {
   const options = {
     level,
     base: undefined,

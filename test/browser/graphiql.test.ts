@@ -13,6 +13,7 @@ import { buildClientSchema, getIntrospectionQuery } from 'graphql';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
+import { httpOptions } from '../../src/http-options';
 import { listen } from '../../src/http/server';
 import { createLogger } from '../../src/log/logger';
 import { loadFixture } from '../helpers/fixture-tickets';
@@ -250,7 +251,7 @@ describe('GraphiQL in headless Chromium, network cut off', () => {
       const config = loadConfig({ env: {}, cwd: dir });
       expect(config.embeddedDefault).toBe(true);
       app = await createApp(config, { logger: createLogger('silent') });
-      ({ server, url } = await listen(app, '127.0.0.1', 0));
+      ({ server, url } = await listen(app, '127.0.0.1', 0, httpOptions(app)));
     }, 60_000);
     afterAll(async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));

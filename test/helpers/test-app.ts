@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import { createApp, type App } from '../../src/app';
 import { loadConfig, sha256Hex, type Role } from '../../src/config/config';
 import { createContext } from '../../src/graphql/context';
+import { httpOptions } from '../../src/http-options';
 import { listen } from '../../src/http/server';
 import { createLogger } from '../../src/log/logger';
 
@@ -51,7 +52,7 @@ export interface TestApp {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'helpdesk-test-'));
   const config = loadConfig({
-    env: {},
+    env: { NODE_ENV: process.env.NODE_ENV },
     cwd: dir,
     raw: {
       listen: { host: '127.0.0.1', port: 0 },
@@ -74,7 +75,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   await options.prepare?.(app);
   let server: Server | null = null;
   let url = '';
-  if (options.http !== false) ({ server, url } = await listen(app, '127.0.0.1', 0));
+  if (options.http !== false) ({ server, url } = await listen(app, '127.0.0.1', 0, httpOptions(app)));
 
   const testApp: TestApp = {
     app,

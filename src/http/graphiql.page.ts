@@ -1,0 +1,84 @@
+/**
+ * Self-hosted, fully offline GraphiQL: the HTML page. It loads the bundle built from
+ * graphiql/app.tsx (`npm run build:graphiql`) from the same origin (graphiql.assets.ts); no
+ * framework, no network access.
+ */
+import { GRAPHIQL_ASSET_PREFIX } from './graphiql.assets';
+
+/** Options for {@link renderGraphiqlPage}. */
+export interface GraphiqlPageOptions {
+  /** GraphQL endpoint the page POSTs to; must be same-origin (e.g. "/graphql"). */
+  endpoint: string;
+  /** Query shown in the editor on first load (fresh browser profile or changed defaults). */
+  defaultQuery: string;
+  /** Variables shown in the variables editor on first load (serialized as pretty JSON). */
+  defaultVariables: Record<string, unknown>;
+  /**
+   * Bearer token pre-filled as `{"Authorization": "Bearer <token>"}` in the headers editor,
+   * or null to show a token input bar that tells the user a token is required.
+   * Note: a non-null token is embedded in the HTML, so only pass one on trusted setups.
+   */
+  token: string | null;
+}
+
+/**
+ * Suggested Content-Security-Policy header value for the GraphiQL page (verified in headless
+ * Chromium against the bundle: no violations, no request leaves the origin). The JSON config
+ * block is a non-executable `application/json` script, so no inline script is needed.
+ * `style-src 'unsafe-inline'` is required: GraphiQL's dialogs (settings, short keys; radix +
+ * react-remove-scroll) inject a `<style>` element whose content varies, so a hash won't do.
+ * Fonts and icons are data: URLs inside app.css. `form-action 'none'` guarantees the token
+ * form can never submit the token in a URL.
+ */
+export const GRAPHIQL_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * Serialize a value as JSON that is safe inside an HTML `<script>` data block: `<`, `>` and `&`
+ * are escaped as \u003c, \u003e, \u0026 (no `</script>` or `<!--` breakout), as are U+2028/9.
+ */
+function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Render the GraphiQL HTML page. It loads `/graphiql/app.js` and `/graphiql/app.css` from the
+ * same origin and embeds its configuration as
+ * `<script id="graphiql-config" type="application/json">` (safely escaped).
+ */
+export function renderGraphiqlPage(options: GraphiqlPageOptions): string {
+  const vars = options.defaultVariables ?? {};
+  const config = {
+    endpoint: options.endpoint,
+    defaultQuery: options.defaultQuery,
+    defaultVariables: Object.keys(vars).length > 0 ? JSON.stringify(vars, null, 2) : '',
+    token: options.token,
+  };
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>Helpdesk GraphQL – GraphiQL</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="${GRAPHIQL_ASSET_PREFIX}app.css">
+<script id="graphiql-config" type="application/json">${jsonForScript(config)}</script>
+<script src="${GRAPHIQL_ASSET_PREFIX}app.js" defer></script>
+</head>
+<body>
+<div id="graphiql"><noscript>GraphiQL needs JavaScript enabled.</noscript></div>
+</body>
+</html>
+`;
+}
