@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate, loadCodegenConfig } from '@graphql-codegen/cli';
@@ -16,13 +17,28 @@ import { startTestApp, TOKENS, type GqlResult, type TestApp } from '../helpers/t
 
 const root = join(__dirname, '../..');
 const GENERATED = 'schema/generated/graphql.ts';
+const MANIFEST = 'schema/generated/persisted-documents.json';
 
-describe('codegen (codegen.yml → schema/generated/graphql.ts)', () => {
-  test('the committed file is what `npm run codegen` generates now (run it after changing the schema or an operation)', async () => {
+describe('codegen (codegen.yml → schema/generated/graphql.ts, persisted-documents.json)', () => {
+  test('the committed files are what `npm run codegen` generates now (run it after changing the schema or an operation)', async () => {
     const { config } = await loadCodegenConfig({ configFilePath: join(root, 'codegen.yml') });
     const outputs: { filename: string; content: string }[] = await generate({ ...config, cwd: root, silent: true }, false);
-    expect(outputs.map((o) => o.filename)).toEqual([GENERATED]);
-    expect(readFileSync(join(root, GENERATED), 'utf8')).toBe(outputs[0]!.content);
+    expect(outputs.map((o) => o.filename).sort()).toEqual([GENERATED, MANIFEST]);
+    for (const output of outputs) expect({ file: output.filename, content: readFileSync(join(root, output.filename), 'utf8') }).toEqual({ file: output.filename, content: output.content });
+  });
+
+  test('the manifest holds exactly the typed documents, each under the SHA-256 of print(document)', async () => {
+    const generated = (await import('../../schema/generated/graphql')) as Record<string, unknown>;
+    const manifest = JSON.parse(readFileSync(join(root, MANIFEST), 'utf8')) as Record<string, string>;
+    const documents = Object.entries(generated).filter(([name]) => name.endsWith('Document'));
+    expect(documents.length).toBeGreaterThanOrEqual(10);
+    const expected = Object.fromEntries(
+      documents.map(([, doc]) => {
+        const text = print(doc as never);
+        return [createHash('sha256').update(text, 'utf8').digest('hex'), text];
+      }),
+    );
+    expect(manifest).toEqual(expected);
   });
 
   test('every operation in schema/operations has a typed document node', async () => {
