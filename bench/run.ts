@@ -15,6 +15,7 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, isDeepStrictEqual } from 'node:util';
 import { SqliteDatabase } from '../adapters/sqlite/sqlite-database';
+import { openSqliteStore } from '../adapters/sqlite/sqlite-store';
 import { generateDataset } from '../src/seed/generate';
 import { BENCH_LINKS } from './bench-config';
 
@@ -57,7 +58,7 @@ interface Dataset {
 }
 
 /** The generated dataset of a scale in bench/data, reused when its parameters match. */
-function dataset(scale: number): Dataset {
+async function dataset(scale: number): Promise<Dataset> {
   const params = { customers: 1000 * scale, users: 20000 * scale, tickets: 200000 * scale, seed: 42, skew: 1.1 };
   const file = join(DATA, `helpdesk-x${scale}.db`);
   const metaFile = `${file}.json`;
@@ -68,10 +69,10 @@ function dataset(scale: number): Dataset {
     for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`, file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
     log(`generating the x${scale} dataset (${params.customers} customers, ${params.users} users, ${params.tickets} tickets) …`);
     const started = Date.now();
-    const db = SqliteDatabase.open({ path: tmp, label: 'bench' });
-    generateDataset(db.handle, params);
-    db.handle.pragma('wal_checkpoint(TRUNCATE)');
-    db.close();
+    const store = openSqliteStore({ path: tmp, label: 'bench', maxPageSize: 100 });
+    await generateDataset(store.seedWriter, params);
+    store.db.handle.pragma('wal_checkpoint(TRUNCATE)');
+    await store.close();
     renameSync(tmp, file);
     rmSync(`${tmp}-wal`, { force: true });
     rmSync(`${tmp}-shm`, { force: true });
@@ -286,8 +287,8 @@ function log(text: string): void {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const ds = dataset(SCALE);
-  const other = COMPARE !== null && COMPARE !== SCALE ? dataset(COMPARE) : null;
+  const ds = await dataset(SCALE);
+  const other = COMPARE !== null && COMPARE !== SCALE ? await dataset(COMPARE) : null;
   if (args['generate-only']) return;
   const screens: Screen[] = [
     { name: 'list', customerId: null },

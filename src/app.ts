@@ -1,9 +1,10 @@
 import type { ApolloServer } from '@apollo/server';
-import { SqliteDatabase } from '../adapters/sqlite/sqlite-database';
-import { SqliteTicketStore } from '../adapters/sqlite/sqlite-ticket-store';
+import type { SqliteDatabase } from '../adapters/sqlite/sqlite-database';
+import { SqliteStore } from '../adapters/sqlite/sqlite-store';
 import { TokenAuthenticator } from './auth/auth';
 import type { Config } from './config/config';
 import type { DataSource } from './domain/data-source';
+import type { HelpdeskStore } from './domain/helpdesk-store';
 import { createApollo } from './graphql/apollo';
 import type { AppServices, Context } from './graphql/context';
 import { createLogger, type Logger } from './log/logger';
@@ -12,7 +13,7 @@ import { CustomerService } from './services/customer-service';
 import { CustomerUserService } from './services/customer-user-service';
 import { IdempotencyStore } from './services/idempotency';
 import { TicketService } from './services/ticket-service';
-import { openDataSource } from './sources/adapters';
+import { openDataSource, openHelpdeskStore } from './sources/adapters';
 import { DataSourceRegistry } from './sources/data-source-registry';
 
 /** A running service, before or without its HTTP listener. */
@@ -21,7 +22,12 @@ export interface App extends AppServices {
   readonly metrics: Metrics;
   readonly apollo: ApolloServer<Context>;
   readonly authenticator: TokenAuthenticator;
-  /** The helpdesk database (tickets, and the default sqlite source). */
+  /** The helpdesk database (tickets, idempotency keys, and the default writable source). */
+  readonly store: HelpdeskStore;
+  /**
+   * The SQLite handle of the helpdesk database, for tests of an embedded store
+   * (`store.capabilities.embedded`); throws for any other store.
+   */
   readonly helpdeskDb: SqliteDatabase;
   /** Idempotency-Key records of mutations (in the helpdesk database). */
   readonly idempotency: IdempotencyStore;
@@ -42,28 +48,32 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const logger = options.logger ?? createLogger();
   const metrics = new Metrics();
   const helpdeskLabel = config.dataSources.find((s) => s.kind === 'sqlite' && !s.path)?.id ?? 'helpdesk';
-  const helpdeskDb = SqliteDatabase.open({
-    path: config.database,
-    label: helpdeskLabel,
-    busyTimeoutMs: config.limits.busyTimeoutMs,
-    onStatement: metrics.operationCounter(helpdeskLabel, 'sqlite'),
-  });
+  const store = openHelpdeskStore(config, helpdeskLabel, metrics, logger);
   const opened: DataSource[] = [];
   try {
     // The generator pulls in faker (about 30 MB of memory): loaded only when a demo seed is configured.
-    if (config.seed === 'demo' && (await import('./seed/demo')).seedDemo(helpdeskDb.handle)) {
-      logger.info({ database: config.database }, 'seeded the demo dataset');
+    if (config.seed === 'demo') {
+      const seeded = await (await import('./seed/demo')).seedDemo(store.seedWriter).catch((e: unknown) => {
+        // A store that is unreachable at start is seeded by a later start; the service still starts.
+        if (!store.capabilities.remote) throw e;
+        logger.warn({ err: e }, 'could not seed the demo dataset');
+        return false;
+      });
+      if (seeded) logger.info('seeded the demo dataset');
     }
     for (const sourceConfig of config.dataSources) {
-      opened.push(await openDataSource(sourceConfig, { config, helpdeskDb, metrics, logger }));
+      opened.push(await openDataSource(sourceConfig, { config, store, metrics, logger }));
     }
   } catch (e) {
     await Promise.allSettled(opened.map((s) => s.close()));
-    helpdeskDb.close();
+    await store.close();
     throw e;
   }
   const sources = new DataSourceRegistry(opened, { logger });
-  const tickets = new SqliteTicketStore(helpdeskDb, config.limits.maxPageSize);
+  const tickets = store.tickets;
+  const idempotency = new IdempotencyStore(store.idempotency, config.limits.idempotencyKeyTtlSeconds * 1000);
+  store.setJournal(idempotency);
+  idempotency.purge().catch((e: unknown) => logger.warn({ err: e }, 'could not purge expired idempotency keys'));
   const production = config.production;
   const apollo = createApollo({
     metrics,
@@ -79,17 +89,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     metrics,
     sources,
     tickets,
-    helpdeskDb,
+    store,
+    get helpdeskDb(): SqliteDatabase {
+      if (store instanceof SqliteStore) return store.db;
+      throw new Error('the helpdesk store is not an embedded SQLite file');
+    },
     apollo,
     authenticator: new TokenAuthenticator(config.auth.tokens),
-    idempotency: new IdempotencyStore(helpdeskDb, config.limits.idempotencyKeyTtlSeconds * 1000),
+    idempotency,
     customers: new CustomerService(sources, tickets),
     customerUsers: new CustomerUserService(sources),
     ticketService: new TicketService(sources, tickets),
     async close() {
       await apollo.stop();
       await sources.close();
-      helpdeskDb.close();
+      await store.close();
     },
   };
 }

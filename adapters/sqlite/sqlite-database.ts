@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSourceUnavailableError } from '../../src/domain/errors';
+import type { WriteJournal } from '../../src/domain/write-journal';
 import { collationKey } from '../../src/domain/sort-keys';
 import { MIGRATIONS } from './sqlite-migrations';
 
@@ -20,26 +21,14 @@ export interface SqliteOpenOptions {
 }
 
 /**
- * Sees each outermost write transaction of a database (Idempotency-Key support): it may hand back
- * a result recorded by an earlier attempt instead of running the transaction again, and it writes
- * its own rows inside the transaction, so that they commit or roll back with the write.
- */
-export interface TransactionObserver {
-  /** Before an outermost transaction: `{ value }` to return instead of running it, or undefined. */
-  replay(db: SqliteDatabase): { readonly value: unknown } | undefined;
-  /** Inside the transaction, after its body returned `value`, before COMMIT. */
-  committing(db: SqliteDatabase, value: unknown): void;
-}
-
-/**
  * A helpdesk SQLite file: WAL, synchronous=FULL, foreign keys, busy timeout, migrations applied.
  * Statements are prepared once and counted each time they run; SQLITE_BUSY becomes a
  * retryable `DataSourceUnavailableError`.
  */
 export class SqliteDatabase {
   private readonly statements = new Map<string, Database.Statement>();
-  /** See {@link TransactionObserver}; at most one. */
-  observer: TransactionObserver | null = null;
+  /** Sees each outermost write transaction (Idempotency-Key support); at most one. */
+  journal: WriteJournal | null = null;
 
   private constructor(
     /** The underlying better-sqlite3 handle (for the seed generator and tests). */
@@ -88,23 +77,32 @@ export class SqliteDatabase {
     return this.run(sql, (s) => s.run(...params));
   }
 
-  /** Runs `fn` in one IMMEDIATE transaction (BEGIN and COMMIT are counted as statements). */
+  /**
+   * Runs `fn` in one IMMEDIATE transaction (BEGIN and COMMIT are counted as statements). The
+   * journal may answer an outermost transaction from a recorded result, and writes its step row
+   * inside it, so that the row commits or rolls back with the write.
+   */
   transaction<T>(fn: () => T): T {
-    // Nested calls are savepoints of the outer transaction: only the outermost one is observed.
-    const observer = this.handle.inTransaction ? null : this.observer;
-    const replayed = observer?.replay(this);
+    // Nested calls are savepoints of the outer transaction: only the outermost one is journaled.
+    const journal = this.handle.inTransaction ? null : this.journal;
+    const replayed = journal?.replay();
     if (replayed) return replayed.value as T;
     this.onStatement();
+    let entry: ReturnType<WriteJournal['entry']>;
     try {
-      const body = observer
+      const body = journal
         ? () => {
             const value = fn();
-            observer.committing(this, value);
+            entry = journal.entry(value);
+            if (entry) {
+              this.exec(`INSERT INTO idempotency_step (caller, key, seq, result) VALUES (?, ?, ?, ?)`, entry.caller, entry.key, entry.seq, entry.result);
+            }
             return value;
           }
         : fn;
       const result = this.handle.transaction(body).immediate();
       this.onStatement();
+      if (entry) journal!.committed(entry);
       return result;
     } catch (e) {
       throw this.translate(e);

@@ -2,8 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { sqliteSourceConfigSchema } from '../../adapters/sqlite/sqlite-config';
-import { ldapSourceConfigSchema } from '../../adapters/ldap/ldap-config';
+import { dataSourceConfigSchema } from '../sources/adapters';
 
 const tokenSchema = z
   .object({
@@ -81,7 +80,7 @@ const configSchema = z
       })
       .strict(),
     dataSources: z
-      .array(z.discriminatedUnion('kind', [sqliteSourceConfigSchema, ldapSourceConfigSchema]))
+      .array(dataSourceConfigSchema)
       .min(1),
     links: z
       .object({

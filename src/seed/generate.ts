@@ -1,7 +1,7 @@
 import { Faker, en, de, base } from '@faker-js/faker';
-import type Database from 'better-sqlite3';
-import { isOpenType, TICKET_STATES, TicketStateType } from '../domain/tickets';
-import { ticketNumber } from '../../adapters/sqlite/sqlite-ticket-store';
+import type { CustomerSeedRow, CustomerUserLinkSeedRow, CustomerUserSeedRow, SeedWriter, TicketSeedRow } from '../domain/seed-rows';
+import { collationKey } from '../domain/sort-keys';
+import { isOpenType, ticketNumber, TICKET_STATES, TicketStateType } from '../domain/tickets';
 
 /** Size and shape of a generated dataset. */
 export interface GenerateOptions {
@@ -87,108 +87,95 @@ function slug(text: string): string {
 }
 
 /**
- * Fills an empty, migrated helpdesk database with a deterministic dataset: customers (some not
- * valid), customer users (some with several customer ids), and tickets over all states with
- * escalation and reminder times around `now`. Ticket counts per customer follow a Zipf law.
+ * Generates a deterministic dataset and writes it into an empty, migrated helpdesk store through
+ * its {@link SeedWriter}: customers (some not valid), customer users (some with several customer
+ * ids), and tickets over all states with escalation and reminder times around `now`. Ticket
+ * counts per customer follow a Zipf law. The same options give the same rows on every engine.
  */
-export function generateDataset(db: Database.Database, options: GenerateOptions): GenerateSummary {
+export async function generateDataset(writer: SeedWriter, options: GenerateOptions): Promise<GenerateSummary> {
   const now = (options.now ?? new Date()).getTime();
   const rand = prng(options.seed ?? 42);
   const faker = new Faker({ locale: [en, de, base], seed: options.seed ?? 42 });
   const invalidShare = options.invalidShare ?? 0.05;
 
-  // Bulk load without the ticket indexes, then build them once.
-  const ticketIndexes = db
-    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ticket' AND sql IS NOT NULL`)
-    .all() as { name: string; sql: string }[];
-
+  const customerRows: CustomerSeedRow[] = [];
   const customers: { id: string; key: string; domain: string; city: string }[] = [];
-  const users: { login: string; key: string; customerId: string; customerKey: string }[] = [];
+  const userRows: CustomerUserSeedRow[] = [];
+  const linkRows: CustomerUserLinkSeedRow[] = [];
+  const users: { login: string; key: string }[] = [];
   const usersOfCustomer: number[][] = [];
 
-  db.transaction(() => {
-    for (const idx of ticketIndexes) db.exec(`DROP INDEX ${idx.name}`);
-    const insertCustomer = db.prepare(
-      `INSERT INTO customer (customer_id, customer_key, name, name_key, valid, street, zip, city, country, url, comment, created_at, changed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const names = new Set<string>();
-    const ids = new Set<string>();
-    const invalidEvery = invalidShare > 0 ? Math.max(2, Math.round(1 / invalidShare)) : 0;
-    for (let i = 0; i < options.customers; i++) {
-      let name = faker.company.name();
-      while (names.has(name.toLowerCase())) name = `${faker.company.name()} ${faker.location.city()}`;
-      names.add(name.toLowerCase());
-      const base = slug(name.split(/[\s,]+/)[0]!).toUpperCase();
-      let id = base;
-      for (let n = 2; ids.has(id.toLowerCase()); n++) id = `${base}-${n}`;
-      ids.add(id.toLowerCase());
-      const valid = invalidEvery && i % invalidEvery === invalidEvery - 1 ? (i % 3 === 0 ? 'INVALID_TEMPORARILY' : 'INVALID') : 'VALID';
-      const country = weighted(rand, COUNTRIES);
-      const city = faker.location.city();
-      const domain = `${slug(name.split(/[\s,]+/)[0]!)}.example`;
-      const created = now - Math.floor(rand() * 5 * 365 * DAY) - 400 * DAY;
-      insertCustomer.run(
-        id, id.toLowerCase(), name, name.toLowerCase(), valid,
-        rand() < 0.9 ? faker.location.streetAddress() : null, faker.location.zipCode('#####'), city, country,
-        rand() < 0.8 ? `https://www.${domain}` : null,
-        rand() < 0.3 ? faker.company.catchPhrase() : null,
-        created, created + Math.floor(rand() * 300 * DAY),
-      );
-      customers.push({ id, key: id.toLowerCase(), domain, city });
-      usersOfCustomer.push([]);
-    }
+  const names = new Set<string>();
+  const ids = new Set<string>();
+  const invalidEvery = invalidShare > 0 ? Math.max(2, Math.round(1 / invalidShare)) : 0;
+  for (let i = 0; i < options.customers; i++) {
+    let name = faker.company.name();
+    while (names.has(name.toLowerCase())) name = `${faker.company.name()} ${faker.location.city()}`;
+    names.add(name.toLowerCase());
+    const base = slug(name.split(/[\s,]+/)[0]!).toUpperCase();
+    let id = base;
+    for (let n = 2; ids.has(id.toLowerCase()); n++) id = `${base}-${n}`;
+    ids.add(id.toLowerCase());
+    const valid = invalidEvery && i % invalidEvery === invalidEvery - 1 ? (i % 3 === 0 ? 'INVALID_TEMPORARILY' : 'INVALID') : 'VALID';
+    const country = weighted(rand, COUNTRIES);
+    const city = faker.location.city();
+    const domain = `${slug(name.split(/[\s,]+/)[0]!)}.example`;
+    const created = now - Math.floor(rand() * 5 * 365 * DAY) - 400 * DAY;
+    const street = rand() < 0.9 ? faker.location.streetAddress() : null;
+    const zip = faker.location.zipCode('#####');
+    const url = rand() < 0.8 ? `https://www.${domain}` : null;
+    const comment = rand() < 0.3 ? faker.company.catchPhrase() : null;
+    customerRows.push({
+      customerId: id, customerKey: id.toLowerCase(), name, nameKey: name.toLowerCase(), nameSort: collationKey(name), valid,
+      street, zip, city, country, url, comment, createdAt: created, changedAt: created + Math.floor(rand() * 300 * DAY),
+    });
+    customers.push({ id, key: id.toLowerCase(), domain, city });
+    usersOfCustomer.push([]);
+  }
 
-    const insertUser = db.prepare(
-      `INSERT INTO customer_user (login, login_key, email, title, first_name, last_name, first_key, last_key, phone, mobile,
-         street, zip, city, country, comment, valid, customer_id, customer_key, created_at, changed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const insertLink = db.prepare(
-      `INSERT INTO customer_user_customer (user_id, customer_key, customer_id, position, last_key, first_key, login_key, valid)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const userCustomer = zipf(rand, Math.max(1, options.customers), 0.8);
-    const logins = new Set<string>();
-    for (let i = 0; i < options.users && customers.length > 0; i++) {
-      const firstName = faker.person.firstName();
-      const lastName = faker.person.lastName();
-      const base = `${slug(firstName)}.${slug(lastName)}`.replace(/-/g, '');
-      let login = base;
-      for (let n = 2; logins.has(login); n++) login = `${base}${n}`;
-      logins.add(login);
-      const c = userCustomer();
-      const customer = customers[c]!;
-      const valid = rand() < 0.04 ? 'INVALID' : 'VALID';
-      const created = now - Math.floor(rand() * 3 * 365 * DAY) - 30 * DAY;
-      const result = insertUser.run(
-        login, login, `${login}@${customer.domain}`, rand() < 0.15 ? weighted(rand, [['Dr.', 3], ['Prof.', 1], ['Mr.', 4], ['Ms.', 4]]) : null,
-        firstName, lastName, firstName.toLowerCase(), lastName.toLowerCase(),
-        faker.phone.number({ style: 'international' }), rand() < 0.5 ? faker.phone.number({ style: 'international' }) : null,
-        null, null, customer.city, null, null, valid, customer.id, customer.key, created, created + Math.floor(rand() * 20 * DAY),
-      );
-      const userId = Number(result.lastInsertRowid);
-      const linked = [c];
-      if (rand() < 0.1) {
-        for (let extra = 1 + Math.floor(rand() * 2); extra > 0; extra--) {
-          const other = Math.floor(rand() * customers.length);
-          if (!linked.includes(other)) linked.push(other);
-        }
+  const userCustomer = zipf(rand, Math.max(1, options.customers), 0.8);
+  const logins = new Set<string>();
+  for (let i = 0; i < options.users && customers.length > 0; i++) {
+    const firstName = faker.person.firstName();
+    const lastName = faker.person.lastName();
+    const base = `${slug(firstName)}.${slug(lastName)}`.replace(/-/g, '');
+    let login = base;
+    for (let n = 2; logins.has(login); n++) login = `${base}${n}`;
+    logins.add(login);
+    const c = userCustomer();
+    const customer = customers[c]!;
+    const valid = rand() < 0.04 ? 'INVALID' : 'VALID';
+    const created = now - Math.floor(rand() * 3 * 365 * DAY) - 30 * DAY;
+    const title = rand() < 0.15 ? weighted(rand, [['Dr.', 3], ['Prof.', 1], ['Mr.', 4], ['Ms.', 4]]) : null;
+    const phone = faker.phone.number({ style: 'international' });
+    const mobile = rand() < 0.5 ? faker.phone.number({ style: 'international' }) : null;
+    const userId = userRows.length + 1;
+    const firstKey = collationKey(firstName);
+    const lastKey = collationKey(lastName);
+    userRows.push({
+      id: userId, login, loginKey: login, email: `${login}@${customer.domain}`, title, firstName, lastName, firstKey, lastKey,
+      phone, mobile, city: customer.city, valid, customerId: customer.id, customerKey: customer.key,
+      createdAt: created, changedAt: created + Math.floor(rand() * 20 * DAY),
+    });
+    const linked = [c];
+    if (rand() < 0.1) {
+      for (let extra = 1 + Math.floor(rand() * 2); extra > 0; extra--) {
+        const other = Math.floor(rand() * customers.length);
+        if (!linked.includes(other)) linked.push(other);
       }
-      linked.forEach((ci, position) => {
-        const cc = customers[ci]!;
-        insertLink.run(userId, cc.key, cc.id, position, lastName.toLowerCase(), firstName.toLowerCase(), login, valid);
-        usersOfCustomer[ci]!.push(users.length);
-      });
-      users.push({ login, key: login, customerId: customer.id, customerKey: customer.key });
     }
+    linked.forEach((ci, position) => {
+      const cc = customers[ci]!;
+      linkRows.push({ userId, customerKey: cc.key, customerId: cc.id, position, lastKey, firstKey, loginKey: login, valid });
+      usersOfCustomer[ci]!.push(users.length);
+    });
+    users.push({ login, key: login });
+  }
 
-    const insertTicket = db.prepare(
-      `INSERT INTO ticket (id, number, title, state, state_type, is_open, priority, queue, customer_id, customer_key,
-         customer_user_login, customer_user_key, created_at, changed_at, escalation_at, pending_until)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const ticketCustomer = zipf(rand, Math.max(1, options.customers), options.skew ?? 1.1);
+  const perCustomer = new Map<string, number>();
+  const ticketCustomer = zipf(rand, Math.max(1, options.customers), options.skew ?? 1.1);
+  let written = 0;
+  function* tickets(): Generator<TicketSeedRow> {
     for (let id = 1; id <= options.tickets && customers.length > 0; id++) {
       const ci = ticketCustomer();
       const customer = customers[ci]!;
@@ -210,23 +197,19 @@ export function generateDataset(db: Database.Database, options: GenerateOptions)
         .replace('{domain}', customer.domain)
         .replace('{product}', PRODUCTS[Math.floor(rand() * PRODUCTS.length)]!)
         .replace('{city}', customer.city);
-      insertTicket.run(
-        id, ticketNumber(new Date(created), id), subject, state, type, open ? 1 : 0, weighted(rand, PRIORITY_WEIGHTS),
-        QUEUES[Math.floor(rand() * QUEUES.length)]!, customer.id, customer.key,
-        user?.login ?? null, user?.key ?? null, created, changed, escalation, pending,
-      );
+      const priority = weighted(rand, PRIORITY_WEIGHTS);
+      const queue = QUEUES[Math.floor(rand() * QUEUES.length)]!;
+      perCustomer.set(customer.id, (perCustomer.get(customer.id) ?? 0) + 1);
+      written++;
+      yield {
+        id, number: ticketNumber(new Date(created), id), title: subject, state, stateType: type, isOpen: open, priority, queue,
+        customerId: customer.id, customerKey: customer.key, customerUserLogin: user?.login ?? null, customerUserKey: user?.key ?? null,
+        createdAt: created, changedAt: changed, escalationAt: escalation, pendingUntil: pending,
+      };
     }
-    for (const idx of ticketIndexes) db.exec(idx.sql);
-  })();
-  db.exec('ANALYZE');
+  }
 
-  const heaviest = db
-    .prepare(`SELECT customer_id FROM ticket WHERE customer_id IS NOT NULL GROUP BY customer_key ORDER BY count(*) DESC LIMIT 10`)
-    .all() as { customer_id: string }[];
-  return {
-    customers: customers.length,
-    users: users.length,
-    tickets: Math.min(options.tickets, customers.length > 0 ? options.tickets : 0),
-    heaviestCustomerIds: heaviest.map((r) => r.customer_id),
-  };
+  await writer.write({ customers: customerRows, users: userRows, links: linkRows, tickets: tickets() });
+  const heaviest = [...perCustomer].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10).map(([id]) => id);
+  return { customers: customers.length, users: users.length, tickets: written, heaviestCustomerIds: heaviest };
 }

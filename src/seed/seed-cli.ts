@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SqliteDatabase } from '../../adapters/sqlite/sqlite-database';
+import { openStore } from '../sources/adapters';
 import { generateDataset } from './generate';
 
-// npm run seed -- --customers N --users N --tickets N --out FILE [--seed N] [--skew S]
+// npm run seed -- --customers N --users N --tickets N --out FILE|postgres://... [--seed N] [--skew S]
 const { values } = parseArgs({
   options: {
     customers: { type: 'string', default: '1000' },
@@ -25,24 +25,41 @@ function count(name: string, text: string | undefined): number {
   return n;
 }
 
-if (!values.out) {
-  console.error('usage: npm run seed -- --customers N --users N --tickets N --out FILE');
-  process.exit(2);
+async function main(): Promise<void> {
+  if (!values.out) {
+    console.error('usage: npm run seed -- --customers N --users N --tickets N --out FILE|postgres://USER:PASSWORD@HOST/DB');
+    process.exit(2);
+  }
+  const remote = /^postgres(ql)?:\/\//i.test(values.out);
+  const out = remote ? values.out : resolve(values.out);
+  if (!remote && existsSync(out)) {
+    console.error(`${out} exists; the seed writes a new file only`);
+    process.exit(2);
+  }
+  const started = Date.now();
+  const store = openStore({ database: out, label: 'seed', maxPageSize: 100 });
+  try {
+    if (!(await store.seedWriter.isEmpty())) {
+      console.error('the database already holds customers; the seed writes into an empty database only');
+      process.exitCode = 2;
+      return;
+    }
+    const summary = await generateDataset(store.seedWriter, {
+      customers: count('customers', values.customers),
+      users: count('users', values.users),
+      tickets: count('tickets', values.tickets),
+      seed: count('seed', values.seed),
+      skew: Number(values.skew),
+    });
+    // The password of a URL never reaches the output.
+    const target = remote ? out.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@') : out;
+    console.log(JSON.stringify({ out: target, ...summary, seconds: (Date.now() - started) / 1000 }, null, 2));
+  } finally {
+    await store.close();
+  }
 }
-const out = resolve(values.out);
-if (existsSync(out)) {
-  console.error(`${out} exists; the seed writes a new file only`);
-  process.exit(2);
-}
-const started = Date.now();
-const db = SqliteDatabase.open({ path: out, label: 'seed' });
-const summary = generateDataset(db.handle, {
-  customers: count('customers', values.customers),
-  users: count('users', values.users),
-  tickets: count('tickets', values.tickets),
-  seed: count('seed', values.seed),
-  skew: Number(values.skew),
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
 });
-db.handle.pragma('wal_checkpoint(TRUNCATE)');
-db.close();
-console.log(JSON.stringify({ file: out, ...summary, seconds: (Date.now() - started) / 1000 }, null, 2));

@@ -1,32 +1,84 @@
-import type { LdapSourceConfig } from '../../adapters/ldap/ldap-config';
+import { z } from 'zod';
+import { ldapSourceConfigSchema, type LdapSourceConfig } from '../../adapters/ldap/ldap-config';
 import { LdapDataSource } from '../../adapters/ldap/ldap-data-source';
-import { SqliteDataSource } from '../../adapters/sqlite/sqlite-data-source';
-import { SqliteDatabase } from '../../adapters/sqlite/sqlite-database';
+import { sqliteSourceConfigSchema } from '../../adapters/sqlite/sqlite-config';
+import { openSqliteStore } from '../../adapters/sqlite/sqlite-store';
 import type { Config, DataSourceConfig } from '../config/config';
 import type { DataSource } from '../domain/data-source';
+import type { HelpdeskStore } from '../domain/helpdesk-store';
 import type { Logger } from '../log/logger';
 import type { Metrics } from '../metrics/metrics';
+
+/**
+ * The composition root of the adapters: the only module under src/ (with src/app.ts) that imports
+ * adapters/. Adding an adapter adds its config schema here and a case in {@link openDataSource}.
+ */
+
+/** The configuration schema of one data source, a union over the adapters' schemas. */
+export const dataSourceConfigSchema = z.discriminatedUnion('kind', [sqliteSourceConfigSchema, ldapSourceConfigSchema]);
 
 /** What an adapter may use when it is opened. */
 export interface AdapterDeps {
   readonly config: Config;
-  /** The helpdesk database, for a sqlite source without its own path. */
-  readonly helpdeskDb: SqliteDatabase;
+  /** The helpdesk store, for a sqlite source without its own path. */
+  readonly store: HelpdeskStore;
   readonly metrics: Metrics;
   readonly logger: Logger;
 }
 
+/** Where and how to open a helpdesk store. */
+export interface StoreTarget {
+  /** A SQLite file path (or ':memory:'). */
+  readonly database: string;
+  readonly label: string;
+  readonly maxPageSize: number;
+  readonly busyTimeoutMs?: number;
+  /** Counts statements; default: not counted. */
+  readonly onStatement?: () => void;
+  readonly logger?: Logger;
+}
+
+/** Opens a helpdesk store (migrated) at `target.database`; the engine follows from its form. */
+export function openStore(target: StoreTarget): HelpdeskStore {
+  return openSqliteStore({
+    path: target.database,
+    label: target.label,
+    maxPageSize: target.maxPageSize,
+    busyTimeoutMs: target.busyTimeoutMs,
+    onStatement: target.onStatement,
+  });
+}
+
+/** The engine kind a `database` setting names, for the operations metric's label. */
+export function storeKind(_database: string): string {
+  return 'sqlite';
+}
+
+/** Opens the helpdesk store the configuration names (`database`). */
+export function openHelpdeskStore(config: Config, label: string, metrics: Metrics, logger: Logger): HelpdeskStore {
+  return openStore({
+    database: config.database,
+    label,
+    maxPageSize: config.limits.maxPageSize,
+    busyTimeoutMs: config.limits.busyTimeoutMs,
+    onStatement: metrics.operationCounter(label, storeKind(config.database)),
+    logger,
+  });
+}
+
 /** Opens the adapter of one configured data source, by its `kind`. Adding an adapter adds a case here. */
 export async function openDataSource(source: DataSourceConfig, deps: AdapterDeps): Promise<DataSource> {
-  const maxPageSize = deps.config.limits.maxPageSize;
   switch (source.kind) {
     case 'sqlite': {
-      const own = source.path !== undefined;
-      const db = own
-        ? SqliteDatabase.open({ path: source.path!, label: source.id, onStatement: deps.metrics.operationCounter(source.id, 'sqlite') })
-        : deps.helpdeskDb;
-      const adapter = new SqliteDataSource({ config: source, db, holdsTickets: !own, maxPageSize });
-      if (own) adapter.close = async () => db.close();
+      if (source.path === undefined) return deps.store.dataSource(source);
+      const own = openSqliteStore({
+        path: source.path,
+        label: source.id,
+        maxPageSize: deps.config.limits.maxPageSize,
+        onStatement: deps.metrics.operationCounter(source.id, 'sqlite'),
+      });
+      const adapter = own.dataSource(source, false);
+      adapter.close = () => own.close();
       return adapter;
     }
     case 'ldap':

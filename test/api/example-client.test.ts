@@ -13,7 +13,7 @@ describe('examples/client.ts against a started service (demo data)', () => {
   let t: TestApp;
   let allIds: string[];
   beforeAll(async () => {
-    t = await startTestApp({ prepare: (app) => void seedDemo(app.helpdeskDb.handle) });
+    t = await startTestApp({ prepare: async (app) => void (await seedDemo(app.store.seedWriter)) });
     const all = await t.http('{ customers(first: 100) { totalCount nodes { customerId } } }');
     allIds = all.data.customers.nodes.map((n: { customerId: string }) => n.customerId);
     expect(allIds.length).toBe(all.data.customers.totalCount);

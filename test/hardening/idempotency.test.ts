@@ -95,7 +95,7 @@ describe('Idempotency-Key after a crash', () => {
     const key = randomUUID();
     const variables = { input: { title: 'Crash in between', customerId: 'ACME' } };
     // The first process claims the key and commits the write, then "dies" before storing the response.
-    const decision = first.app.idempotency.begin('agents', key, requestFingerprint({ query: CREATE, variables }));
+    const decision = await first.app.idempotency.begin('agents', key, requestFingerprint({ query: CREATE, variables }));
     if (decision.kind !== 'run') throw new Error(decision.kind);
     const written = await first.app.idempotency.run(decision.scope, () => first.exec(CREATE, variables));
     expect(written.errors).toBeUndefined();

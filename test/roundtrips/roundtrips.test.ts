@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteDatabase } from '../../adapters/sqlite/sqlite-database';
+import { openSqliteStore } from '../../adapters/sqlite/sqlite-store';
 import { generateDataset, type GenerateSummary } from '../../src/seed/generate';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -58,8 +58,9 @@ let busyUser: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'helpdesk-roundtrips-'));
   database = join(dir, 'helpdesk.db');
-  const db = SqliteDatabase.open({ path: database, label: 'seed' });
-  summary = generateDataset(db.handle, { customers: 200, users: 1000, tickets: 8000, seed: 7 });
+  const store = openSqliteStore({ path: database, label: 'seed', maxPageSize: 100 });
+  const db = store.db;
+  summary = await generateDataset(store.seedWriter, { customers: 200, users: 1000, tickets: 8000, seed: 7 });
   const ticketsOf = (customerId: string) =>
     (db.handle.prepare(`SELECT count(*) AS n FROM ticket WHERE customer_key = lower(?)`).get(customerId) as { n: number }).n;
   const lightRow = db.handle

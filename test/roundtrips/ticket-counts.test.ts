@@ -56,7 +56,7 @@ describe('ticket_count and ticket_due', () => {
 
   beforeAll(async () => {
     t = await startTestApp({
-      prepare: (app) => void generateDataset(app.helpdeskDb.handle, { customers: 12, users: 40, tickets: 600, seed: 3 }),
+      prepare: async (app) => void (await generateDataset(app.store.seedWriter, { customers: 12, users: 40, tickets: 600, seed: 3 })),
     });
     db = t.app.helpdeskDb.handle;
     ({ customerId, login } = db

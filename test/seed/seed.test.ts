@@ -3,17 +3,18 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteDatabase } from '../../adapters/sqlite/sqlite-database';
+import { openSqliteStore, type SqliteStore } from '../../adapters/sqlite/sqlite-store';
 import { seedDemo } from '../../src/seed/demo';
 import { generateDataset } from '../../src/seed/generate';
 
 const one = <T>(db: Database.Database, sql: string) => db.prepare(sql).get() as T;
 
 describe('demo dataset', () => {
-  const db = SqliteDatabase.open({ path: ':memory:', label: 'demo' });
+  const store = openSqliteStore({ path: ':memory:', label: 'demo', maxPageSize: 100 });
+  const db = store.db;
   const now = new Date('2026-11-25T12:00:00Z');
-  beforeAll(() => {
-    expect(seedDemo(db.handle, now)).toBe(true);
+  beforeAll(async () => {
+    expect(await seedDemo(store.seedWriter, now)).toBe(true);
   });
   afterAll(() => db.close());
 
@@ -36,25 +37,25 @@ describe('demo dataset', () => {
     expect(one<{ n: number }>(db.handle, `SELECT count(*) AS n FROM ticket WHERE state_type IN ('PENDING_REMINDER', 'PENDING_AUTO') AND pending_until IS NULL`).n).toBe(0);
   });
 
-  test('seeds only an empty database', () => {
-    expect(seedDemo(db.handle, now)).toBe(false);
+  test('seeds only an empty database', async () => {
+    expect(await seedDemo(store.seedWriter, now)).toBe(false);
     expect(one<{ n: number }>(db.handle, 'SELECT count(*) AS n FROM customer').n).toBe(25);
   });
 });
 
 describe('generated datasets', () => {
-  const make = (seed: number) => {
-    const db = SqliteDatabase.open({ path: ':memory:', label: 'gen' });
-    const summary = generateDataset(db.handle, { customers: 200, users: 1000, tickets: 20000, seed, now: new Date('2026-01-01T00:00:00Z') });
-    return { db, summary };
+  const make = async (seed: number) => {
+    const store = openSqliteStore({ path: ':memory:', label: 'gen', maxPageSize: 100 });
+    const summary = await generateDataset(store.seedWriter, { customers: 200, users: 1000, tickets: 20000, seed, now: new Date('2026-01-01T00:00:00Z') });
+    return { db: store.db, summary };
   };
 
-  test('are deterministic for a seed and skewed: a few customers hold most tickets', () => {
-    const a = make(7);
-    const b = make(7);
-    const dump = (db: SqliteDatabase) => JSON.stringify(db.handle.prepare('SELECT number, title, state, customer_id, customer_user_login, created_at FROM ticket ORDER BY id').all());
+  test('are deterministic for a seed and skewed: a few customers hold most tickets', async () => {
+    const a = await make(7);
+    const b = await make(7);
+    const dump = (db: SqliteStore['db']) => JSON.stringify(db.handle.prepare('SELECT number, title, state, customer_id, customer_user_login, created_at FROM ticket ORDER BY id').all());
     expect(dump(a.db)).toBe(dump(b.db));
-    const c = make(8);
+    const c = await make(8);
     expect(dump(c.db)).not.toBe(dump(a.db));
     const perCustomer = (a.db.handle.prepare('SELECT count(*) AS n FROM ticket GROUP BY customer_key ORDER BY n DESC').all() as { n: number }[]).map((r) => r.n);
     const top10 = perCustomer.slice(0, 10).reduce((s, n) => s + n, 0);
@@ -63,8 +64,8 @@ describe('generated datasets', () => {
     for (const x of [a, b, c]) x.db.close();
   });
 
-  test('keeps every derived column consistent (keys, open flag, user-customer links)', () => {
-    const { db } = make(9);
+  test('keeps every derived column consistent (keys, open flag, user-customer links)', async () => {
+    const { db } = await make(9);
     expect(one<{ n: number }>(db.handle, 'SELECT count(*) AS n FROM customer WHERE customer_key <> lower(customer_id) OR name_key <> lower(name)').n).toBe(0);
     expect(one<{ n: number }>(db.handle, "SELECT count(*) AS n FROM ticket WHERE is_open <> (state_type IN ('NEW', 'OPEN', 'PENDING_REMINDER'))").n).toBe(0);
     expect(one<{ n: number }>(db.handle, 'SELECT count(*) AS n FROM customer_user u WHERE NOT EXISTS (SELECT 1 FROM customer_user_customer x WHERE x.user_id = u.id AND x.position = 0 AND x.customer_key = u.customer_key)').n).toBe(0);
