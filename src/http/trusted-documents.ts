@@ -22,7 +22,12 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** Reads and checks a manifest: every key must be the SHA-256 of its document. */
 export function loadManifest(file: string): ReadonlyMap<string, string> {
-  const raw: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`trustedDocuments.manifest: cannot read ${file}: ${(e as Error).message}`);
+  }
   if (!isRecord(raw)) throw new Error(`trustedDocuments.manifest: ${file} is not a JSON object`);
   const documents = new Map<string, string>();
   for (const [hash, document] of Object.entries(raw)) {
