@@ -125,9 +125,10 @@ export function limitRules(limits: RequestLimits): ValidationRule[] {
 }
 
 /**
- * The cost of an operation: every field costs 1; a field with a `first` argument (a page of a
- * list) multiplies the cost of its selection by its page size: the literal, else the variable's
- * value, else the variable's default, else the argument's default, capped at `maxPageSize`
+ * The cost of an operation: every field costs 1; a field with `first`/`last` arguments (a page
+ * of a list) multiplies the cost of its selection by its page size: the literal, else the
+ * variable's value, else the variable's default, else the field's default page size (its
+ * `pageSize` extension), capped at `maxPageSize`
  * (a larger `first` is refused with BAD_USER_INPUT when it runs). Fragments are expanded; a
  * fragment cycle costs nothing more (such documents are refused by validation anyway).
  */
@@ -164,14 +165,14 @@ export function operationCost(
         }
         const def = type && (isObjectType(type) || isInterfaceType(type)) ? type.getFields()[s.name.value] : undefined;
         let multiplier = 1;
-        const firstArg = def?.args.find((a) => a.name === 'first');
-        if (firstArg) {
-          const given = s.arguments?.find((a) => a.name.value === 'first');
-          let value: unknown = firstArg.defaultValue;
-          if (given?.value.kind === Kind.INT) value = Number(given.value.value);
-          else if (given?.value.kind === Kind.VARIABLE) value = variableValues[given.value.name.value] ?? firstArg.defaultValue;
-          else if (given) value = undefined;
-          multiplier = pageSize(value);
+        if (def?.args.some((a) => a.name === 'first' || a.name === 'last')) {
+          const sizes = ['first', 'last'].map((name) => {
+            const given = s.arguments?.find((a) => a.name.value === name)?.value;
+            if (given?.kind === Kind.INT) return Number(given.value);
+            if (given?.kind === Kind.VARIABLE) return variableValues[given.name.value] ?? undefined;
+            return given && given.kind !== Kind.NULL ? Number.NaN : undefined;
+          });
+          multiplier = pageSize(sizes.find((v) => v != null) ?? def.extensions?.pageSize);
         }
         total += 1 + multiplier * cost(s.selectionSet, def ? getNamedType(def.type) : undefined, path, budget);
       } else if (s.kind === Kind.INLINE_FRAGMENT) {

@@ -5,6 +5,7 @@ import { Validity, type CustomerRecord, type CustomerUserRecord } from '../../sr
 import { customerSortKey, customerUserSortKey } from '../../src/domain/sort-keys';
 import { compareKeys } from '../../src/domain/page';
 import { FIXTURE_CUSTOMERS, FIXTURE_CUSTOMER_USERS } from './fixture-data';
+import { definePagingTests } from './paging-suite';
 
 /** What an adapter's test file hands to the suite. */
 export interface SuiteSubject {
@@ -239,6 +240,8 @@ export function defineDataSourceSuite(
         expect(await subject.operations()).toBe(before);
       });
     }
+
+    definePagingTests(() => source);
   });
 }
 

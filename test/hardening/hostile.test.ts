@@ -4,6 +4,7 @@ import {
   isInputObjectType,
   isListType,
   isNonNullType,
+  isCompositeType,
   isObjectType,
   isScalarType,
   type GraphQLArgument,
@@ -237,8 +238,8 @@ describe('hostile input', () => {
   });
 
   describe('LDAP and SQL metacharacters in every argument', () => {
-    /** A selection for a field's type: scalars as they are, objects by __typename. */
-    const selectionFor = (field: GraphQLField<unknown, unknown>) => (isScalarType(getNamedType(field.type)) || !isObjectType(getNamedType(field.type)) ? '' : '{ __typename }');
+    /** A selection for a field's type: scalars and enums as they are, objects and interfaces by __typename. */
+    const selectionFor = (field: GraphQLField<unknown, unknown>) => (isCompositeType(getNamedType(field.type)) ? '{ __typename }' : '');
     const isText = (a: GraphQLArgument | GraphQLInputField) => {
       const named = getNamedType(a.type);
       return (named.name === 'String' || named.name === 'ID') && !isListType(isNonNullType(a.type) ? a.type.ofType : a.type);

@@ -1,4 +1,4 @@
-import { ArgsType, Field, Int } from 'type-graphql';
+import { ArgsType, Extensions, Field, Int } from 'type-graphql';
 import { ValidationError } from '../../domain/errors';
 import type { PageRequest } from '../../domain/page';
 import { Validity } from '../../domain/records';
@@ -59,6 +59,17 @@ export function validityFilter(valid: readonly Validity[] | null | undefined): r
 /** A literal search string, or null for none (empty matches everything). */
 export function searchFilter(search: string | null | undefined): string | null {
   return search == null || search === '' ? null : search;
+}
+
+/**
+ * Default page sizes of the list fields (when neither `first` nor `last` is given). Each field
+ * also carries its size as the `pageSize` extension, which the cost limit reads.
+ */
+export const PAGE_SIZES = { customers: 50, customerUsers: 50, usersOfCustomer: 25, tickets: 25, widgets: 10 } as const;
+
+/** Marks a list field with its default page size (see {@link PAGE_SIZES}). */
+export function PageSize(size: number): MethodDecorator {
+  return Extensions({ pageSize: size });
 }
 
 /** Sort key column types of each list. */

@@ -7,7 +7,7 @@ import { LazyConnection } from '../common/connection';
 import { TicketStateType, Validity } from '../common/enums';
 import { customerUserSortKey } from '../../domain/sort-keys';
 import { encodeGlobalId } from '../common/global-id';
-import { PageArgs, pageRequest, searchFilter, SHAPES, validityFilter } from '../common/page-args';
+import { PAGE_SIZES, PageArgs, PageSize, pageRequest, searchFilter, SHAPES, validityFilter } from '../common/page-args';
 import { mergedConnection } from '../data-source/merged-list';
 import { canWrite, type Context } from '../context';
 import { Country } from '../country/country.type';
@@ -28,6 +28,7 @@ export class CustomerUserResolver {
     return ctx.loaders.customerUser.load(idKey(login));
   }
 
+  @PageSize(PAGE_SIZES.customerUsers)
   @Query(() => CustomerUserConnection, {
     description:
       'Customer users of all sources, by last name, first name, login. `search` matches a case-insensitive substring of login, email, first or last name, taken literally. Without `valid`, only VALID users.',
@@ -41,7 +42,7 @@ export class CustomerUserResolver {
     @Arg('dataSource', () => ID, { nullable: true, description: 'Only the customer users of this data source.' }) dataSource: string | null,
     @Args() args: PageArgs,
   ): Promise<LazyConnection<CustomerUserRecord>> {
-    const page = pageRequest(args, { size: 50, max: ctx.app.config.limits.maxPageSize, shape: SHAPES.customerUser });
+    const page = pageRequest(args, { size: PAGE_SIZES.customerUsers, max: ctx.app.config.limits.maxPageSize, shape: SHAPES.customerUser });
     const query = { ...page, search: searchFilter(search), valid: validityFilter(valid), customerId: customerId ?? null };
     const result = await ctx.app.sources.listCustomerUsers(query, dataSource ?? null);
     primeCustomerUsers(ctx.loaders, result.nodes);
@@ -109,6 +110,7 @@ export class CustomerUserResolver {
     return ctx.loaders.customerUserTicketCounts.load(idKey(u.login));
   }
 
+  @PageSize(PAGE_SIZES.tickets)
   @FieldResolver(() => TicketConnection)
   tickets(
     @Root() u: CustomerUserRecord,
@@ -116,6 +118,6 @@ export class CustomerUserResolver {
     @Args() page: PageArgs,
     @Arg('stateTypes', () => [TicketStateType], { nullable: true }) stateTypes: StateType[] | null,
   ): LazyConnection<TicketRecord> {
-    return ticketConnection(ctx, 'customerUser', u.login, 'all', { page, defaultSize: 25, stateTypes });
+    return ticketConnection(ctx, 'customerUser', u.login, 'all', { page, defaultSize: PAGE_SIZES.tickets, stateTypes });
   }
 }

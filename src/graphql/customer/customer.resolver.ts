@@ -6,7 +6,7 @@ import { countryByCode, type CountryInfo } from '../../validation/countries';
 import { LazyConnection } from '../common/connection';
 import { TicketStateType, Validity } from '../common/enums';
 import { encodeGlobalId } from '../common/global-id';
-import { PageArgs, pageRequest, searchFilter, SHAPES, validityFilter } from '../common/page-args';
+import { PAGE_SIZES, PageArgs, PageSize, pageRequest, searchFilter, SHAPES, validityFilter } from '../common/page-args';
 import { lazyMergedConnection, mergedConnection } from '../data-source/merged-list';
 import { customerSortKey, customerUserSortKey } from '../../domain/sort-keys';
 import { canWrite, type Context } from '../context';
@@ -32,6 +32,7 @@ export class CustomerResolver {
     return ctx.loaders.customer.load(idKey(customerId));
   }
 
+  @PageSize(PAGE_SIZES.customers)
   @Query(() => CustomerConnection, {
     description: `Customers of all sources merged, ordered by name then customerId. \`search\` matches a
 case-insensitive substring of customerId or name, taken literally. Without \`valid\`, only VALID
@@ -45,7 +46,7 @@ customers are listed.`,
     @Arg('dataSource', () => ID, { nullable: true, description: 'Only the customers of this data source.' }) dataSource: string | null,
     @Args() args: PageArgs,
   ): Promise<LazyConnection<CustomerRecord>> {
-    const page = pageRequest(args, { size: 50, max: ctx.app.config.limits.maxPageSize, shape: SHAPES.customer });
+    const page = pageRequest(args, { size: PAGE_SIZES.customers, max: ctx.app.config.limits.maxPageSize, shape: SHAPES.customer });
     const result = await ctx.app.sources.listCustomers({ ...page, search: searchFilter(search), valid: validityFilter(valid) }, dataSource ?? null);
     primeCustomers(ctx.loaders, result.nodes);
     return mergedConnection(ctx, info, result, customerSortKey);
@@ -102,6 +103,7 @@ customers are listed.`,
     return ctx.loaders.customerTicketCounts.load(idKey(c.customerId));
   }
 
+  @PageSize(PAGE_SIZES.widgets)
   @FieldResolver(() => TicketConnection, {
     description: 'Open tickets past their escalation time, the most overdue first. totalCount equals ticketCounts.escalated.',
   })
@@ -110,9 +112,10 @@ customers are listed.`,
     @Ctx() ctx: Context,
     @Args() page: PageArgs,
   ): LazyConnection<TicketRecord> {
-    return ticketConnection(ctx, 'customer', c.customerId, 'escalated', { page, defaultSize: 10 });
+    return ticketConnection(ctx, 'customer', c.customerId, 'escalated', { page, defaultSize: PAGE_SIZES.widgets });
   }
 
+  @PageSize(PAGE_SIZES.widgets)
   @FieldResolver(() => TicketConnection, {
     description: 'PENDING_REMINDER tickets, the soonest reminder first; reachedOnly keeps those whose reminder time has passed.',
   })
@@ -122,9 +125,10 @@ customers are listed.`,
     @Args() page: PageArgs,
     @Arg('reachedOnly', () => Boolean, { nullable: true, defaultValue: false }) reachedOnly: boolean | null,
   ): LazyConnection<TicketRecord> {
-    return ticketConnection(ctx, 'customer', c.customerId, 'reminder', { page, defaultSize: 10, reachedOnly });
+    return ticketConnection(ctx, 'customer', c.customerId, 'reminder', { page, defaultSize: PAGE_SIZES.widgets, reachedOnly });
   }
 
+  @PageSize(PAGE_SIZES.widgets)
   @FieldResolver(() => TicketConnection, {
     description: 'NEW, OPEN and PENDING_REMINDER tickets, the newest first. totalCount equals ticketCounts.open.',
   })
@@ -133,9 +137,10 @@ customers are listed.`,
     @Ctx() ctx: Context,
     @Args() page: PageArgs,
   ): LazyConnection<TicketRecord> {
-    return ticketConnection(ctx, 'customer', c.customerId, 'open', { page, defaultSize: 10 });
+    return ticketConnection(ctx, 'customer', c.customerId, 'open', { page, defaultSize: PAGE_SIZES.widgets });
   }
 
+  @PageSize(PAGE_SIZES.tickets)
   @FieldResolver(() => TicketConnection, {
     description: 'All tickets of the customer, the newest first, optionally restricted to some state types.',
   })
@@ -145,9 +150,10 @@ customers are listed.`,
     @Args() page: PageArgs,
     @Arg('stateTypes', () => [TicketStateType], { nullable: true }) stateTypes: StateType[] | null,
   ): LazyConnection<TicketRecord> {
-    return ticketConnection(ctx, 'customer', c.customerId, 'all', { page, defaultSize: 25, stateTypes });
+    return ticketConnection(ctx, 'customer', c.customerId, 'all', { page, defaultSize: PAGE_SIZES.tickets, stateTypes });
   }
 
+  @PageSize(PAGE_SIZES.usersOfCustomer)
   @FieldResolver(() => CustomerUserConnection, {
     description: 'Customer users whose customer ids include this customer, by last name, first name, login. Without `valid`, only VALID users.',
   })
@@ -158,7 +164,7 @@ customers are listed.`,
     @Args() args: PageArgs,
     @Arg('valid', () => [Validity], { nullable: true, description: 'Validities to list; default VALID only.' }) valid: Validity[] | null,
   ): LazyConnection<CustomerUserRecord> {
-    const page = pageRequest(args, { size: 25, max: ctx.app.config.limits.maxPageSize, shape: SHAPES.customerUser });
+    const page = pageRequest(args, { size: PAGE_SIZES.usersOfCustomer, max: ctx.app.config.limits.maxPageSize, shape: SHAPES.customerUser });
     const load = () => ctx.loaders.customerUsersOfCustomer.load({ ...page, customerId: idKey(c.customerId), valid: validityFilter(valid) });
     return lazyMergedConnection(ctx, info, load, customerUserSortKey);
   }
