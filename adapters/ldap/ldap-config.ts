@@ -33,6 +33,15 @@ const dn = z
   .min(1)
   .regex(/^\s*[A-Za-z0-9.-]+\s*=/, 'a distinguished name such as ou=people,dc=example,dc=com');
 
+/** The service account as a DN, or as Active Directory also accepts it: `user@domain` (UPN) or `DOMAIN\\user`. */
+const bindName = z
+  .string()
+  .min(1)
+  .refine(
+    (s) => /^\s*[A-Za-z0-9.-]+\s*=/.test(s) || /^[^\s@\\]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(s) || /^[A-Za-z0-9][A-Za-z0-9.-]{0,14}\\[^\s\\@][^\\]*$/.test(s),
+    'a distinguished name (cn=reader,dc=example,dc=com), a user principal name (reader@example.com) or DOMAIN\\user',
+  );
+
 function objectSchema<S extends z.ZodRawShape>(mapShape: S) {
   return z
     .object({
@@ -46,6 +55,12 @@ function objectSchema<S extends z.ZodRawShape>(mapShape: S) {
       validFilter: validityFilter.optional(),
       /** Entries that are not valid and match this are INVALID_TEMPORARILY instead of INVALID. */
       temporarilyInvalidFilter: validityFilter.optional(),
+      /** Judge Active Directory account state: disabled, expired, locked out (default: the preset's). */
+      accountStatus: z.boolean().optional(),
+      /** Attribute with the entry's stable id, or null for the DN (default: the preset's). */
+      stableIdAttribute: attribute.nullable().optional(),
+      /** Customer users: the primary customer id is the OU the user sits in (see the integrator docs). */
+      customerIdFromOU: z.boolean().optional(),
       /** Contract field → attribute, over the preset's map. */
       map: z.object(mapShape).strict().optional(),
     })
@@ -106,7 +121,7 @@ export const ldapSourceConfigSchema = z
     /** `ldap://host:port` or `ldaps://host:port`. */
     url: z.string().regex(/^ldaps?:\/\/[^/?#\s]+\/?$/i, 'an ldap:// or ldaps:// URL with host and optional port'),
     /** The service account; the adapter never reads anonymously. */
-    bindDN: dn,
+    bindDN: bindName,
     /** Use `${VAR}` to take it from the environment. */
     bindPassword: z.string().min(1, 'the bind password is required (use ${VAR})'),
     /** Every operation (connect, bind, all pages of a search) ends within this time. */
@@ -115,11 +130,26 @@ export const ldapSourceConfigSchema = z
     /** Entries per page of a paged search (RFC 2696); default the preset's. */
     pageSize: z.number().int().min(1).max(100_000).optional(),
     tls: tlsSchema.default({ startTLS: false, rejectUnauthorized: true }),
+    /** The in-memory list index (see ldap-index.ts). */
+    index: z
+      .object({
+        /** A list answers from data at most this old (changes are read in the background after half of it); lookups are live. */
+        maxStalenessSeconds: z.number().int().min(1).max(60).default(60),
+        /** A full re-read (which also drops deleted entries early) at least every this many minutes. */
+        fullRefreshMinutes: z.number().int().min(1).max(1440).default(60),
+        /** Time for the full read of every entry (on first use and every fullRefreshMinutes). */
+        readTimeoutMs: z.number().int().min(100).max(600_000).default(60_000),
+      })
+      .strict()
+      .default({ maxStalenessSeconds: 60, fullRefreshMinutes: 60, readTimeoutMs: 60_000 }),
     customers: objectSchema(customerMapShape).optional(),
     customerUsers: objectSchema(customerUserMapShape).optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
+    if (c.customers?.customerIdFromOU) {
+      ctx.addIssue({ code: 'custom', path: ['customers', 'customerIdFromOU'], message: 'customerIdFromOU is a customerUsers setting' });
+    }
     if (!c.customers && !c.customerUsers) {
       ctx.addIssue({ code: 'custom', path: ['customers'], message: 'configure customers, customerUsers or both' });
     }

@@ -23,6 +23,10 @@ export interface SearchSpec {
   /** Default: every entry (`(objectClass=*)`). */
   readonly filter?: Filter;
   readonly attributes: readonly string[];
+  /** Attributes to return as Buffers (binary values such as objectGUID), in any spelling. */
+  readonly binaryAttributes?: readonly string[];
+  /** Overrides `timeoutMs` for this search (the list index's full read of a large directory). */
+  readonly timeoutMs?: number;
 }
 
 /**
@@ -69,13 +73,14 @@ export class LdapConnection {
 
   /** Runs one search (every page), bound as the service account; DATA_SOURCE_UNAVAILABLE on any failure. */
   search(spec: SearchSpec): Promise<Entry[]> {
-    return this.run(async (client) => {
+    return this.run(spec.timeoutMs ?? this.timeoutMs, async (client) => {
       const entries: Entry[] = [];
       try {
         const pages = client.searchPaginated(spec.baseDN, {
           scope: spec.scope,
           ...(spec.filter && { filter: spec.filter }),
           attributes: [...spec.attributes],
+          ...(spec.binaryAttributes?.length && { explicitBufferAttributes: [...spec.binaryAttributes] }),
           paged: { pageSize: this.options.pageSize },
         });
         for await (const page of pages) {
@@ -103,10 +108,10 @@ export class LdapConnection {
     if (session) await session.then((c) => c.unbind(), () => undefined).catch(() => undefined);
   }
 
-  private async run<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  private async run<T>(timeoutMs: number, work: (client: Client) => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     });
     const session = this.open();
     try {

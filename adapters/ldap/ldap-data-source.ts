@@ -1,4 +1,4 @@
-import type { Entry, Filter } from 'ldapts';
+import { EqualityFilter, GreaterThanEqualsFilter, OrFilter, type Entry, type Filter } from 'ldapts';
 import type {
   CustomerQuery,
   CustomerUserQuery,
@@ -7,7 +7,7 @@ import type {
   DataSourceCapabilities,
 } from '../../src/domain/data-source';
 import { ReadOnlyDataSourceError } from '../../src/domain/errors';
-import { pageOfAll, type Page } from '../../src/domain/page';
+import { pageOfAll, toPage, type Page, type PageRequest, type SortKey } from '../../src/domain/page';
 import {
   idKey,
   type CustomerPatch,
@@ -21,9 +21,11 @@ import { customerSortKey, customerUserSortKey } from '../../src/domain/sort-keys
 import type { Logger } from '../../src/log/logger';
 import type { LdapSourceConfig } from './ldap-config';
 import { LdapConnection } from './ldap-connection';
-import { and, containsAny, equalsAny, filterAttributes, parseFilter } from './ldap-filters';
-import { requestedAttributes, toCustomer, toCustomerUser, type ValidityRule } from './ldap-mapper';
-import { LDAP_PRESETS, type CustomerAttributeMap, type CustomerUserAttributeMap, type ObjectPreset } from './ldap-presets';
+import { guidToBytes, isBinaryAttribute, isGuidString } from './ldap-binary';
+import { and, equalsAny, filterAttributes, parseFilter } from './ldap-filters';
+import { ListIndex, sameListing, type IndexRow, type RowFilter } from './ldap-index';
+import { ACCOUNT_STATUS_ATTRIBUTES, entryValues, requestedAttributes, toCustomer, toCustomerUser, type EntryMapping, type ValidityRule } from './ldap-mapper';
+import { LDAP_PRESETS, type CustomerAttributeMap, type CustomerUserAttributeMap, type LdapPreset, type ObjectPreset } from './ldap-presets';
 
 /** Options of {@link LdapDataSource}. */
 export interface LdapDataSourceOptions {
@@ -41,46 +43,118 @@ interface ObjectSettings<M> {
   readonly baseDN: string;
   readonly scope: 'base' | 'one' | 'sub';
   readonly filter: Filter;
-  readonly validity: ValidityRule;
-  readonly map: M;
+  readonly mapping: EntryMapping<M>;
+  /** Attributes of a lookup (every mapped one, validity, stable id, change marker). */
   readonly attributes: readonly string[];
+  /** Attributes of the index's reads: keys, sort and search fields, validity, stable id, change marker. */
+  readonly indexAttributes: readonly string[];
+  readonly binaryAttributes: readonly string[];
+  readonly changeAttribute: string;
 }
 
-type ObjectConfig = NonNullable<LdapSourceConfig['customers']>;
+type ObjectConfig = NonNullable<LdapSourceConfig['customerUsers']>;
 
-function settle<M extends object>(preset: ObjectPreset<M>, config: ObjectConfig): ObjectSettings<M> {
+/** Contract fields the index reads (see {@link IndexRow}). */
+const CUSTOMER_INDEX_FIELDS = ['customerId', 'name'];
+const USER_INDEX_FIELDS = ['login', 'email', 'firstName', 'lastName', 'customerId', 'customerIds'];
+
+function settle<M extends object>(
+  preset: ObjectPreset<M>,
+  config: ObjectConfig,
+  directory: LdapPreset,
+  sourceId: string,
+  indexFields: readonly string[],
+  customersBaseDN: string | null,
+): ObjectSettings<M> {
   const map = { ...preset.map } as Record<string, string | undefined>;
   for (const [field, attribute] of Object.entries(config.map ?? {})) {
     if (attribute === null) delete map[field];
     else if (attribute !== undefined) map[field] = attribute;
   }
+  const accountStatus = config.accountStatus ?? preset.accountStatus ?? false;
   const validText = config.validFilter ?? preset.validFilter;
   const validity: ValidityRule = {
     validFilter: validText ? parseFilter(validText) : null,
     temporarilyInvalidFilter: config.temporarilyInvalidFilter ? parseFilter(config.temporarilyInvalidFilter) : null,
+    accountStatus,
   };
+  const stableIdAttribute = config.stableIdAttribute === undefined ? directory.stableIdAttribute : config.stableIdAttribute;
   const extra = new Set<string>();
   if (validity.validFilter) filterAttributes(validity.validFilter, extra);
   if (validity.temporarilyInvalidFilter) filterAttributes(validity.temporarilyInvalidFilter, extra);
+  if (accountStatus) ACCOUNT_STATUS_ATTRIBUTES.forEach((a) => extra.add(a));
+  if (stableIdAttribute) extra.add(stableIdAttribute);
+  extra.add(directory.changeAttribute);
+  const attributes = requestedAttributes(map, extra);
+  const indexMap = Object.fromEntries(Object.entries(map).filter(([field]) => indexFields.includes(field)));
   return {
     baseDN: config.baseDN,
     scope: config.scope ?? preset.scope,
     filter: parseFilter(config.filter ?? preset.filter),
-    validity,
-    map: map as M,
-    attributes: requestedAttributes(map, extra),
+    mapping: {
+      map: map as M,
+      validity,
+      sourceId,
+      stableIdAttribute,
+      customerIdFromOU: config.customerIdFromOU ? { customersBaseDN } : null,
+    },
+    attributes,
+    indexAttributes: requestedAttributes(indexMap, extra),
+    binaryAttributes: binarySpellings(attributes),
+    changeAttribute: directory.changeAttribute,
   };
 }
 
-function includesFolded(value: string | null, needle: string): boolean {
-  return value !== null && value.toLowerCase().includes(needle);
+/** ldapts matches binary attribute names as the server spells them: ask for the usual spellings too. */
+function binarySpellings(attributes: readonly string[]): string[] {
+  const known = ['objectGUID', 'objectSid', 'mS-DS-ConsistencyGuid', 'msExchMailboxGuid', 'securityIdentifier'];
+  const wanted = attributes.filter(isBinaryAttribute);
+  return [...new Set([...wanted, ...wanted.map((a) => a.toLowerCase()), ...known.filter((k) => wanted.some((a) => a.toLowerCase() === k.toLowerCase()))])];
+}
+
+function customerRow(r: CustomerRecord, change = ''): IndexRow {
+  return {
+    stableId: r.stableId,
+    key: r.customerId,
+    sortKey: customerSortKey(r),
+    valid: r.valid,
+    customerIds: [],
+    text: [r.customerId.toLowerCase(), r.name.toLowerCase()],
+    change,
+  };
+}
+
+function userRow(r: CustomerUserRecord, change = ''): IndexRow {
+  return {
+    stableId: r.stableId,
+    key: r.login,
+    sortKey: customerUserSortKey(r),
+    valid: r.valid,
+    customerIds: r.customerIds.map(idKey),
+    text: [r.login, r.email, r.firstName, r.lastName].map((t) => t.toLowerCase()),
+    change,
+  };
+}
+
+/** Orders change markers: USNs numerically, GeneralizedTime values as text (same format). */
+function compareChange(a: string, b: string): number {
+  if (/^\d+$/.test(a) && /^\d+$/.test(b)) {
+    const x = BigInt(a);
+    const y = BigInt(b);
+    return x === y ? 0 : x < y ? -1 : 1;
+  }
+  return a === b ? 0 : a < b ? -1 : 1;
 }
 
 /**
- * Customers and customer users read live from an LDAP directory (OpenLDAP, Active Directory).
- * Never writable. Lookups batch all keys into one search per {@link LOOKUP_CHUNK} keys; lists
- * fetch the matching entries with paged results (so a server size limit never truncates them),
- * sort them by the contract's keys in memory and page by keyset, with an honest total.
+ * Customers and customer users read from an LDAP directory (OpenLDAP, Active Directory). Never
+ * writable. Lookups are live and batch all keys into one search per {@link LOOKUP_CHUNK} keys.
+ * Lists are answered from a {@link ListIndex} of the entries' keys (at most
+ * `index.maxStalenessSeconds` old): the index picks the page's keys and counts the total, and
+ * one batched lookup reads the page's entries live. Should the lookup show that an entry changed
+ * its place, validity or customers, or is gone, the index takes that in and the page is picked
+ * again, so a page never shows a record outside its window. It needs only paged results (RFC
+ * 2696) from the server: no server-side sort, no VLV.
  */
 export class LdapDataSource implements DataSource {
   readonly kind = 'ldap';
@@ -93,33 +167,63 @@ export class LdapDataSource implements DataSource {
   /** Searches under way, so that a lookup arriving meanwhile reuses their entries (see {@link fromSearchesInFlight}). */
   private readonly customersInFlight = new Set<Promise<readonly CustomerRecord[]>>();
   private readonly usersInFlight = new Set<Promise<readonly CustomerUserRecord[]>>();
+  private readonly indexes: { customers: ListIndex | null; users: ListIndex | null };
+  private readonly timeoutMs: number;
+  private readonly readTimeoutMs: number;
 
   constructor(options: LdapDataSourceOptions) {
     const { config } = options;
     this.id = config.id;
     this.name = config.name;
     const preset = LDAP_PRESETS[config.preset];
-    this.customers = config.customers ? settle(preset.customers, config.customers) : null;
-    this.users = config.customerUsers ? settle(preset.customerUsers, config.customerUsers) : null;
+    this.customers = config.customers ? settle(preset.customers, config.customers, preset, config.id, CUSTOMER_INDEX_FIELDS, null) : null;
+    this.users = config.customerUsers
+      ? settle(preset.customerUsers, config.customerUsers, preset, config.id, USER_INDEX_FIELDS, config.customers?.baseDN ?? null)
+      : null;
     this.capabilities = {
-      customers: this.customers !== null && this.customers.map.customerId !== undefined,
-      customerUsers: this.users !== null && this.users.map.login !== undefined,
+      customers: this.customers !== null && this.customers.mapping.map.customerId !== undefined,
+      customerUsers: this.users !== null && this.users.mapping.map.login !== undefined,
       writableCustomers: false,
       writableCustomerUsers: false,
     };
+    this.timeoutMs = config.timeoutMs;
+    this.readTimeoutMs = config.index.readTimeoutMs;
     this.connection = new LdapConnection({
       config,
       pageSize: config.pageSize ?? preset.pageSize,
       logger: options.logger,
       onSearchPage: options.onSearchPage,
     });
+    const indexOptions = { maxStalenessMs: config.index.maxStalenessSeconds * 1000, fullRefreshMs: config.index.fullRefreshMinutes * 60_000 };
+    const c = this.customers;
+    const u = this.users;
+    this.indexes = {
+      customers:
+        c && this.capabilities.customers
+          ? new ListIndex({ compareChange, read: (since) => this.readIndex(c, since, (e) => toCustomer(e, c.mapping), customerRow) }, indexOptions)
+          : null,
+      users:
+        u && this.capabilities.customerUsers
+          ? new ListIndex({ compareChange, read: (since) => this.readIndex(u, since, (e) => toCustomerUser(e, u.mapping), userRow) }, indexOptions)
+          : null,
+    };
+  }
+
+  /** Reads the directory's changes into the list indexes now (a full read when `full`); for tests and warm-up. */
+  async refreshIndexes(full = false): Promise<void> {
+    await Promise.all([this.indexes.customers?.refresh(full), this.indexes.users?.refresh(full)]);
+  }
+
+  /** Entries held by the list indexes (for tests and the benchmark). */
+  indexSizes(): { customers: number; customerUsers: number } {
+    return { customers: this.indexes.customers?.size ?? 0, customerUsers: this.indexes.users?.size ?? 0 };
   }
 
   async customersByIds(customerIds: readonly string[]): Promise<(CustomerRecord | null)[]> {
     const c = this.customers;
     if (!c || !this.capabilities.customers) return customerIds.map(() => null);
     return this.byKeys(customerIds, this.customersInFlight, (r) => r.customerId, (missing) =>
-      this.lookup(missing, [c.map.customerId!], c, (e) => toCustomer(e, c.map, c.validity, this.id)),
+      this.shared(this.customersInFlight, () => this.lookup(missing, [c.mapping.map.customerId!], c, (e) => toCustomer(e, c.mapping))),
     );
   }
 
@@ -127,90 +231,62 @@ export class LdapDataSource implements DataSource {
     const u = this.users;
     if (!u || !this.capabilities.customerUsers) return logins.map(() => null);
     return this.byKeys(logins, this.usersInFlight, (r) => r.login, (missing) =>
-      this.lookup(missing, [u.map.login!], u, (e) => toCustomerUser(e, u.map, u.validity, this.id)),
+      this.shared(this.usersInFlight, () => this.lookup(missing, [u.mapping.map.login!], u, (e) => toCustomerUser(e, u.mapping))),
     );
   }
 
   async customersByStableIds(stableIds: readonly string[]): Promise<(CustomerRecord | null)[]> {
     const c = this.customers;
     if (!c || !this.capabilities.customers || stableIds.length === 0) return stableIds.map(() => null);
-    const all = await this.fetch(c, null);
-    const byId = new Map(all.map((e) => [e.dn, e] as const));
-    return stableIds.map((id) => {
-      const e = byId.get(id);
-      return e ? toCustomer(e, c.map, c.validity, this.id) : null;
-    });
+    return this.byStableIds(stableIds, c, this.indexes.customers!, (e) => toCustomer(e, c.mapping), (keys) => this.customersByIds(keys));
   }
 
   async customerUsersByStableIds(stableIds: readonly string[]): Promise<(CustomerUserRecord | null)[]> {
     const u = this.users;
     if (!u || !this.capabilities.customerUsers || stableIds.length === 0) return stableIds.map(() => null);
-    const all = await this.fetch(u, null);
-    const byId = new Map(all.map((e) => [e.dn, e] as const));
-    return stableIds.map((id) => {
-      const e = byId.get(id);
-      return e ? toCustomerUser(e, u.map, u.validity, this.id) : null;
-    });
+    return this.byStableIds(stableIds, u, this.indexes.users!, (e) => toCustomerUser(e, u.mapping), (keys) => this.customerUsersByLogins(keys));
   }
 
   async listCustomers(q: CustomerQuery): Promise<Page<CustomerRecord>> {
-    const c = this.customers;
-    if (!c || !this.capabilities.customers) return pageOfAll<CustomerRecord>([], q, customerSortKey);
-    const search = q.search ? q.search.toLowerCase() : null;
-    const fields = [c.map.customerId!, ...(c.map.name ? [c.map.name] : [])];
-    const all = await this.shared(this.customersInFlight, async () =>
-      (await this.fetch(c, search ? containsAny(fields, q.search!) : null))
-        .map((e) => toCustomer(e, c.map, c.validity, this.id))
-        .filter((r): r is CustomerRecord => r !== null),
-    );
-    const rows = all
-      .filter((r) => q.valid.includes(r.valid))
-      .filter((r) => search === null || includesFolded(r.customerId, search) || includesFolded(r.name, search));
-    return pageOfAll(unique(rows, (r) => idKey(r.customerId)), q, customerSortKey);
+    const index = this.indexes.customers;
+    if (!index) return pageOfAll<CustomerRecord>([], q, customerSortKey);
+    const filter: RowFilter = { valid: q.valid, search: q.search ? q.search.toLowerCase() : null, customerId: null };
+    return this.pageFromIndex(await index.fresh(), q, filter, (keys) => this.customersByIds(keys), customerRow, customerSortKey);
   }
 
   async listCustomerUsers(q: CustomerUserQuery): Promise<Page<CustomerUserRecord>> {
-    const u = this.users;
-    if (!u || !this.capabilities.customerUsers) return pageOfAll<CustomerUserRecord>([], q, customerUserSortKey);
-    const search = q.search ? q.search.toLowerCase() : null;
-    const fields = [u.map.login, u.map.email, u.map.firstName, u.map.lastName].filter((a): a is string => !!a);
-    const narrow = and(search ? containsAny(fields, q.search!) : null, q.customerId !== null ? this.customerIdFilter(u, [q.customerId]) : null);
-    const all = await this.shared(this.usersInFlight, async () =>
-      (await this.fetch(u, narrow)).map((e) => toCustomerUser(e, u.map, u.validity, this.id)).filter((r): r is CustomerUserRecord => r !== null),
-    );
-    const wanted = q.customerId === null ? null : idKey(q.customerId);
-    const rows = all
-      .filter((r) => q.valid.includes(r.valid))
-      .filter((r) => wanted === null || r.customerIds.some((id) => idKey(id) === wanted))
-      .filter(
-        (r) =>
-          search === null ||
-          [r.login, r.email, r.firstName, r.lastName].some((v) => includesFolded(v, search)),
-      );
-    return pageOfAll(unique(rows, (r) => idKey(r.login)), q, customerUserSortKey);
+    const index = this.indexes.users;
+    if (!index) return pageOfAll<CustomerUserRecord>([], q, customerUserSortKey);
+    const filter: RowFilter = {
+      valid: q.valid,
+      search: q.search ? q.search.toLowerCase() : null,
+      customerId: q.customerId === null ? null : idKey(q.customerId),
+    };
+    return this.pageFromIndex(await index.fresh(), q, filter, (keys) => this.customerUsersByLogins(keys), userRow, customerUserSortKey);
   }
 
   async customerUsersOfCustomers(queries: readonly CustomerUsersOfCustomerQuery[]): Promise<Page<CustomerUserRecord>[]> {
-    const u = this.users;
-    if (!u || !this.capabilities.customerUsers || queries.length === 0) {
-      return queries.map((q) => pageOfAll<CustomerUserRecord>([], q, customerUserSortKey));
-    }
-    const ids = distinct(queries.map((q) => q.customerId).filter(searchable));
-    const users = unique(
-      await this.shared(this.usersInFlight, async () => {
-        const entries: Entry[] = [];
-        for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
-          entries.push(...(await this.fetch(u, this.customerIdFilter(u, ids.slice(i, i + LOOKUP_CHUNK)))));
+    const index = this.indexes.users;
+    if (!index || queries.length === 0) return queries.map((q) => pageOfAll<CustomerUserRecord>([], q, customerUserSortKey));
+    await index.fresh();
+    // One batched lookup for the pages of every customer: the first round picks every page's
+    // keys, the lookup reads them all; a page whose rows changed is picked again.
+    let lookups = new Map<string, CustomerUserRecord | null>();
+    const pageOf = async (q: CustomerUsersOfCustomerQuery) =>
+      this.pageFromIndex(index, q, { valid: q.valid, search: null, customerId: idKey(q.customerId) }, async (keys) => {
+        const missing = keys.filter((k) => !lookups.has(idKey(k)));
+        if (missing.length > 0) {
+          const found = await this.customerUsersByLogins(missing);
+          missing.forEach((k, i) => lookups.set(idKey(k), found[i] ?? null));
         }
-        return entries.map((e) => toCustomerUser(e, u.map, u.validity, this.id)).filter((r): r is CustomerUserRecord => r !== null);
-      }),
-      (r) => idKey(r.login),
-    );
-    return queries.map((q) => {
-      const key = idKey(q.customerId);
-      const rows = users.filter((r) => q.valid.includes(r.valid) && r.customerIds.some((id) => idKey(id) === key));
-      return pageOfAll(rows, q, customerUserSortKey);
-    });
+        return keys.map((k) => lookups.get(idKey(k)) ?? null);
+      }, userRow, customerUserSortKey);
+    const keys = queries.flatMap((q) => index.page(q, { valid: q.valid, search: null, customerId: idKey(q.customerId) }).rows.map((r) => r.key));
+    const found = keys.length > 0 ? await this.customerUsersByLogins(keys) : [];
+    lookups = new Map(keys.map((k, i) => [idKey(k), found[i] ?? null] as const));
+    const pages: Page<CustomerUserRecord>[] = [];
+    for (const q of queries) pages.push(await pageOf(q));
+    return pages;
   }
 
   async createCustomer(_input: NewCustomer): Promise<CustomerRecord> {
@@ -281,20 +357,123 @@ export class LdapDataSource implements DataSource {
     return running;
   }
 
-  private customerIdFilter(u: ObjectSettings<CustomerUserAttributeMap>, ids: readonly string[]): Filter {
-    const attrs = [u.map.customerId, u.map.customerIds].filter((a): a is string => !!a);
-    return equalsAny(attrs, ids);
+  private fetch<M>(o: ObjectSettings<M>, narrow: Filter | null): Promise<Entry[]> {
+    return this.connection.search({
+      baseDN: o.baseDN,
+      scope: o.scope,
+      filter: and(o.filter, narrow),
+      attributes: o.attributes,
+      binaryAttributes: o.binaryAttributes,
+    });
   }
 
-  private fetch<M>(o: ObjectSettings<M>, narrow: Filter | null): Promise<Entry[]> {
-    return this.connection.search({ baseDN: o.baseDN, scope: o.scope, filter: and(o.filter, narrow), attributes: o.attributes });
+  /** The index's read: every entry, or those changed at or after `since`, with the index's attributes only. */
+  private async readIndex<M, R>(o: ObjectSettings<M>, since: string | null, map: (e: Entry) => R | null, row: (r: R, change: string) => IndexRow): Promise<IndexRow[]> {
+    const changed = since ? new GreaterThanEqualsFilter({ attribute: o.changeAttribute, value: since }) : null;
+    const entries = await this.connection.search({
+      baseDN: o.baseDN,
+      scope: o.scope,
+      filter: and(o.filter, changed),
+      attributes: o.indexAttributes,
+      binaryAttributes: o.binaryAttributes,
+      timeoutMs: Math.max(this.readTimeoutMs, this.timeoutMs),
+    });
+    const change = o.changeAttribute.toLowerCase();
+    const rows: IndexRow[] = [];
+    for (const e of entries) {
+      const r = map(e);
+      if (r !== null) rows.push(row(r, entryValues(e).get(change)?.[0] ?? ''));
+    }
+    return rows;
+  }
+
+  /**
+   * A page out of the index, its records read live by one batched lookup. Rows whose entry
+   * changed how it lists, or vanished, update the index and the page is picked again (twice at
+   * most; then the records that still belong in the window are returned).
+   */
+  private async pageFromIndex<R extends CustomerRecord | CustomerUserRecord>(
+    index: ListIndex,
+    request: PageRequest,
+    filter: RowFilter,
+    lookup: (keys: readonly string[]) => Promise<(R | null)[]>,
+    rowOf: (r: R) => IndexRow,
+    sortKey: (r: R) => SortKey,
+  ): Promise<Page<R>> {
+    for (let attempt = 0; ; attempt++) {
+      const { rows, totalCount } = index.page(request, filter);
+      if (rows.length === 0) return toPage<R>([], request, totalCount, sortKey);
+      const found = await lookup(rows.map((r) => r.key));
+      let changed = false;
+      const records: R[] = [];
+      rows.forEach((row, i) => {
+        const record = found[i] ?? null;
+        if (record === null || record.stableId !== row.stableId) {
+          index.remove(row.stableId);
+          changed = true;
+        }
+        if (record === null) return;
+        const fresh = rowOf(record);
+        const held = index.get(record.stableId);
+        if (!held || !sameListing(held, fresh)) {
+          index.put({ ...fresh, change: held?.change ?? '' });
+          changed = true;
+        }
+        records.push(record);
+      });
+      if (!changed) return toPage(records, request, totalCount, sortKey);
+      if (attempt === 2) {
+        const keep = records.filter((r) => {
+          const row = rowOf(r);
+          return filter.valid.includes(row.valid) && (filter.customerId === null || row.customerIds.includes(filter.customerId)) &&
+            (filter.search === null || row.text.some((t) => t.includes(filter.search!)));
+        });
+        return toPage(keep, request, index.page(request, filter).totalCount, sortKey);
+      }
+    }
+  }
+
+  /**
+   * Records by stable id, in key order: GUIDs/UUIDs by one search on the stable-id attribute
+   * (binary for objectGUID), DNs (entries without that attribute) through the index to their
+   * key and one batched lookup; anything else is null without a search.
+   */
+  private async byStableIds<M, R extends { stableId: string }>(
+    stableIds: readonly string[],
+    o: ObjectSettings<M>,
+    index: ListIndex,
+    map: (e: Entry) => R | null,
+    byKeys: (keys: string[]) => Promise<(R | null)[]>,
+  ): Promise<(R | null)[]> {
+    const attribute = o.mapping.stableIdAttribute;
+    const guids = attribute ? distinct(stableIds.filter(isGuidString)) : [];
+    const dns = stableIds.filter((id) => !isGuidString(id) && searchable(id) && /=/.test(id));
+    const byId = new Map<string, R>();
+    for (let i = 0; i < guids.length; i += LOOKUP_CHUNK) {
+      const terms = guids.slice(i, i + LOOKUP_CHUNK).map(
+        (g) => new EqualityFilter({ attribute: attribute!, value: isBinaryAttribute(attribute!) ? guidToBytes(g)! : g.toLowerCase() }),
+      );
+      const entries = await this.fetch(o, terms.length === 1 ? terms[0]! : equalsAnyFilters(terms));
+      for (const e of entries) {
+        const r = map(e);
+        if (r) byId.set(r.stableId.toLowerCase(), r);
+      }
+    }
+    if (dns.length > 0) {
+      await index.fresh();
+      const keys = dns.map((dn) => index.get(dn)?.key ?? null);
+      const wanted = keys.filter((k): k is string => k !== null);
+      const found = wanted.length > 0 ? await byKeys(wanted) : [];
+      for (const r of found) if (r && dns.includes(r.stableId)) byId.set(r.stableId.toLowerCase(), r);
+    }
+    return stableIds.map((id) => byId.get(id.toLowerCase()) ?? null);
   }
 }
 
 /**
- * The records of the searches under way, by key. Within one GraphQL request, a detail view
- * lists a customer's users while its tickets ask for their users: the lookup waits for the list
- * already on the wire instead of sending another search. The records are exactly what a search
+ * The records of the lookups under way, by key. Within one GraphQL request, a detail view
+ * lists a customer's users (a page is one lookup) while its tickets ask for their users: the
+ * lookup waits for the one already on the wire and sends only the keys it lacks. The records are exactly what a search
  * sent now would return (they are being read now), so no staleness is introduced; if such a
  * search fails, the lookup fails with it (the directory just failed), which keeps it within
  * `timeoutMs`.
@@ -304,6 +483,10 @@ async function fromSearchesInFlight<R>(inFlight: ReadonlySet<Promise<readonly R[
   if (inFlight.size === 0) return byKey;
   for (const records of await Promise.all(inFlight)) for (const r of records) if (!byKey.has(key(r))) byKey.set(key(r), r);
   return byKey;
+}
+
+function equalsAnyFilters(filters: Filter[]): Filter {
+  return new OrFilter({ filters });
 }
 
 /** Keys that can name an entry: an empty value or one with NUL never does, and is not sent. */
@@ -317,8 +500,4 @@ function distinct(keys: readonly string[]): string[] {
   return [...seen.values()];
 }
 
-function unique<T>(rows: readonly T[], key: (t: T) => string): T[] {
-  const seen = new Set<string>();
-  return rows.filter((r) => (seen.has(key(r)) ? false : (seen.add(key(r)), true)));
-}
 

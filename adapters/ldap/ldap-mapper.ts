@@ -1,5 +1,6 @@
 import type { Entry, Filter } from 'ldapts';
 import { idKey, Validity, type CustomerRecord, type CustomerUserRecord } from '../../src/domain/records';
+import { decodeBinary, isBinaryAttribute } from './ldap-binary';
 import { matchesFilter, type EntryValues } from './ldap-filters';
 import type { CustomerAttributeMap, CustomerUserAttributeMap } from './ldap-presets';
 
@@ -7,15 +8,42 @@ import type { CustomerAttributeMap, CustomerUserAttributeMap } from './ldap-pres
 export interface ValidityRule {
   readonly validFilter: Filter | null;
   readonly temporarilyInvalidFilter: Filter | null;
+  /**
+   * Active Directory account state first: disabled (userAccountControl bit 2) or expired
+   * (`accountExpires` in the past) is INVALID, locked out (msDS-User-Account-Control-Computed
+   * bit 16, else a non-zero `lockoutTime`) INVALID_TEMPORARILY; the filters judge the rest.
+   */
+  readonly accountStatus: boolean;
 }
 
-/** An entry's attribute values as strings, by lower-cased attribute name. */
+/** The attributes {@link ValidityRule.accountStatus} reads. */
+export const ACCOUNT_STATUS_ATTRIBUTES = ['userAccountControl', 'accountExpires', 'lockoutTime', 'msDS-User-Account-Control-Computed'] as const;
+
+/** How the entries of one object kind become records. */
+export interface EntryMapping<M> {
+  readonly map: M;
+  readonly validity: ValidityRule;
+  readonly sourceId: string;
+  /** Attribute holding the stable id (entryUUID, objectGUID); the DN when absent. */
+  readonly stableIdAttribute: string | null;
+  /**
+   * Customer users only: take the primary customer id from the organizational unit the user
+   * sits in, the OU directly below this base DN (the customers' base) or else the parent OU.
+   * Null: from the mapped attribute.
+   */
+  readonly customerIdFromOU?: { readonly customersBaseDN: string | null } | null;
+}
+
+/** An entry's attribute values as strings, by lower-cased attribute name; binary ones decoded (see ldap-binary.ts). */
 export function entryValues(entry: Entry): EntryValues {
   const out = new Map<string, string[]>();
   for (const [name, raw] of Object.entries(entry)) {
     if (name === 'dn') continue;
     const list = (Array.isArray(raw) ? raw : [raw]) as (string | Buffer)[];
-    const strings = list.map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v))).filter((v) => v.length > 0);
+    const binary = isBinaryAttribute(name);
+    const strings = list
+      .map((v) => (binary ? decodeBinary(name, Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'latin1')) : Buffer.isBuffer(v) ? v.toString('utf8') : String(v)))
+      .filter((v): v is string => v !== null && v.length > 0);
     if (strings.length > 0) out.set(name.toLowerCase(), strings);
   }
   return out;
@@ -31,10 +59,86 @@ function all(values: EntryValues, attribute: string | undefined): readonly strin
   return attribute ? (values.get(attribute.toLowerCase()) ?? []) : [];
 }
 
-function validity(values: EntryValues, rule: ValidityRule): Validity {
+function validity(values: EntryValues, rule: ValidityRule, now: number): Validity {
+  if (rule.accountStatus) {
+    const status = accountStatus(values, now);
+    if (status !== Validity.VALID) return status;
+  }
   if (!rule.validFilter || matchesFilter(rule.validFilter, values)) return Validity.VALID;
   if (rule.temporarilyInvalidFilter && matchesFilter(rule.temporarilyInvalidFilter, values)) return Validity.INVALID_TEMPORARILY;
   return Validity.INVALID;
+}
+
+const ACCOUNTDISABLE = 0x2n;
+const UF_LOCKOUT = 0x10n;
+/** Milliseconds between 1601-01-01 (the FILETIME epoch) and 1970-01-01. */
+const FILETIME_EPOCH_MS = 11_644_473_600_000n;
+const NEVER = 0x7fffffffffffffffn;
+
+function integer(values: EntryValues, attribute: string): bigint | null {
+  const v = values.get(attribute.toLowerCase())?.[0];
+  return v !== undefined && /^-?\d{1,20}$/.test(v.trim()) ? BigInt(v.trim()) : null;
+}
+
+/** See {@link ValidityRule.accountStatus}. */
+function accountStatus(values: EntryValues, now: number): Validity {
+  const uac = integer(values, 'userAccountControl');
+  if (uac !== null && (uac & ACCOUNTDISABLE) !== 0n) return Validity.INVALID;
+  const expires = integer(values, 'accountExpires');
+  if (expires !== null && expires > 0n && expires !== NEVER && expires / 10_000n - FILETIME_EPOCH_MS <= BigInt(now)) return Validity.INVALID;
+  const computed = integer(values, 'msDS-User-Account-Control-Computed');
+  const lockedOut = computed !== null ? (computed & UF_LOCKOUT) !== 0n : (integer(values, 'lockoutTime') ?? 0n) > 0n;
+  return lockedOut ? Validity.INVALID_TEMPORARILY : Validity.VALID;
+}
+
+/** The record's stable id: the decoded stable-id attribute, else the DN. */
+function stableIdOf(entry: Entry, values: EntryValues, attribute: string | null): string {
+  return first(values, attribute ?? undefined) ?? entry.dn;
+}
+
+/** The RDNs of a DN, outermost last, with their attribute type lower-cased and value unescaped. */
+export function parseDn(dn: string): { type: string; value: string }[] {
+  const rdns: { type: string; value: string }[] = [];
+  let type = '';
+  let value = '';
+  let inValue = false;
+  for (let i = 0; i < dn.length; i++) {
+    const ch = dn[i]!;
+    if (ch === '\\' && i + 1 < dn.length) {
+      const hex = /^[0-9a-fA-F]{2}/.exec(dn.slice(i + 1, i + 3));
+      // Hex pairs are UTF-8 bytes; collected as latin1 and re-decoded below.
+      value += hex ? String.fromCharCode(parseInt(hex[0], 16)) : dn[i + 1]!;
+      i += hex ? 2 : 1;
+    } else if (!inValue && ch === '=') {
+      inValue = true;
+    } else if (inValue && (ch === ',' || ch === ';')) {
+      rdns.push({ type: type.trim().toLowerCase(), value: value.trim() });
+      type = '';
+      value = '';
+      inValue = false;
+    } else if (inValue) value += ch;
+    else type += ch;
+  }
+  if (inValue) rdns.push({ type: type.trim().toLowerCase(), value: value.trim() });
+  return rdns.map((r) => ({ type: r.type, value: /[\u0080-\u00ff]/.test(r.value) ? Buffer.from(r.value, 'latin1').toString('utf8') : r.value }));
+}
+
+/** Whether `dn` lies below `base` (compared RDN by RDN, ignoring case), and its RDNs. */
+function below(dn: string, base: string): { type: string; value: string }[] | null {
+  const rdns = parseDn(dn);
+  const baseRdns = parseDn(base);
+  if (rdns.length <= baseRdns.length) return null;
+  const tail = rdns.slice(rdns.length - baseRdns.length);
+  const same = tail.every((r, i) => r.type === baseRdns[i]!.type && r.value.toLowerCase() === baseRdns[i]!.value.toLowerCase());
+  return same ? rdns.slice(0, rdns.length - baseRdns.length) : null;
+}
+
+/** See {@link EntryMapping.customerIdFromOU}: the OU value, or null when the user sits in none. */
+export function customerIdFromDn(dn: string, customersBaseDN: string | null): string | null {
+  const inside = customersBaseDN ? below(dn, customersBaseDN) : null;
+  if (inside && inside.length >= 2 && inside[inside.length - 1]!.type === 'ou') return inside[inside.length - 1]!.value;
+  const parent = parseDn(dn)[1];
+  return parent?.type === 'ou' ? parent.value : null;
 }
 
 /** ISO 3166-1 alpha-2 upper case, or null for anything else (AD's `c` holds the code too). */
@@ -61,16 +165,17 @@ export function requestedAttributes(map: Record<string, string | undefined>, ext
 }
 
 /** A customer entry as a record; null when it lacks a customer id. */
-export function toCustomer(entry: Entry, map: CustomerAttributeMap, rule: ValidityRule, sourceId: string): CustomerRecord | null {
+export function toCustomer(entry: Entry, m: EntryMapping<CustomerAttributeMap>, now = Date.now()): CustomerRecord | null {
+  const { map } = m;
   const v = entryValues(entry);
   const customerId = first(v, map.customerId);
   if (customerId === null) return null;
   return {
-    sourceId,
-    stableId: entry.dn,
+    sourceId: m.sourceId,
+    stableId: stableIdOf(entry, v, m.stableIdAttribute),
     customerId,
     name: first(v, map.name) ?? customerId,
-    valid: validity(v, rule),
+    valid: validity(v, m.validity, now),
     street: first(v, map.street),
     zip: first(v, map.zip),
     city: first(v, map.city),
@@ -86,21 +191,24 @@ export function toCustomer(entry: Entry, map: CustomerAttributeMap, rule: Validi
  * A customer user entry as a record; null when it lacks a login. The primary customer id is the
  * first value of `customerId` (else of `customerIds`); the further ids follow, without repeats.
  */
-export function toCustomerUser(entry: Entry, map: CustomerUserAttributeMap, rule: ValidityRule, sourceId: string): CustomerUserRecord | null {
+export function toCustomerUser(entry: Entry, m: EntryMapping<CustomerUserAttributeMap>, now = Date.now()): CustomerUserRecord | null {
+  const { map } = m;
   const v = entryValues(entry);
   const login = first(v, map.login);
   if (login === null) return null;
   const ids: string[] = [];
   const seen = new Set<string>();
-  for (const id of [...all(v, map.customerId), ...all(v, map.customerIds)]) {
+  const fromOU = m.customerIdFromOU ? customerIdFromDn(entry.dn, m.customerIdFromOU.customersBaseDN) : null;
+  const primary = m.customerIdFromOU ? (fromOU === null ? [] : [fromOU]) : all(v, map.customerId);
+  for (const id of [...primary, ...all(v, map.customerIds)]) {
     if (!seen.has(idKey(id))) {
       seen.add(idKey(id));
       ids.push(id);
     }
   }
   return {
-    sourceId,
-    stableId: entry.dn,
+    sourceId: m.sourceId,
+    stableId: stableIdOf(entry, v, m.stableIdAttribute),
     login,
     email: first(v, map.email) ?? '',
     title: first(v, map.title),
@@ -113,7 +221,7 @@ export function toCustomerUser(entry: Entry, map: CustomerUserAttributeMap, rule
     city: first(v, map.city),
     countryCode: countryCode(first(v, map.country)),
     comment: first(v, map.comment),
-    valid: validity(v, rule),
+    valid: validity(v, m.validity, now),
     customerId: ids[0] ?? '',
     customerIds: ids,
     createdAt: parseGeneralizedTime(first(v, map.createdAt)),

@@ -38,12 +38,21 @@ export interface ObjectPreset<M> {
   readonly filter: string;
   readonly scope: 'base' | 'one' | 'sub';
   readonly validFilter?: string;
+  /** Judge Active Directory account state (see ValidityRule.accountStatus in ldap-mapper.ts). */
+  readonly accountStatus?: boolean;
   readonly map: M;
 }
 
 /** A directory flavour: defaults for both object kinds and the page size of paged searches. */
 export interface LdapPreset {
   readonly pageSize: number;
+  /** The attribute whose value identifies an entry for life (decoded to a string); else the DN. */
+  readonly stableIdAttribute: string;
+  /**
+   * What the list index's incremental refresh asks for: entries changed since the last refresh,
+   * by `modifyTimestamp` (GeneralizedTime, OpenLDAP) or by `uSNChanged` (a counter, AD).
+   */
+  readonly changeAttribute: 'modifyTimestamp' | 'uSNChanged';
   readonly customers: ObjectPreset<CustomerAttributeMap>;
   readonly customerUsers: ObjectPreset<CustomerUserAttributeMap>;
 }
@@ -54,14 +63,20 @@ export const LDAP_PRESET_NAMES = ['openldap', 'active-directory'] as const;
 export type LdapPresetName = (typeof LDAP_PRESET_NAMES)[number];
 
 /**
- * `openldap`: organizations and inetOrgPersons, as in the contract README's example.
- * `active-directory`: users by sAMAccountName, the primary customer id in `company`, disabled
- * accounts (userAccountControl bit 2, ACCOUNTDISABLE) INVALID, paged results of 1,000 (AD's
- * default MaxPageSize); customers as organizational units directly below their base DN.
+ * `openldap`: organizations and inetOrgPersons, as in the contract README's example; stable id
+ * `entryUUID`.
+ * `active-directory`: persons only (`(&(objectCategory=person)(objectClass=user))`: no
+ * computers, contacts or groups) by sAMAccountName, the primary customer id in `company`;
+ * validity from the account state (disabled or expired INVALID, locked out INVALID_TEMPORARILY);
+ * customers as organizational units directly below their base DN, the comment in
+ * `adminDescription` (AD's schema allows no `info` on an OU); stable id `objectGUID`; paged
+ * results of 1,000 (AD's default MaxPageSize).
  */
 export const LDAP_PRESETS: Readonly<Record<LdapPresetName, LdapPreset>> = {
   openldap: {
     pageSize: 500,
+    stableIdAttribute: 'entryUUID',
+    changeAttribute: 'modifyTimestamp',
     customers: {
       filter: '(objectClass=organization)',
       scope: 'sub',
@@ -103,6 +118,8 @@ export const LDAP_PRESETS: Readonly<Record<LdapPresetName, LdapPreset>> = {
   },
   'active-directory': {
     pageSize: 1000,
+    stableIdAttribute: 'objectGUID',
+    changeAttribute: 'uSNChanged',
     customers: {
       filter: '(objectClass=organizationalUnit)',
       scope: 'one',
@@ -114,15 +131,15 @@ export const LDAP_PRESETS: Readonly<Record<LdapPresetName, LdapPreset>> = {
         city: 'l',
         country: 'c',
         url: 'wWWHomePage',
-        comment: 'info',
+        comment: 'adminDescription',
         createdAt: 'whenCreated',
         changedAt: 'whenChanged',
       },
     },
     customerUsers: {
-      filter: '(objectClass=user)',
+      filter: '(&(objectCategory=person)(objectClass=user))',
       scope: 'sub',
-      validFilter: '(!(userAccountControl:1.2.840.113556.1.4.803:=2))',
+      accountStatus: true,
       map: {
         login: 'sAMAccountName',
         email: 'mail',

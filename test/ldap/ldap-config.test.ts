@@ -66,9 +66,9 @@ describe('ldap source configuration', () => {
     });
     const source = new LdapDataSource({ config, logger: createLogger('silent'), onSearchPage: () => undefined });
     expect(source.capabilities).toEqual({ customers: false, customerUsers: true, writableCustomers: false, writableCustomerUsers: false });
-    const users = (source as unknown as { users: { map: Record<string, string>; attributes: string[]; scope: string } }).users;
-    expect(users.map).toMatchObject({ login: 'sAMAccountName', customerId: 'department', email: 'mail' });
-    expect(users.map.title).toBeUndefined();
+    const users = (source as unknown as { users: { mapping: { map: Record<string, string> }; attributes: string[]; scope: string } }).users;
+    expect(users.mapping.map).toMatchObject({ login: 'sAMAccountName', customerId: 'department', email: 'mail' });
+    expect(users.mapping.map.title).toBeUndefined();
     // The validity filter's attribute is fetched, so validity is judged on every entry.
     expect(users.attributes.map((a) => a.toLowerCase())).toContain('useraccountcontrol');
   });

@@ -42,12 +42,15 @@ export function activeDirectorySourceConfig(url: string, extra: Record<string, u
     bindPassword: READER_PASSWORD,
     timeoutMs: 2000,
     preset: 'active-directory',
+    // slapd's msuser schema has neither AD's objectCategory short names nor adminDescription on
+    // an OU: this layout keeps objectClass=user and info (test/ad runs the preset unchanged on Samba).
     customers: {
       baseDN: `ou=Customers,${SUFFIX}`,
       validFilter: '(!(|(businessCategory=closed)(businessCategory=suspended)))',
       temporarilyInvalidFilter: '(businessCategory=suspended)',
+      map: { comment: 'info' },
     },
-    customerUsers: { baseDN: `ou=Users,${SUFFIX}`, map: { customerIds: 'o' } },
+    customerUsers: { baseDN: `ou=Users,${SUFFIX}`, filter: '(objectClass=user)', map: { customerIds: 'o' } },
     ...extra,
   };
 }

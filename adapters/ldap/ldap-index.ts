@@ -1,0 +1,233 @@
+import { compareKeys, inWindow, type PageRequest, type SortKey } from '../../src/domain/page';
+import { idKey, type Validity } from '../../src/domain/records';
+
+/** What the list index keeps of one entry: enough to order, filter, count and page a list. */
+export interface IndexRow {
+  readonly stableId: string;
+  /** The unique key: customer id or login, as the directory spells it. */
+  readonly key: string;
+  readonly sortKey: SortKey;
+  readonly valid: Validity;
+  /** Customer users: every customer id, lower-cased; customers: empty. */
+  readonly customerIds: readonly string[];
+  /** The lower-cased values a search matches (customer id and name; login, email, names). */
+  readonly text: readonly string[];
+  /** The entry's change marker (`modifyTimestamp` or `uSNChanged`), '' when absent. */
+  readonly change: string;
+}
+
+/** How the index reads the directory. */
+export interface IndexReader {
+  /** Every entry (`since` null), or the entries changed at or after the change marker `since`. */
+  read(since: string | null): Promise<IndexRow[]>;
+  /** Orders change markers: numbers (USNs) numerically, timestamps as text. */
+  compareChange(a: string, b: string): number;
+}
+
+/** Settings of {@link ListIndex}. */
+export interface ListIndexOptions {
+  /** A list is answered from data at most this old; older data is refreshed before answering. */
+  readonly maxStalenessMs: number;
+  /** A full re-read (dropping deleted entries) at least this often. */
+  readonly fullRefreshMs: number;
+  readonly now?: () => number;
+}
+
+/** Which rows a list keeps, besides its window. */
+export interface RowFilter {
+  readonly valid: readonly Validity[];
+  /** Lower-cased search text, matched as a substring of any of {@link IndexRow.text}. */
+  readonly search: string | null;
+  /** Lower-cased customer id the row must carry. */
+  readonly customerId: string | null;
+}
+
+/** A page of rows: up to `size + 1` rows of the window in fetch order (see `toPage`), and the total. */
+export interface RowPage {
+  readonly rows: readonly IndexRow[];
+  readonly totalCount: number;
+}
+
+/**
+ * An in-memory index of one object kind's keys, so that a list page costs one batched lookup
+ * instead of reading the whole subtree. It is filled by one full read on first use, kept
+ * current by reading only the entries changed since the last read (a search that usually
+ * returns nothing), at most `maxStalenessMs` old when a list is answered: a refresh starts in
+ * the background once half of that has passed, and a list waits for it only when the data
+ * is older than `maxStalenessMs`. Deleted entries leave on the next full read, or as soon as
+ * a page's lookup misses them. Rows are held sorted by sort key, so a page is a binary search
+ * plus a short scan; counts are a scan of the rows (no directory access).
+ */
+export class ListIndex {
+  private rows = new Map<string, IndexRow>();
+  private sorted: IndexRow[] | null = null;
+  private byCustomer: Map<string, IndexRow[]> | null = null;
+  private highWater: string | null = null;
+  private loadedAt = -Infinity;
+  private fullAt = -Infinity;
+  private refreshing: Promise<void> | null = null;
+  private readonly now: () => number;
+  /** Refreshes so far, full and incremental (for tests and the benchmark). */
+  readonly stats = { full: 0, incremental: 0 };
+
+  constructor(
+    private readonly reader: IndexReader,
+    private readonly options: ListIndexOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The index, refreshed first when it is older than `maxStalenessMs` (or never loaded). */
+  async fresh(): Promise<this> {
+    const age = this.now() - this.loadedAt;
+    if (age > this.options.maxStalenessMs) await this.refresh();
+    else if (age > this.options.maxStalenessMs / 2) void this.refresh().catch(() => undefined);
+    return this;
+  }
+
+  /** Reads the changes now (or everything, when due or never loaded); concurrent callers share one read. */
+  refresh(full = false): Promise<void> {
+    if (this.refreshing) return this.refreshing;
+    const started = this.now();
+    const isFull = full || this.highWater === null || started - this.fullAt > this.options.fullRefreshMs;
+    const run = (async () => {
+      const read = await this.reader.read(isFull ? null : this.highWater);
+      if (isFull) {
+        this.rows = new Map();
+        this.highWater = null;
+        this.fullAt = started;
+        this.stats.full++;
+      } else this.stats.incremental++;
+      for (const row of read) this.put(row);
+      // With no entries at all, an empty marker makes the next read an incremental one from the start.
+      if (this.highWater === null) this.highWater = '';
+      this.loadedAt = started;
+    })();
+    this.refreshing = run;
+    const done = () => {
+      if (this.refreshing === run) this.refreshing = null;
+    };
+    run.then(done, done);
+    return run;
+  }
+
+  /** Adds or replaces a row (by stable id), e.g. with what a page's lookup just read. */
+  put(row: IndexRow): void {
+    const old = this.rows.get(row.stableId);
+    this.rows.set(row.stableId, row);
+    if (row.change !== '' && (this.highWater === null || this.highWater === '' || this.reader.compareChange(row.change, this.highWater) > 0)) {
+      this.highWater = row.change;
+    }
+    if (!old || !sameRow(old, row)) this.invalidate();
+  }
+
+  /** Drops a row: its entry is gone. */
+  remove(stableId: string): void {
+    if (this.rows.delete(stableId)) this.invalidate();
+  }
+
+  /** The row with this stable id. */
+  get(stableId: string): IndexRow | undefined {
+    return this.rows.get(stableId);
+  }
+
+  /** Number of rows (entries) held. */
+  get size(): number {
+    return this.rows.size;
+  }
+
+  /** The page a request asks for, as rows in fetch order (see `toPage`), with the honest total. */
+  page(request: PageRequest, filter: RowFilter): RowPage {
+    const all = filter.customerId !== null ? (this.customerRows().get(filter.customerId) ?? []) : this.sortedRows();
+    const keep = (r: IndexRow) =>
+      filter.valid.includes(r.valid) && (filter.search === null || r.text.some((t) => t.includes(filter.search!)));
+    let totalCount = 0;
+    for (const r of all) if (keep(r)) totalCount++;
+    const rows: IndexRow[] = [];
+    if (request.backward) {
+      for (let i = request.before === null ? all.length - 1 : lowerBound(all, request.before) - 1; i >= 0 && rows.length <= request.size; i--) {
+        const r = all[i]!;
+        if (!inWindow(r.sortKey, request)) break;
+        if (keep(r)) rows.push(r);
+      }
+    } else {
+      for (let i = request.after === null ? 0 : upperBound(all, request.after); i < all.length && rows.length <= request.size; i++) {
+        const r = all[i]!;
+        if (!inWindow(r.sortKey, request)) break;
+        if (keep(r)) rows.push(r);
+      }
+    }
+    return { rows, totalCount };
+  }
+
+  private invalidate(): void {
+    this.sorted = null;
+    this.byCustomer = null;
+  }
+
+  /** Rows in list order, one per key (ignoring case; the first by stable id wins, as lookups see one). */
+  private sortedRows(): IndexRow[] {
+    if (this.sorted) return this.sorted;
+    const byKey = new Map<string, IndexRow>();
+    for (const r of this.rows.values()) {
+      const k = idKey(r.key);
+      const seen = byKey.get(k);
+      if (!seen || r.stableId < seen.stableId) byKey.set(k, r);
+    }
+    this.sorted = [...byKey.values()].sort((a, b) => compareKeys(a.sortKey, b.sortKey));
+    return this.sorted;
+  }
+
+  private customerRows(): Map<string, IndexRow[]> {
+    if (this.byCustomer) return this.byCustomer;
+    const map = new Map<string, IndexRow[]>();
+    for (const r of this.sortedRows()) {
+      for (const id of new Set(r.customerIds)) {
+        const list = map.get(id);
+        if (list) list.push(r);
+        else map.set(id, [r]);
+      }
+    }
+    this.byCustomer = map;
+    return map;
+  }
+}
+
+function sameRow(a: IndexRow, b: IndexRow): boolean {
+  return (
+    a.key === b.key &&
+    a.valid === b.valid &&
+    compareKeys(a.sortKey, b.sortKey) === 0 &&
+    a.customerIds.join('\u0000') === b.customerIds.join('\u0000') &&
+    a.text.join('\u0000') === b.text.join('\u0000')
+  );
+}
+
+/** True when two rows would list alike (same key, order, validity, customers, search text). */
+export function sameListing(a: IndexRow, b: IndexRow): boolean {
+  return sameRow(a, b);
+}
+
+/** First position whose key is >= `key`. */
+function lowerBound(rows: readonly IndexRow[], key: SortKey): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareKeys(rows[mid]!.sortKey, key) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First position whose key is > `key`. */
+function upperBound(rows: readonly IndexRow[], key: SortKey): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareKeys(rows[mid]!.sortKey, key) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
