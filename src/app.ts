@@ -3,6 +3,7 @@ import type { SqliteDatabase } from '../adapters/sqlite/sqlite-database';
 import { SqliteStore } from '../adapters/sqlite/sqlite-store';
 import { TokenAuthenticator } from './auth/auth';
 import type { Config } from './config/config';
+import type { ChangeFeed } from './domain/change-feed';
 import type { DataSource } from './domain/data-source';
 import type { HelpdeskStore } from './domain/helpdesk-store';
 import { createApollo } from './graphql/apollo';
@@ -11,6 +12,7 @@ import { createLogger, type Logger } from './log/logger';
 import { Metrics } from './metrics/metrics';
 import { CustomerService } from './services/customer-service';
 import { CustomerUserService } from './services/customer-user-service';
+import { InProcessChangeFeed } from './live/in-process-change-feed';
 import { IdempotencyStore } from './services/idempotency';
 import { TicketService } from './services/ticket-service';
 import { openDataSource, openHelpdeskStore } from './sources/adapters';
@@ -31,6 +33,8 @@ export interface App extends AppServices {
   readonly helpdeskDb: SqliteDatabase;
   /** Idempotency-Key records of mutations (in the helpdesk database). */
   readonly idempotency: IdempotencyStore;
+  /** Committed changes, published by the write services, heard by live subscriptions. */
+  readonly changeFeed: ChangeFeed;
   /** Stops Apollo and closes every source and database. */
   close(): Promise<void>;
 }
@@ -83,6 +87,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     limits: config.limits,
   });
   await apollo.start();
+  const changeFeed = new InProcessChangeFeed((e) => logger.error({ err: e }, 'change feed listener failed'));
   return {
     config,
     logger,
@@ -97,10 +102,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     apollo,
     authenticator: new TokenAuthenticator(config.auth.tokens),
     idempotency,
-    customers: new CustomerService(sources, tickets),
-    customerUsers: new CustomerUserService(sources),
-    ticketService: new TicketService(sources, tickets),
+    changeFeed,
+    customers: new CustomerService(sources, tickets, changeFeed),
+    customerUsers: new CustomerUserService(sources, changeFeed),
+    ticketService: new TicketService(sources, tickets, changeFeed),
     async close() {
+      await changeFeed.close();
       await apollo.stop();
       await sources.close();
       await store.close();

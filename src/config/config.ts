@@ -61,6 +61,23 @@ const limitsSchema = z
   })
   .strict();
 
+const liveSchema = z
+  .object({
+    /** At most one push per subscription per this many milliseconds; the latest state is pushed. */
+    coalesceMs: z.number().int().min(0).max(60_000).default(250),
+    /** Subscriptions one WebSocket connection may hold at once. */
+    maxSubscriptionsPerConnection: z.number().int().min(1).max(10_000).default(50),
+    /** Open WebSocket connections; an upgrade beyond is answered 503. */
+    maxConnections: z.number().int().min(1).default(1000),
+    /** Bytes queued for a socket that does not read; beyond, the connection is closed. */
+    maxBufferedBytes: z.number().int().min(1024).default(1_048_576),
+    /** Keep-alive ping interval; a connection that missed one pong is closed. */
+    keepAliveMs: z.number().int().min(100).default(12_000),
+    /** How long a connection may take to send connection_init. */
+    connectionInitWaitMs: z.number().int().min(100).default(5000),
+  })
+  .strict();
+
 const configSchema = z
   .object({
     listen: z
@@ -98,6 +115,8 @@ const configSchema = z
     trustedDocuments: trustedDocumentsSchema.optional(),
     graphiql: z.object({ enabled: z.boolean().optional() }).strict().default({}),
     limits: limitsSchema.default(limitsSchema.parse({})),
+    /** Subscriptions over WebSocket (graphql-ws) at /graphql. */
+    live: liveSchema.default(liveSchema.parse({})),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The service's Prometheus metrics, one registry per running service (no global state). */
 export class Metrics {
@@ -23,6 +23,38 @@ export class Metrics {
     registers: [this.registry],
   });
   private readonly operationNames = new Set<string>();
+  /** Open WebSocket connections (graphql-ws). */
+  readonly liveConnections = new Gauge({
+    name: 'helpdesk_live_connections',
+    help: 'Open WebSocket connections of live subscriptions.',
+    registers: [this.registry],
+  });
+  /** Active subscriptions. */
+  readonly liveSubscriptions = new Gauge({
+    name: 'helpdesk_live_subscriptions',
+    help: 'Active subscriptions (customerChanged, customersChanged).',
+    registers: [this.registry],
+  });
+  /** Pushes sent to subscribers. */
+  readonly livePushes = new Counter({
+    name: 'helpdesk_live_pushes_total',
+    help: 'Subscription pushes sent.',
+    registers: [this.registry],
+  });
+  /** Time from the commit of a write to the push it caused. */
+  readonly livePushLatency = new Histogram({
+    name: 'helpdesk_live_write_to_push_seconds',
+    help: 'Time from the commit of a write to a push it caused.',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.3, 0.35, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  /** Closed WebSocket connections by reason. */
+  readonly liveDisconnections = new Counter({
+    name: 'helpdesk_live_disconnections_total',
+    help: 'Closed WebSocket connections by reason (client, unauthorized, forbidden, slow_consumer, ping_timeout, shutdown, ...).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'helpdesk_' });

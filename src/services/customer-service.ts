@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError, ReadOnlyDataSourceError } from '../domain/errors';
 import { idKey, type CustomerRecord } from '../domain/records';
 import type { TicketStore } from '../domain/tickets';
+import type { ChangeFeed } from '../domain/change-feed';
 import type { DataSourceRegistry } from '../sources/data-source-registry';
 import { customerPatchSchema, newCustomerSchema } from '../validation/inputs';
 import { parseInput } from '../validation/rules';
@@ -11,6 +12,7 @@ export class CustomerService {
   constructor(
     private readonly sources: DataSourceRegistry,
     private readonly tickets: TicketStore,
+    private readonly feed: Pick<ChangeFeed, 'publish'> = { publish() {} },
   ) {}
 
   /** createCustomer: the input as the GraphQL layer received it. */
@@ -21,9 +23,11 @@ export class CustomerService {
     }
     const { customerId, country, ...rest } = parseInput(newCustomerSchema, input);
     await this.assertIdFree(customerId, null);
-    return this.sources.track(source, () =>
+    const created = await this.sources.track(source, () =>
       source.createCustomer({ customerId, countryCode: country, street: null, zip: null, city: null, url: null, comment: null, ...rest }),
     );
+    this.feed.publish({ customers: [{ before: null, after: created.customerId }], committedAt: Date.now() });
+    return created;
   }
 
   /** updateCustomer: only the given fields change; a new id moves users and tickets along. */
@@ -37,6 +41,7 @@ export class CustomerService {
     if (patch.customerId !== undefined) await this.assertIdFree(patch.customerId, current.customerId);
     const updated = await this.sources.track(source, () => source.updateCustomer(current.customerId, patch));
     if (updated.customerId !== current.customerId) await this.tickets.renameCustomer(current.customerId, updated.customerId);
+    this.feed.publish({ customers: [{ before: current.customerId, after: updated.customerId }], committedAt: Date.now() });
     return updated;
   }
 

@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError, ReadOnlyDataSourceError, ValidationError } from '../domain/errors';
 import { idKey, type CustomerUserRecord } from '../domain/records';
+import type { ChangeFeed } from '../domain/change-feed';
 import type { DataSourceRegistry } from '../sources/data-source-registry';
 import { customerUserPatchSchema, newCustomerUserSchema } from '../validation/inputs';
 import { parseInput } from '../validation/rules';
@@ -7,7 +8,10 @@ import { renameKeys, takeRecord } from './service-helpers';
 
 /** Creates and changes customer users: validation, unique logins, existing customers. */
 export class CustomerUserService {
-  constructor(private readonly sources: DataSourceRegistry) {}
+  constructor(
+    private readonly sources: DataSourceRegistry,
+    private readonly feed: Pick<ChangeFeed, 'publish'> = { publish() {} },
+  ) {}
 
   /** createCustomerUser. */
   async create(input: { dataSource: string } & Record<string, unknown>): Promise<CustomerUserRecord> {
@@ -19,7 +23,7 @@ export class CustomerUserService {
     const [existing] = await this.sources.customerUsersByLogins([parsed.login]);
     if (takeRecord(existing)) throw new ConflictError(`Login '${parsed.login}' is taken`, 'login');
     const ids = await this.existingCustomerIds(parsed.customerId, parsed.additionalCustomerIds);
-    return this.sources.track(source, () =>
+    const created = await this.sources.track(source, () =>
       source.createCustomerUser({
         title: null, phone: null, mobile: null, street: null, zip: null, city: null, countryCode: null, comment: null,
         ...(parsed as any),
@@ -27,6 +31,8 @@ export class CustomerUserService {
         additionalCustomerIds: ids.additional,
       }),
     );
+    this.feed.publish({ customerUsers: [{ login: created.login, customerIdsBefore: [], customerIdsAfter: created.customerIds }], committedAt: Date.now() });
+    return created;
   }
 
   /** updateCustomerUser: only the given fields change. */
@@ -48,7 +54,12 @@ export class CustomerUserService {
       patch.customerId = ids.customerId;
       patch.additionalCustomerIds = ids.additional;
     }
-    return this.sources.track(source, () => source.updateCustomerUser(current.login, patch));
+    const updated = await this.sources.track(source, () => source.updateCustomerUser(current.login, patch));
+    this.feed.publish({
+      customerUsers: [{ login: updated.login, customerIdsBefore: current.customerIds, customerIdsAfter: updated.customerIds }],
+      committedAt: Date.now(),
+    });
+    return updated;
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { ChangeFeed, TicketOwners } from '../domain/change-feed';
 import { NotFoundError, ValidationError } from '../domain/errors';
 import { isPendingType, TICKET_STATES, type TicketRecord, type TicketStore } from '../domain/tickets';
 import type { DataSourceRegistry } from '../sources/data-source-registry';
@@ -10,6 +11,7 @@ export class TicketService {
   constructor(
     private readonly sources: DataSourceRegistry,
     private readonly tickets: TicketStore,
+    private readonly feed: Pick<ChangeFeed, 'publish'> = { publish() {} },
   ) {}
 
   /** createTicket: the customer is the user's primary customer unless customerId is given. */
@@ -35,10 +37,12 @@ export class TicketService {
       if (!customer) throw new NotFoundError(`Customer '${t.customerId}' does not exist`, 'customerId');
       customerId = customer.customerId;
     }
-    return this.tickets.create(
+    const created = await this.tickets.create(
       { title: t.title, state: t.state, stateType, priority: t.priority, queue: t.queue, customerId, customerUserLogin, pendingUntil, escalationAt: t.escalationAt ?? null },
       now,
     );
+    this.feed.publish({ tickets: [{ number: created.number, before: null, after: owners(created) }], committedAt: Date.now() });
+    return created;
   }
 
   /** updateTicket: only the given fields change; leaving a pending state clears pendingUntil. */
@@ -49,8 +53,14 @@ export class TicketService {
     const state = patch.state ?? current.state;
     const stateType = TICKET_STATES.get(state) ?? current.stateType;
     const pendingUntil = pendingFor(stateType, patch.pendingUntil, current.pendingUntil);
-    return this.tickets.update(number, { ...patch, state, stateType, pendingUntil }, now);
+    const updated = await this.tickets.update(number, { ...patch, state, stateType, pendingUntil }, now);
+    this.feed.publish({ tickets: [{ number: updated.number, before: owners(current), after: owners(updated) }], committedAt: Date.now() });
+    return updated;
   }
+}
+
+function owners(t: TicketRecord): TicketOwners {
+  return { customerId: t.customerId, customerUserLogin: t.customerUserLogin };
 }
 
 /**
