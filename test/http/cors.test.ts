@@ -97,7 +97,7 @@ describe('CORS (cors.origins)', () => {
           async ({ url, token, body }) => {
             try {
               const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
-              const json = await res.json();
+              const json = (await res.json()) as { data: { customers: { totalCount: number } } };
               return { status: res.status, totalCount: json.data.customers.totalCount, requestId: res.headers.get('x-request-id') };
             } catch (e) {
               return { error: String(e) };
