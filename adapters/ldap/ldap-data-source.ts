@@ -162,6 +162,9 @@ export class LdapDataSource implements DataSource {
   readonly id: string;
   readonly name: string;
   private readonly connection: LdapConnection;
+  private readonly indexConnection: LdapConnection;
+  /** The index reads, one after the other on {@link indexConnection}. */
+  private indexReads: Promise<unknown> = Promise.resolve();
   private readonly customers: ObjectSettings<CustomerAttributeMap> | null;
   private readonly users: ObjectSettings<CustomerUserAttributeMap> | null;
   /** Searches under way, so that a lookup arriving meanwhile reuses their entries (see {@link fromSearchesInFlight}). */
@@ -188,12 +191,11 @@ export class LdapDataSource implements DataSource {
     };
     this.timeoutMs = config.timeoutMs;
     this.readTimeoutMs = config.index.readTimeoutMs;
-    this.connection = new LdapConnection({
-      config,
-      pageSize: config.pageSize ?? preset.pageSize,
-      logger: options.logger,
-      onSearchPage: options.onSearchPage,
-    });
+    const connectionOptions = { config, pageSize: config.pageSize ?? preset.pageSize, logger: options.logger, onSearchPage: options.onSearchPage };
+    this.connection = new LdapConnection(connectionOptions);
+    // The index's long reads get a session of their own, one read at a time: OpenLDAP keeps one
+    // paged-results state per connection, so interleaved multi-page searches would break.
+    this.indexConnection = new LdapConnection(connectionOptions);
     const indexOptions = { maxStalenessMs: config.index.maxStalenessSeconds * 1000, fullRefreshMs: config.index.fullRefreshMinutes * 60_000 };
     const c = this.customers;
     const u = this.users;
@@ -311,7 +313,7 @@ export class LdapDataSource implements DataSource {
   }
 
   async close(): Promise<void> {
-    await this.connection.close();
+    await Promise.all([this.connection.close(), this.indexConnection.close()]);
   }
 
   private readOnly(): ReadOnlyDataSourceError {
@@ -370,14 +372,18 @@ export class LdapDataSource implements DataSource {
   /** The index's read: every entry, or those changed at or after `since`, with the index's attributes only. */
   private async readIndex<M, R>(o: ObjectSettings<M>, since: string | null, map: (e: Entry) => R | null, row: (r: R, change: string) => IndexRow): Promise<IndexRow[]> {
     const changed = since ? new GreaterThanEqualsFilter({ attribute: o.changeAttribute, value: since }) : null;
-    const entries = await this.connection.search({
-      baseDN: o.baseDN,
-      scope: o.scope,
-      filter: and(o.filter, changed),
-      attributes: o.indexAttributes,
-      binaryAttributes: o.binaryAttributes,
-      timeoutMs: Math.max(this.readTimeoutMs, this.timeoutMs),
-    });
+    const read = this.indexReads.then(() =>
+      this.indexConnection.search({
+        baseDN: o.baseDN,
+        scope: o.scope,
+        filter: and(o.filter, changed),
+        attributes: o.indexAttributes,
+        binaryAttributes: o.binaryAttributes,
+        timeoutMs: Math.max(this.readTimeoutMs, this.timeoutMs),
+      }),
+    );
+    this.indexReads = read.catch(() => undefined);
+    const entries = await read;
     const change = o.changeAttribute.toLowerCase();
     const rows: IndexRow[] = [];
     for (const e of entries) {

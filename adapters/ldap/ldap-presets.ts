@@ -50,9 +50,11 @@ export interface LdapPreset {
   readonly stableIdAttribute: string;
   /**
    * What the list index's incremental refresh asks for: entries changed since the last refresh,
-   * by `modifyTimestamp` (GeneralizedTime, OpenLDAP) or by `uSNChanged` (a counter, AD).
+   * by `entryCSN` (OpenLDAP's change sequence number, a timestamp in microseconds, so that a
+   * refresh re-reads only the last change rather than everything changed in the same second of
+   * `modifyTimestamp`), `modifyTimestamp` (any RFC 4512 directory) or `uSNChanged` (AD's counter).
    */
-  readonly changeAttribute: 'modifyTimestamp' | 'uSNChanged';
+  readonly changeAttribute: 'entryCSN' | 'modifyTimestamp' | 'uSNChanged';
   readonly customers: ObjectPreset<CustomerAttributeMap>;
   readonly customerUsers: ObjectPreset<CustomerUserAttributeMap>;
 }
@@ -76,7 +78,7 @@ export const LDAP_PRESETS: Readonly<Record<LdapPresetName, LdapPreset>> = {
   openldap: {
     pageSize: 500,
     stableIdAttribute: 'entryUUID',
-    changeAttribute: 'modifyTimestamp',
+    changeAttribute: 'entryCSN',
     customers: {
       filter: '(objectClass=organization)',
       scope: 'sub',
