@@ -55,8 +55,26 @@ describe('HTTP routes', () => {
     expect(res.headers?.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  test('unknown routes are 404', async () => {
-    expect((await fetch(`${t.url}/nope`)).status).toBe(404);
+  test('unknown routes are 404 NOT_FOUND, with a request id like every response', async () => {
+    const res = await fetch(`${t.url}/nope`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('NOT_FOUND');
+  });
+
+  test('OPTIONS /graphql that is not a CORS preflight says what is allowed, without a token', async () => {
+    const res = await fetch(`${t.url}/graphql`, { method: 'OPTIONS' });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('allow')).toBe('GET, POST, OPTIONS');
+  });
+
+  test('GET /graphql?query= runs a query with a bearer token, and stays 405 for a mutation', async () => {
+    const headers = { authorization: 'Bearer test-reader-token-0123456789' };
+    const query = await fetch(`${t.url}/graphql?query=${encodeURIComponent('{ customers { totalCount } }')}`, { headers });
+    expect(query.status).toBe(200);
+    expect(await query.json()).toEqual({ data: { customers: { totalCount: 0 } } });
+    const mutation = await fetch(`${t.url}/graphql?query=${encodeURIComponent('mutation { updateCustomer(customerId: "x", input: { city: "y" }) { city } }')}`, { headers });
+    expect(mutation.status).toBe(405);
   });
 
   test('a body that is not JSON is a 400 with a clear code', async () => {
