@@ -8,6 +8,7 @@ import type {
   Validity,
 } from './records';
 import type { Page, PageRequest } from './page';
+import type { customerSortKey, customerUserSortKey } from './sort-keys';
 
 /**
  * What a data source can do. Code and tests branch on these flags, never on adapter names.
@@ -61,21 +62,64 @@ export interface DataSource {
   readonly kind: string;
   readonly capabilities: DataSourceCapabilities;
 
+  /**
+   * Loads customers by customer id. Answers one entry per key, in key order (a key given twice
+   * is answered twice); `null` where the source has no such customer. Keys match ignoring case.
+   * An empty list answers `[]` without contacting the backend. Rejects with
+   * `DataSourceUnavailableError` when the backend does not answer in time.
+   */
   customersByIds(customerIds: readonly string[]): Promise<(CustomerRecord | null)[]>;
-  /** Customers by {@link CustomerRecord.stableId}, in key order, null for a missing or malformed key. */
+
+  /**
+   * Loads customers by {@link CustomerRecord.stableId} (the part of a global id the source
+   * gave out). Key order and missing keys as in {@link customersByIds}; a malformed or forged
+   * id is a missing key, never an error.
+   */
   customersByStableIds(stableIds: readonly string[]): Promise<(CustomerRecord | null)[]>;
+
+  /**
+   * One page of the customers matching `query`, ordered by {@link customerSortKey}: the window
+   * between `after` and `before`, `size` records from its start (or from its end when
+   * `backward`), always listed in list order, with the total of all matches. Rejects with
+   * `DataSourceUnavailableError` when the backend does not answer in time.
+   */
   listCustomers(query: CustomerQuery): Promise<Page<CustomerRecord>>;
+
+  /** Loads customer users by login; key order, case and missing keys as in {@link customersByIds}. */
   customerUsersByLogins(logins: readonly string[]): Promise<(CustomerUserRecord | null)[]>;
-  /** Customer users by {@link CustomerUserRecord.stableId}, in key order, null for a missing or malformed key. */
+
+  /** Loads customer users by {@link CustomerUserRecord.stableId}; as {@link customersByStableIds}. */
   customerUsersByStableIds(stableIds: readonly string[]): Promise<(CustomerUserRecord | null)[]>;
+
+  /** One page of the customer users matching `query`, ordered by {@link customerUserSortKey}; as {@link listCustomers}. */
   listCustomerUsers(query: CustomerUserQuery): Promise<Page<CustomerUserRecord>>;
-  /** One page per query, in query order: the customer user lists of many customers at once. */
+
+  /**
+   * The customer user pages of many customers in one call (the customer users widget of many
+   * detail views): one page per query, in query order, each as {@link listCustomerUsers} with
+   * `customerId` would answer it. Adapters answer a batch in a bounded number of round trips.
+   */
   customerUsersOfCustomers(queries: readonly CustomerUsersOfCustomerQuery[]): Promise<Page<CustomerUserRecord>[]>;
 
+  /**
+   * Creates a customer in one transaction and returns it as stored. `ConflictError` when the
+   * customer id (ignoring case) or, within this source, the name is taken; `ReadOnlyDataSourceError`
+   * without contacting the backend when `capabilities.writableCustomers` is false.
+   */
   createCustomer(input: NewCustomer): Promise<CustomerRecord>;
-  /** Changes a customer; a new customer id moves its customer users (and, where kept here, tickets) with it. */
+
+  /**
+   * Changes a customer in one transaction; absent keys stay, null clears. A new customer id
+   * moves its customer users (and, where the tickets live in the same database, its tickets)
+   * in the same transaction. `NotFoundError`, `ConflictError` and `ReadOnlyDataSourceError` as
+   * for {@link createCustomer}.
+   */
   updateCustomer(customerId: string, patch: CustomerPatch): Promise<CustomerRecord>;
+
+  /** Creates a customer user in one transaction; `ConflictError` when the login is taken; read-only as above. */
   createCustomerUser(input: NewCustomerUser): Promise<CustomerUserRecord>;
+
+  /** Changes a customer user in one transaction; absent keys stay, null clears; `NotFoundError`; read-only as above. */
   updateCustomerUser(login: string, patch: CustomerUserPatch): Promise<CustomerUserRecord>;
 
   /** Resolves when the backend answers; rejects with `DataSourceUnavailableError` otherwise. */
