@@ -13,6 +13,7 @@ const tokenSchema = z
   .strict();
 
 const linkTemplateSchema = z.object({ label: z.string().min(1), url: z.string().min(1) }).strict();
+
 const corsSchema = z
   .object({
     /** Origins (scheme, host and port, e.g. `http://localhost:5173`) whose pages may call /graphql. */
@@ -30,7 +31,6 @@ const trustedDocumentsSchema = z
     mode: z.enum(['only', 'allow']),
   })
   .strict();
-
 
 const limitsSchema = z
   .object({
@@ -109,11 +109,11 @@ const configSchema = z
       .default({ web: [], social: [] }),
     /** DataLoader batching; off only to measure what it buys (`npm run bench`). */
     batching: z.boolean().default(true),
+    graphiql: z.object({ enabled: z.boolean().optional() }).strict().default({}),
     /** Browsers on other origins allowed to call /graphql; default none (same origin only). */
     cors: corsSchema.default({ origins: [], maxAgeSeconds: 600 }),
     /** Trusted documents: run documents named by hash from a manifest (`only` refuses any other). */
     trustedDocuments: trustedDocumentsSchema.optional(),
-    graphiql: z.object({ enabled: z.boolean().optional() }).strict().default({}),
     limits: limitsSchema.default(limitsSchema.parse({})),
     /** Subscriptions over WebSocket (graphql-ws) at /graphql. */
     live: liveSchema.default(liveSchema.parse({})),
@@ -143,11 +143,11 @@ export type Role = TokenConfig['role'];
 export type Config = DeepReadonly<
   ParsedConfig & {
     /** The development token in clear, when the embedded default generated or read one. */
+    devToken: string | null;
     /** `NODE_ENV=production`: GraphiQL, introspection and suggestions default to off. */
     production: boolean;
     /** The log level, from `LOG_LEVEL` (default `info`). */
     logLevel: string;
-    devToken: string | null;
     /** Whether the embedded default configuration is in use. */
     embeddedDefault: boolean;
   }
