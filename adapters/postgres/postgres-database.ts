@@ -1,0 +1,206 @@
+import pg from 'pg';
+import { ConflictError, DataSourceUnavailableError } from '../../src/domain/errors';
+import type { WriteJournal } from '../../src/domain/write-journal';
+import type { PostgresPoolConfig } from './postgres-config';
+import { MIGRATIONS } from './postgres-migrations';
+
+/** Called once per SQL statement executed, for the round-trip metric. */
+export type StatementCounter = () => void;
+
+/** Runs statements inside one transaction. */
+export interface Tx {
+  query<R>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+}
+
+/** Options of {@link PostgresDatabase}. */
+export interface PostgresOpenOptions {
+  readonly url: string;
+  readonly label: string;
+  readonly pool: PostgresPoolConfig;
+  readonly onStatement?: StatementCounter;
+}
+
+/** int8, numeric and count(*) as JS numbers (epoch milliseconds and counts fit). */
+const TYPES = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20 || oid === 1700) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+};
+
+/** The advisory lock key that serializes migrations (any constant shared by every replica). */
+const MIGRATION_LOCK = 7_260_411_001;
+
+/** Unique constraints and the input field a violation is about. */
+const CONFLICTS: Record<string, { field: string; message: string }> = {
+  customer_id_unique: { field: 'customerId', message: 'The customer id is taken' },
+  customer_name_unique: { field: 'name', message: 'A customer with this name exists' },
+  customer_user_login_unique: { field: 'login', message: 'The login is taken' },
+};
+
+/** Transient conditions: retried inside {@link PostgresDatabase.transaction}. */
+const RETRYABLE = new Set(['40001', '40P01']);
+const ATTEMPTS = 4;
+
+/**
+ * A helpdesk PostgreSQL database over a `pg` pool: statements counted one by one, writes in
+ * READ COMMITTED transactions (rows about to change are read FOR UPDATE; unique constraints
+ * decide races of creates) retried on serialization failures and deadlocks; migrations on first
+ * use, so the service starts while the database is down and recovers when it returns. Every
+ * error that means "the database did not answer" becomes a retryable
+ * `DataSourceUnavailableError` whose message never holds the URL or the password.
+ */
+export class PostgresDatabase {
+  readonly pool: pg.Pool;
+  readonly label: string;
+  journal: WriteJournal | null = null;
+  private migrated: Promise<void> | null = null;
+  private readonly onStatement: StatementCounter;
+
+  constructor(options: PostgresOpenOptions) {
+    this.label = options.label;
+    this.onStatement = options.onStatement ?? (() => {});
+    this.pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.pool.size,
+      connectionTimeoutMillis: options.pool.connectTimeoutMs,
+      statement_timeout: options.pool.statementTimeoutMs,
+      query_timeout: options.pool.statementTimeoutMs + 1000,
+      idleTimeoutMillis: 30_000,
+      application_name: 'helpdesk-customer-service',
+      types: TYPES,
+    });
+    // An idle connection that breaks (the server restarted) is dropped; the next checkout reconnects.
+    this.pool.on('error', () => {});
+  }
+
+  /** Applies pending migrations once; a failure (database down) is retried by the next call. */
+  ready(): Promise<void> {
+    this.migrated ??= this.migrate().catch((e: unknown) => {
+      this.migrated = null;
+      throw this.translate(e);
+    });
+    return this.migrated;
+  }
+
+  private async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      for (;;) {
+        await client.query('BEGIN');
+        try {
+          await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+          await client.query('CREATE TABLE IF NOT EXISTS helpdesk_schema (version integer NOT NULL)');
+          const rows = (await client.query<{ version: number }>('SELECT version FROM helpdesk_schema')).rows;
+          if (rows.length === 0) await client.query('INSERT INTO helpdesk_schema VALUES (0)');
+          const version = rows[0]?.version ?? 0;
+          if (version >= MIGRATIONS.length) {
+            await client.query('COMMIT');
+            return;
+          }
+          await client.query(MIGRATIONS[version]!);
+          await client.query('UPDATE helpdesk_schema SET version = $1', [version + 1]);
+          await client.query('COMMIT');
+        } catch (e) {
+          await client.query('ROLLBACK').catch(() => {});
+          throw e;
+        }
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  /** One statement outside a transaction. */
+  async query<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+    await this.ready();
+    this.onStatement();
+    try {
+      return (await this.pool.query(sql, params as unknown[])).rows as R[];
+    } catch (e) {
+      throw this.translate(e);
+    }
+  }
+
+  /**
+   * Runs `fn` in one transaction (BEGIN and COMMIT are counted as statements). The journal may
+   * answer from a recorded result, and its step row is written inside the transaction.
+   */
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    await this.ready();
+    const journal = this.journal;
+    const replayed = journal?.replay();
+    if (replayed) return replayed.value as T;
+    for (let attempt = 1; ; attempt++) {
+      let client: pg.PoolClient;
+      try {
+        client = await this.pool.connect();
+      } catch (e) {
+        throw this.translate(e);
+      }
+      let broken = false;
+      const tx: Tx = {
+        query: async <R>(sql: string, params: readonly unknown[] = []) => {
+          this.onStatement();
+          return (await client.query(sql, params as unknown[])).rows as R[];
+        },
+      };
+      try {
+        await tx.query('BEGIN');
+        const value = await fn(tx);
+        const entry = journal?.entry(value);
+        if (entry) {
+          await tx.query('INSERT INTO idempotency_step (caller, key, seq, result) VALUES ($1, $2, $3, $4)', [
+            entry.caller, entry.key, entry.seq, entry.result === null ? null : Buffer.from(entry.result),
+          ]);
+        }
+        await tx.query('COMMIT');
+        if (entry) journal!.committed(entry);
+        return value;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => (broken = true));
+        const code = (e as { code?: string }).code;
+        if (code && RETRYABLE.has(code) && attempt < ATTEMPTS) continue;
+        throw this.translate(e);
+      } finally {
+        client.release(broken);
+      }
+    }
+  }
+
+  /** Ends the pool. */
+  async close(): Promise<void> {
+    await this.pool.end().catch(() => {});
+  }
+
+  /** Maps driver errors to domain errors; anything unexpected passes through (masked at the edge). */
+  translate(e: unknown): unknown {
+    if (e instanceof ConflictError || e instanceof DataSourceUnavailableError) return e;
+    const err = e as { code?: string; constraint?: string; message?: string };
+    if (err.code === '23505' && err.constraint && CONFLICTS[err.constraint]) {
+      const c = CONFLICTS[err.constraint]!;
+      return new ConflictError(c.message, c.field);
+    }
+    const code = err.code ?? '';
+    // Another process recorded this write step first: retrying replays it.
+    const raced = code === '23505' && err.constraint === 'idempotency_step_pkey';
+    const unavailable =
+      raced ||
+      /^(08|53|57|58)/.test(code) || // connection, resources, operator intervention (shutdown, statement timeout), system
+      RETRYABLE.has(code) ||
+      ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN'].includes(code) ||
+      /timeout|terminat|Connection|connect/i.test(err.message ?? '');
+    if (unavailable) {
+      return new DataSourceUnavailableError(this.label, `Data source '${this.label}' is unavailable; try again`, { cause: scrub(e) });
+    }
+    return e;
+  }
+}
+
+/** The error without anything that could carry the connection string. */
+function scrub(e: unknown): unknown {
+  const err = e as { code?: string; message?: string };
+  const out = new Error(String(err.message ?? e).replace(/postgres(ql)?:\/\/\S*/gi, 'postgres://***'));
+  (out as { code?: string }).code = err.code;
+  return out;
+}

@@ -1,0 +1,221 @@
+import { NotFoundError } from '../../src/domain/errors';
+import { toPage } from '../../src/domain/page';
+import { idKey } from '../../src/domain/records';
+import {
+  isOpenType,
+  ticketListKey,
+  ticketNumber,
+  type NewTicket,
+  type TicketCounts,
+  type TicketListKind,
+  type TicketListSpec,
+  type TicketOwner,
+  type TicketPatch,
+  type TicketRecord,
+  type TicketSlice,
+  type TicketStore,
+} from '../../src/domain/tickets';
+import type { PostgresDatabase } from './postgres-database';
+import { inKeyOrder, toTicket, type TicketRow } from './postgres-mapper';
+
+const OWNER_COLUMN: Record<TicketOwner, string> = { customer: 'customer_key', customerUser: 'customer_user_key' };
+const HOUR = 3_600_000;
+/** Larger than any epoch-millisecond time or ticket id: the "no cursor" bound. */
+const MAX = 9e15;
+const ORDER_COLUMN: Record<TicketListKind, string> = { all: 'created_at', open: 'created_at', escalated: 'escalation_at', reminder: 'pending_until' };
+const LIST_FILTER: Record<TicketListKind, string> = {
+  all: `(k.types IS NULL OR t2.state_type = ANY(k.types))`,
+  open: `t2.is_open`,
+  escalated: `t2.is_open AND t2.escalation_at <= $2`,
+  reminder: `t2.state_type = 'PENDING_REMINDER' AND t2.pending_until <= (CASE WHEN k.reached THEN $2 ELSE ${MAX} END)`,
+};
+const KINDS: readonly TicketListKind[] = ['escalated', 'reminder', 'open', 'all'];
+
+function ascends(kind: TicketListKind): boolean {
+  return kind === 'escalated' || kind === 'reminder';
+}
+
+function compareInList(kind: TicketListKind, a: TicketRecord, b: TicketRecord): number {
+  const [a0, a1] = ticketListKey(kind, a) as [number, number];
+  const [b0, b1] = ticketListKey(kind, b) as [number, number];
+  const ascending = a0 - b0 || a1 - b1;
+  return ascends(kind) ? ascending : -ascending;
+}
+
+/** The counts of one owner; the clock-dependent ones are loaded on first use. */
+class PostgresTicketCounts implements TicketCounts {
+  readonly closed: number;
+  constructor(
+    readonly total: number,
+    readonly open: number,
+    readonly pendingReminder: number,
+    readonly byStateType: TicketCounts['byStateType'],
+    private readonly due: () => { escalated: number; reached: number },
+  ) {
+    this.closed = total - open;
+  }
+  get escalated(): number {
+    return this.due().escalated;
+  }
+  get reminderReached(): number {
+    return this.due().reached;
+  }
+}
+
+/** The tickets of the helpdesk database on PostgreSQL; numbers from a sequence, unique across replicas. */
+export class PostgresTicketStore implements TicketStore {
+  private readonly limit: number;
+
+  constructor(
+    private readonly db: PostgresDatabase,
+    maxPageSize: number,
+  ) {
+    this.limit = maxPageSize + 1;
+  }
+
+  async counts(owner: TicketOwner, ownerIds: readonly string[], now: Date): Promise<TicketCounts[]> {
+    const keys = ownerIds.map(idKey);
+    const rows = await this.db.query<{ idx: number; total: number; open: number; pending: number; by: Record<string, number> | null }>(
+      `SELECT k.idx - 1 AS idx, coalesce(sum(c.n), 0) AS total,
+         coalesce(sum(c.n) FILTER (WHERE c.state_type IN ('NEW', 'OPEN', 'PENDING_REMINDER')), 0) AS open,
+         coalesce(sum(c.n) FILTER (WHERE c.state_type = 'PENDING_REMINDER'), 0) AS pending,
+         jsonb_object_agg(c.state_type, c.n) FILTER (WHERE c.n > 0) AS by
+       FROM unnest($1::text[]) WITH ORDINALITY AS k(key, idx)
+       LEFT JOIN ticket_count c ON c.owner = '${owner === 'customer' ? 'c' : 'u'}' AND c.owner_key = k.key
+       GROUP BY k.idx`,
+      [keys],
+    );
+    // The clock-dependent counts: read only when asked for, then for the whole batch at once.
+    let due: Promise<{ escalated: number; reached: number }[]> | null = null;
+    let loaded: { escalated: number; reached: number }[] | null = null;
+    const dueOf = (i: number) => {
+      if (!loaded) throw new Error('due counts not loaded');
+      return loaded[i]!;
+    };
+    const out: TicketCounts[] = ownerIds.map((_, i) => new PostgresTicketCounts(0, 0, 0, {}, () => dueOf(i)));
+    for (const r of rows) out[r.idx] = new PostgresTicketCounts(r.total, r.open, r.pending, r.by ?? {}, () => dueOf(r.idx));
+    // Unlike SQLite, a statement is asynchronous: the due counts are loaded with the batch.
+    due = this.dueCounts(owner, keys, now);
+    loaded = await due;
+    return out;
+  }
+
+  private async dueCounts(owner: TicketOwner, keys: readonly string[], now: Date): Promise<{ escalated: number; reached: number }[]> {
+    const col = OWNER_COLUMN[owner];
+    const o = owner === 'customer' ? 'c' : 'u';
+    const hour = Math.floor(now.getTime() / HOUR);
+    const due = (kind: 'e' | 'r') =>
+      `(SELECT coalesce(sum(d.n), 0) FROM ticket_due d WHERE d.owner = '${o}' AND d.owner_key = k.key AND d.kind = '${kind}' AND d.hour < $3)`;
+    const rows = await this.db.query<{ idx: number; escalated: number; reached: number }>(
+      `SELECT k.idx - 1 AS idx,
+         ${due('e')} + (SELECT count(*) FROM ticket t WHERE t.${col} = k.key AND t.is_open AND t.escalation_at >= $4 AND t.escalation_at <= $2) AS escalated,
+         ${due('r')} + (SELECT count(*) FROM ticket t WHERE t.${col} = k.key AND t.state_type = 'PENDING_REMINDER'
+           AND t.pending_until >= $4 AND t.pending_until <= $2) AS reached
+       FROM unnest($1::text[]) WITH ORDINALITY AS k(key, idx)`,
+      [keys, now.getTime(), hour, hour * HOUR],
+    );
+    const out = keys.map(() => ({ escalated: 0, reached: 0 }));
+    for (const r of rows) out[r.idx] = { escalated: r.escalated, reached: r.reached };
+    return out;
+  }
+
+  async lists(specs: readonly TicketListSpec[], now: Date): Promise<TicketSlice[]> {
+    const out: TicketSlice[] = new Array(specs.length);
+    for (const owner of ['customer', 'customerUser'] as const) {
+      const mine = specs.map((s, i) => ({ s, i })).filter((x) => x.s.owner === owner);
+      if (mine.length === 0) continue;
+      const present = new Set(mine.map(({ s }) => `${s.kind}:${s.backward}`));
+      const keys = mine.map(({ s, i }) => {
+        const [lo, hi] = ascends(s.kind) ? [s.after, s.before] : [s.before, s.after];
+        return {
+          i, o: idKey(s.ownerId), kind: s.kind, back: s.backward,
+          lo0: lo?.[0] ?? -MAX, lo1: lo?.[1] ?? -MAX, hi0: hi?.[0] ?? MAX, hi1: hi?.[1] ?? MAX,
+          types: s.stateTypes ?? null, reached: s.reachedOnly, n: Math.min(this.limit, s.size + 1),
+        };
+      });
+      const col = OWNER_COLUMN[owner];
+      const branches = KINDS.flatMap((kind) => [false, true].map((backward) => ({ kind, backward })))
+        .filter((b) => present.has(`${b.kind}:${b.backward}`))
+        .map(({ kind, backward }) => {
+          const c = ORDER_COLUMN[kind];
+          const dir = ascends(kind) !== backward ? 'ASC' : 'DESC';
+          return `SELECT k.i AS idx, t.* FROM k CROSS JOIN LATERAL (
+              SELECT * FROM ticket t2 WHERE t2.${col} = k.o AND ${LIST_FILTER[kind]}
+                AND (t2.${c}, t2.id) > (k.lo0, k.lo1) AND (t2.${c}, t2.id) < (k.hi0, k.hi1)
+              ORDER BY t2.${c} ${dir}, t2.id ${dir} LIMIT k.n) t
+            WHERE k.kind = '${kind}' AND k.back = ${backward}`;
+        });
+      const rows = await this.db.query<TicketRow & { idx: number }>(
+        `WITH k AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS k(i int, o text, kind text, back boolean, lo0 bigint, lo1 bigint,
+           hi0 bigint, hi1 bigint, types text[], reached boolean, n int))
+         ${branches.join('\nUNION ALL\n')}`,
+        [JSON.stringify(keys), now.getTime()],
+      );
+      const byIdx = new Map<number, TicketRecord[]>();
+      for (const r of rows) {
+        const list = byIdx.get(r.idx);
+        if (list) list.push(toTicket(r));
+        else byIdx.set(r.idx, [toTicket(r)]);
+      }
+      for (const { s, i } of mine) {
+        const inFetchOrder = (byIdx.get(i) ?? []).sort((a, b) => compareInList(s.kind, a, b) * (s.backward ? -1 : 1));
+        out[i] = toPage(inFetchOrder, s, 0, (t) => ticketListKey(s.kind, t));
+      }
+    }
+    return out;
+  }
+
+  async byIds(ids: readonly number[]): Promise<(TicketRecord | null)[]> {
+    const rows = await this.db.query<TicketRow & { idx: number }>(
+      `SELECT k.idx - 1 AS idx, t.* FROM unnest($1::bigint[]) WITH ORDINALITY AS k(key, idx) JOIN ticket t ON t.id = k.key`,
+      [ids],
+    );
+    return inKeyOrder(ids.length, rows, toTicket);
+  }
+
+  async byNumbers(numbers: readonly string[]): Promise<(TicketRecord | null)[]> {
+    const rows = await this.db.query<TicketRow & { idx: number }>(
+      `SELECT k.idx - 1 AS idx, t.* FROM unnest($1::text[]) WITH ORDINALITY AS k(key, idx) JOIN ticket t ON t.number = k.key`,
+      [numbers],
+    );
+    return inKeyOrder(numbers.length, rows, toTicket);
+  }
+
+  async create(input: NewTicket, now: Date): Promise<TicketRecord> {
+    return this.db.transaction(async (tx) => {
+      const [{ id }] = (await tx.query<{ id: number }>(`SELECT nextval('ticket_id_seq') AS id`)) as [{ id: number }];
+      const [row] = await tx.query<TicketRow>(
+        `INSERT INTO ticket (id, number, title, state, state_type, is_open, priority, queue, customer_id, customer_key,
+           customer_user_login, customer_user_key, created_at, changed_at, escalation_at, pending_until)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15) RETURNING *`,
+        [id, ticketNumber(now, id), input.title, input.state, input.stateType, isOpenType(input.stateType), input.priority, input.queue,
+          input.customerId, input.customerId === null ? null : idKey(input.customerId),
+          input.customerUserLogin, input.customerUserLogin === null ? null : idKey(input.customerUserLogin),
+          now.getTime(), input.escalationAt?.getTime() ?? null, input.pendingUntil?.getTime() ?? null],
+      );
+      return toTicket(row!);
+    });
+  }
+
+  async update(number: string, patch: TicketPatch, now: Date): Promise<TicketRecord> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.query<TicketRow>(`SELECT * FROM ticket WHERE number = $1 FOR UPDATE`, [number]);
+      if (!row) throw new NotFoundError(`Ticket '${number}' does not exist`);
+      const current = toTicket(row);
+      const next = { ...current, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as TicketRecord;
+      const [updated] = await tx.query<TicketRow>(
+        `UPDATE ticket SET title = $2, state = $3, state_type = $4, is_open = $5, priority = $6, queue = $7, escalation_at = $8,
+           pending_until = $9, changed_at = $10 WHERE id = $1 RETURNING *`,
+        [current.id, next.title, next.state, next.stateType, isOpenType(next.stateType), next.priority, next.queue,
+          next.escalationAt?.getTime() ?? null, next.pendingUntil?.getTime() ?? null, Math.max(now.getTime(), current.changedAt.getTime())],
+      );
+      return toTicket(updated!);
+    });
+  }
+
+  async renameCustomer(oldCustomerId: string, newCustomerId: string): Promise<void> {
+    await this.db.query(`UPDATE ticket SET customer_id = $1, customer_key = $2 WHERE customer_key = $3`, [
+      newCustomerId, idKey(newCustomerId), idKey(oldCustomerId),
+    ]);
+  }
+}
