@@ -30,6 +30,7 @@ export interface LiveHubDeps {
  */
 export class LiveHub {
   private readonly byKey = new Map<string, Set<LiveWatch>>();
+  private readonly watches = new Set<LiveWatch>();
   private readonly pending = new Set<LiveWatch>();
   private readonly clocks = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private tickTimer: NodeJS.Timeout | null = null;
@@ -52,9 +53,7 @@ export class LiveHub {
 
   /** Active watches (subscriptions). */
   get size(): number {
-    let n = 0;
-    for (const set of this.byKey.values()) n += set.size;
-    return n;
+    return this.watches.size;
   }
 
   /**
@@ -79,6 +78,7 @@ export class LiveHub {
       }
       set.add(watch);
     }
+    this.watches.add(watch);
     this.deps.metrics.liveSubscriptions.inc();
     await this.refreshClocks(fresh).catch((e: unknown) => this.deps.logger.warn({ err: e }, 'live: could not read ticket times'));
     return watch;
@@ -91,7 +91,7 @@ export class LiveHub {
     if (this.tickTimer) clearTimeout(this.tickTimer);
     for (const { timer } of this.clocks.values()) clearTimeout(timer);
     this.clocks.clear();
-    for (const set of [...this.byKey.values()]) for (const w of [...set]) w.finish();
+    for (const w of [...this.watches]) w.finish();
   }
 
   /** Resolves when no tick is running (tests). */
@@ -101,17 +101,16 @@ export class LiveHub {
 
   private remove(watch: LiveWatch): void {
     this.pending.delete(watch);
-    let removed = false;
+    if (!this.watches.delete(watch)) return;
     for (const key of watch.keys) {
       const set = this.byKey.get(key);
       if (!set?.delete(watch)) continue;
-      removed = true;
       if (set.size === 0) {
         this.byKey.delete(key);
         this.stopClock(key);
       }
     }
-    if (removed) this.deps.metrics.liveSubscriptions.dec();
+    this.deps.metrics.liveSubscriptions.dec();
   }
 
   private async onEvent(event: FeedEvent): Promise<void> {
