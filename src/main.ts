@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config/config';
 import { listen } from './http/server';
+import { attachLive } from './http/websocket';
 import { httpOptions } from './http-options';
 import { createLogger } from './log/logger';
 
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const app = await createApp(config, { logger });
   const { server, url } = await listen(app, config.listen.host, config.listen.port, httpOptions(app));
+  const live = attachLive(server, app);
   logger.info({ url: `${url}/graphql` }, 'helpdesk customer service listening');
   console.log(`\nGraphiQL:  ${url}/graphql`);
   if (config.devToken) {
@@ -31,6 +33,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'draining and stopping');
+    // Subscriptions complete and their sockets close (1001) while HTTP requests drain.
+    live.close().catch((e: unknown) => logger.error({ err: e }, 'error while closing live subscriptions'));
     server.close(() => {
       app.close().then(
         () => process.exit(0),
