@@ -87,7 +87,17 @@ const configSchema = z
       })
       .strict()
       .default({ host: '127.0.0.1', port: 4000 }),
+    /** A SQLite file path, or `postgres://USER:PASSWORD@HOST:PORT/DB` (shared by replicas; `sslmode` in the URL). */
     database: z.string().min(1).default('data/helpdesk.db'),
+    /** PostgreSQL only: connections per process, statement timeout, connection wait. */
+    databasePool: z
+      .object({
+        size: z.number().int().min(2).max(200).default(10),
+        statementTimeoutMs: z.number().int().min(100).max(600_000).default(5000),
+        connectTimeoutMs: z.number().int().min(100).max(60_000).default(5000),
+      })
+      .strict()
+      .default({ size: 10, statementTimeoutMs: 5000, connectTimeoutMs: 5000 }),
     seed: z.enum(['demo']).nullable().default(null),
     auth: z
       .object({
@@ -236,7 +246,7 @@ export function loadConfig(sources: ConfigSources = { env: process.env, cwd: pro
     throw new ConfigError(`configuration: ${key}: ${issue.message}`);
   }
   const config = parsed.data;
-  config.database = resolve(cwd, config.database);
+  if (!/^postgres(ql)?:\/\//i.test(config.database)) config.database = resolve(cwd, config.database);
   for (const s of config.dataSources) if (s.kind === 'sqlite' && s.path) s.path = resolve(cwd, s.path);
 
   let devToken: string | null = null;

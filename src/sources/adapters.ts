@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ldapSourceConfigSchema, type LdapSourceConfig } from '../../adapters/ldap/ldap-config';
 import { LdapDataSource } from '../../adapters/ldap/ldap-data-source';
+import { isPostgresUrl } from '../../adapters/postgres/postgres-config';
+import { openPostgresStore } from '../../adapters/postgres/postgres-store';
 import { sqliteSourceConfigSchema } from '../../adapters/sqlite/sqlite-config';
 import { openSqliteStore } from '../../adapters/sqlite/sqlite-store';
 import type { Config, DataSourceConfig } from '../config/config';
@@ -28,8 +30,10 @@ export interface AdapterDeps {
 
 /** Where and how to open a helpdesk store. */
 export interface StoreTarget {
-  /** A SQLite file path (or ':memory:'). */
+  /** A SQLite file path (or ':memory:'), or a `postgres://` URL. */
   readonly database: string;
+  /** PostgreSQL pool and timeouts (defaults when absent). */
+  readonly pool?: Config['databasePool'];
   readonly label: string;
   readonly maxPageSize: number;
   readonly busyTimeoutMs?: number;
@@ -40,6 +44,15 @@ export interface StoreTarget {
 
 /** Opens a helpdesk store (migrated) at `target.database`; the engine follows from its form. */
 export function openStore(target: StoreTarget): HelpdeskStore {
+  if (isPostgresUrl(target.database)) {
+    return openPostgresStore({
+      url: target.database,
+      label: target.label,
+      maxPageSize: target.maxPageSize,
+      pool: target.pool ?? { size: 10, statementTimeoutMs: 5000, connectTimeoutMs: 5000 },
+      onStatement: target.onStatement,
+    });
+  }
   return openSqliteStore({
     path: target.database,
     label: target.label,
@@ -50,8 +63,8 @@ export function openStore(target: StoreTarget): HelpdeskStore {
 }
 
 /** The engine kind a `database` setting names, for the operations metric's label. */
-export function storeKind(_database: string): string {
-  return 'sqlite';
+export function storeKind(database: string): string {
+  return isPostgresUrl(database) ? 'postgres' : 'sqlite';
 }
 
 /** Opens the helpdesk store the configuration names (`database`). */
@@ -61,6 +74,7 @@ export function openHelpdeskStore(config: Config, label: string, metrics: Metric
     label,
     maxPageSize: config.limits.maxPageSize,
     busyTimeoutMs: config.limits.busyTimeoutMs,
+    pool: config.databasePool,
     onStatement: metrics.operationCounter(label, storeKind(config.database)),
     logger,
   });

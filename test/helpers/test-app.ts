@@ -8,6 +8,22 @@ import { createContext } from '../../src/graphql/context';
 import { httpOptions } from '../../src/http-options';
 import { listen } from '../../src/http/server';
 import { createLogger } from '../../src/log/logger';
+import { startPostgres, type PostgresServer } from './postgres';
+
+/**
+ * `HELPDESK_TEST_POSTGRES=1`: every test app of this file gets a fresh database on one throw-away
+ * PostgreSQL server (started on first use, stopped after the file), so the suites run unchanged
+ * on the shared store; tests choose by `app.store.capabilities`, never by engine name.
+ */
+const ON_POSTGRES = process.env.HELPDESK_TEST_POSTGRES === '1';
+let postgres: Promise<PostgresServer> | null = null;
+if (ON_POSTGRES && typeof afterAll === 'function') afterAll(async () => (await postgres)?.stop(), 60_000);
+
+async function testDatabase(dir: string): Promise<string> {
+  if (!ON_POSTGRES) return join(dir, 'helpdesk.db');
+  postgres ??= startPostgres();
+  return (await postgres).createDatabase('app');
+}
 
 /** Known tokens of every test app. */
 export const TOKENS = { agent: 'test-agent-token-0123456789', reader: 'test-reader-token-0123456789' } as const;
@@ -56,7 +72,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     cwd: dir,
     raw: {
       listen: { host: '127.0.0.1', port: 0 },
-      database: options.database ?? join(dir, 'helpdesk.db'),
+      database: options.database ?? (await testDatabase(dir)),
       auth: {
         tokens: [
           { name: 'agents', role: 'agent', sha256: sha256Hex(TOKENS.agent) },
