@@ -23,8 +23,11 @@ import { CustomerUser, CustomerUserConnection } from './customer-user.type';
 
 @Resolver(() => CustomerUser)
 export class CustomerUserResolver {
-  @Query(() => CustomerUser, { nullable: true })
-  customerUser(@Ctx() ctx: Context, @Arg('login', () => ID) login: string): Promise<CustomerUserRecord | null> {
+  @Query(() => CustomerUser, {
+    nullable: true,
+    description: 'Lookup by login, ignoring case, across all data sources; the first source in configuration order wins.',
+  })
+  customerUser(@Ctx() ctx: Context, @Arg('login', () => ID, { description: 'The login, any case.' }) login: string): Promise<CustomerUserRecord | null> {
     return ctx.loaders.customerUser.load(idKey(login));
   }
 
@@ -49,21 +52,21 @@ export class CustomerUserResolver {
     return mergedConnection(ctx, info, result, customerUserSortKey);
   }
 
-  @Mutation(() => CustomerUser)
+  @Mutation(() => CustomerUser, { description: 'Creates a customer user in a writable data source (agent role).' })
   async createCustomerUser(
     @Ctx() ctx: Context,
-    @Arg('input', () => CreateCustomerUserInput) input: CreateCustomerUserInput,
+    @Arg('input', () => CreateCustomerUserInput, { description: 'The new customer user.' }) input: CreateCustomerUserInput,
   ): Promise<CustomerUserRecord> {
     const created = await ctx.app.customerUsers.create({ ...input });
     primeCustomerUsers(ctx.loaders, [created]);
     return created;
   }
 
-  @Mutation(() => CustomerUser)
+  @Mutation(() => CustomerUser, { description: 'Changes a customer user of a writable data source (agent role), including their customer ids.' })
   async updateCustomerUser(
     @Ctx() ctx: Context,
-    @Arg('login', () => ID) login: string,
-    @Arg('input', () => UpdateCustomerUserInput) input: UpdateCustomerUserInput,
+    @Arg('login', () => ID, { description: 'The login of the customer user to change, any case.' }) login: string,
+    @Arg('input', () => UpdateCustomerUserInput, { description: 'The fields to change.' }) input: UpdateCustomerUserInput,
   ): Promise<CustomerUserRecord> {
     const updated = await ctx.app.customerUsers.update(login, { ...input });
     ctx.loaders.customerUser.clear(idKey(login)).prime(idKey(login), updated);
@@ -80,7 +83,7 @@ export class CustomerUserResolver {
     return [u.title, u.firstName, u.lastName].filter((p) => p && p.trim() !== '').join(' ').replace(/\s+/g, ' ');
   }
 
-  @FieldResolver(() => Country, { nullable: true })
+  @FieldResolver(() => Country, { nullable: true, description: 'The country of the address; null when none is recorded.' })
   country(@Root() u: CustomerUserRecord): CountryInfo | null {
     return countryByCode(u.countryCode);
   }
@@ -90,33 +93,35 @@ export class CustomerUserResolver {
     return ctx.loaders.customer.load(idKey(u.customerId));
   }
 
-  @FieldResolver(() => DataSourceNode)
+  @FieldResolver(() => DataSourceNode, { description: 'The data source the record comes from.' })
   dataSource(@Root() u: CustomerUserRecord, @Ctx() ctx: Context): DataSourceNode {
     return describeSource(ctx.app.sources.get(u.sourceId), ctx.app.sources);
   }
 
-  @FieldResolver(() => Boolean)
+  @FieldResolver(() => Boolean, { description: "True when the record's data source is read-only." })
   readOnly(@Root() u: CustomerUserRecord, @Ctx() ctx: Context): boolean {
     return !ctx.app.sources.get(u.sourceId).capabilities.writableCustomerUsers;
   }
 
-  @FieldResolver(() => Boolean)
+  @FieldResolver(() => Boolean, {
+    description: "True when the caller may edit this customer user: the source is writable and the caller's role allows it.",
+  })
   viewerCanUpdate(@Root() u: CustomerUserRecord, @Ctx() ctx: Context): boolean {
     return canWrite(ctx, ctx.app.sources.get(u.sourceId), 'customerUsers');
   }
 
-  @FieldResolver(() => TicketCountsType)
+  @FieldResolver(() => TicketCountsType, { description: "The ticket counts of the customer user's own tickets." })
   ticketCounts(@Root() u: CustomerUserRecord, @Ctx() ctx: Context): Promise<TicketCounts> {
     return ctx.loaders.customerUserTicketCounts.load(idKey(u.login));
   }
 
   @PageSize(PAGE_SIZES.tickets)
-  @FieldResolver(() => TicketConnection)
+  @FieldResolver(() => TicketConnection, { description: 'The tickets of the customer user, the newest first, optionally restricted to some state types.' })
   tickets(
     @Root() u: CustomerUserRecord,
     @Ctx() ctx: Context,
     @Args() page: PageArgs,
-    @Arg('stateTypes', () => [TicketStateType], { nullable: true }) stateTypes: StateType[] | null,
+    @Arg('stateTypes', () => [TicketStateType], { nullable: true, description: 'Only tickets of these state types; all when not given.' }) stateTypes: StateType[] | null,
   ): LazyConnection<TicketRecord> {
     return ticketConnection(ctx, 'customerUser', u.login, 'all', { page, defaultSize: PAGE_SIZES.tickets, stateTypes });
   }

@@ -14,37 +14,37 @@ export class CustomerUser extends Node {
   @Field(() => ID, { description: 'Unique across all data sources, ignoring case.' })
   login!: string;
 
-  @Field()
+  @Field({ description: 'E-mail address.' })
   email!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Salutation or title, e.g. 'Dr.'." })
   title!: string | null;
 
-  @Field()
+  @Field({ description: 'First name.' })
   firstName!: string;
 
-  @Field()
+  @Field({ description: 'Last name.' })
   lastName!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Phone number.' })
   phone!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Mobile number.' })
   mobile!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Street and house number.' })
   street!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Postal code.' })
   zip!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'City.' })
   city!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Free-text note for agents.' })
   comment!: string | null;
 
-  @Field(() => Validity)
+  @Field(() => Validity, { description: 'Whether the customer user is in use.' })
   valid!: Validity;
 
   @Field(() => ID, { description: 'The primary customer id.' })
@@ -53,10 +53,10 @@ export class CustomerUser extends Node {
   @Field(() => [ID], { description: 'All customer ids of the user, the primary one first.' })
   customerIds!: string[];
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the record was created; null when the source does not say.' })
   createdAt!: Date | null;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the record was last changed; null when the source does not say.' })
   changedAt!: Date | null;
 }
 

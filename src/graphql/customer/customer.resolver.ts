@@ -28,7 +28,7 @@ export class CustomerResolver {
     nullable: true,
     description: 'Lookup by customer id, ignoring case as OTRS does, across all data sources; the first source in configuration order wins.',
   })
-  customer(@Ctx() ctx: Context, @Arg('customerId', () => ID) customerId: string): Promise<CustomerRecord | null> {
+  customer(@Ctx() ctx: Context, @Arg('customerId', () => ID, { description: 'The customer id (OTRS CustomerID), any case.' }) customerId: string): Promise<CustomerRecord | null> {
     return ctx.loaders.customer.load(idKey(customerId));
   }
 
@@ -52,18 +52,20 @@ customers are listed.`,
     return mergedConnection(ctx, info, result, customerSortKey);
   }
 
-  @Mutation(() => Customer)
-  async createCustomer(@Ctx() ctx: Context, @Arg('input', () => CreateCustomerInput) input: CreateCustomerInput): Promise<CustomerRecord> {
+  @Mutation(() => Customer, { description: 'Creates a customer in a writable data source (agent role).' })
+  async createCustomer(@Ctx() ctx: Context, @Arg('input', () => CreateCustomerInput, { description: 'The new customer.' }) input: CreateCustomerInput): Promise<CustomerRecord> {
     const created = await ctx.app.customers.create({ ...input });
     primeCustomers(ctx.loaders, [created]);
     return created;
   }
 
-  @Mutation(() => Customer)
+  @Mutation(() => Customer, {
+    description: 'Changes a customer of a writable data source (agent role), including a rename of its customer id; its global id stays the same.',
+  })
   async updateCustomer(
     @Ctx() ctx: Context,
-    @Arg('customerId', () => ID) customerId: string,
-    @Arg('input', () => UpdateCustomerInput) input: UpdateCustomerInput,
+    @Arg('customerId', () => ID, { description: 'The current customer id of the customer to change, any case.' }) customerId: string,
+    @Arg('input', () => UpdateCustomerInput, { description: 'The fields to change.' }) input: UpdateCustomerInput,
   ): Promise<CustomerRecord> {
     const updated = await ctx.app.customers.update(customerId, { ...input });
     ctx.loaders.customer.clear(idKey(customerId));
@@ -76,12 +78,12 @@ customers are listed.`,
     return encodeGlobalId({ type: 'Customer', sourceId: c.sourceId, stableId: c.stableId });
   }
 
-  @FieldResolver(() => Country, { nullable: true })
+  @FieldResolver(() => Country, { nullable: true, description: 'The country of the address; null when none is recorded.' })
   country(@Root() c: CustomerRecord): CountryInfo | null {
     return countryByCode(c.countryCode);
   }
 
-  @FieldResolver(() => DataSourceNode)
+  @FieldResolver(() => DataSourceNode, { description: 'The data source the record comes from.' })
   dataSource(@Root() c: CustomerRecord, @Ctx() ctx: Context): DataSourceNode {
     return describeSource(ctx.app.sources.get(c.sourceId), ctx.app.sources);
   }
@@ -98,7 +100,7 @@ customers are listed.`,
     return canWrite(ctx, ctx.app.sources.get(c.sourceId), 'customers');
   }
 
-  @FieldResolver(() => TicketCountsType)
+  @FieldResolver(() => TicketCountsType, { description: "The customer's ticket counts (all its tickets, whichever customer user they are for)." })
   ticketCounts(@Root() c: CustomerRecord, @Ctx() ctx: Context): Promise<TicketCounts> {
     return ctx.loaders.customerTicketCounts.load(idKey(c.customerId));
   }
@@ -123,7 +125,7 @@ customers are listed.`,
     @Root() c: CustomerRecord,
     @Ctx() ctx: Context,
     @Args() page: PageArgs,
-    @Arg('reachedOnly', () => Boolean, { nullable: true, defaultValue: false }) reachedOnly: boolean | null,
+    @Arg('reachedOnly', () => Boolean, { nullable: true, defaultValue: false, description: 'Only the tickets whose reminder time has passed.' }) reachedOnly: boolean | null,
   ): LazyConnection<TicketRecord> {
     return ticketConnection(ctx, 'customer', c.customerId, 'reminder', { page, defaultSize: PAGE_SIZES.widgets, reachedOnly });
   }
@@ -148,7 +150,7 @@ customers are listed.`,
     @Root() c: CustomerRecord,
     @Ctx() ctx: Context,
     @Args() page: PageArgs,
-    @Arg('stateTypes', () => [TicketStateType], { nullable: true }) stateTypes: StateType[] | null,
+    @Arg('stateTypes', () => [TicketStateType], { nullable: true, description: 'Only tickets of these state types; all when not given.' }) stateTypes: StateType[] | null,
   ): LazyConnection<TicketRecord> {
     return ticketConnection(ctx, 'customer', c.customerId, 'all', { page, defaultSize: PAGE_SIZES.tickets, stateTypes });
   }

@@ -25,7 +25,7 @@ always carries the latest committed state.`,
       return ctx.live.watch(ctx, [args.customerId as string], 'one');
     },
   })
-  customerChanged(@Root() customer: CustomerRecord, @Arg('customerId', () => ID) _customerId: string): CustomerRecord {
+  customerChanged(@Root() customer: CustomerRecord, @Arg('customerId', () => ID, { description: 'The customer to watch (customer id, ignoring case); a rename is followed.' }) _customerId: string): CustomerRecord {
     return customer;
   }
 
@@ -39,7 +39,7 @@ always carries the latest committed state.`,
       return ctx.live.watch(ctx, ids, 'many');
     },
   })
-  customersChanged(@Root() customer: CustomerRecord, @Arg('customerIds', () => [ID]) _customerIds: string[]): CustomerRecord {
+  customersChanged(@Root() customer: CustomerRecord, @Arg('customerIds', () => [ID], { description: 'The customers to watch (customer ids, ignoring case), e.g. those of the visible list page.' }) _customerIds: string[]): CustomerRecord {
     return customer;
   }
 }

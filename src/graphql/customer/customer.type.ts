@@ -18,28 +18,28 @@ export class Customer extends Node {
   @Field({ description: 'The full name, usually the company name. Unique within a data source.' })
   name!: string;
 
-  @Field(() => Validity)
+  @Field(() => Validity, { description: 'Whether the customer is in use.' })
   valid!: Validity;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Street and house number.' })
   street!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Postal code.' })
   zip!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'City.' })
   city!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Web site (http or https URL).' })
   url!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Free-text note for agents.' })
   comment!: string | null;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the record was created; null when the source does not say.' })
   createdAt!: Date | null;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the record was last changed; null when the source does not say.' })
   changedAt!: Date | null;
 }
 
@@ -56,9 +56,9 @@ export class Link {
   @Field({ description: "'map', 'web' or 'social'." })
   kind!: string;
 
-  @Field()
+  @Field({ description: "The text to show, e.g. 'LinkedIn'." })
   label!: string;
 
-  @Field()
+  @Field({ description: 'The address, with the customer fields filled in (URL-encoded).' })
   url!: string;
 }

@@ -6,7 +6,7 @@ export class DataSourceNode {
   @Field(() => ID, { description: "Stable id from the configuration, e.g. 'local' or 'directory'." })
   id!: string;
 
-  @Field()
+  @Field({ description: 'Display name from the configuration.' })
   name!: string;
 
   @Field({ description: "Adapter kind: 'sqlite', 'ldap', ..." })
@@ -15,7 +15,7 @@ export class DataSourceNode {
   @Field({ description: 'True when no record of this source can be created or changed through the API.' })
   readOnly!: boolean;
 
-  @Field(() => [DataSourceObject])
+  @Field(() => [DataSourceObject], { description: 'Which records the source serves: customers, customer users or both.' })
   objects!: DataSourceObject[];
 
   @Field({ description: 'Whether the last contact with the backend succeeded.' })

@@ -6,9 +6,9 @@ tickets; \`closed\` counts all others. \`escalated\` counts open tickets whose e
 passed; \`pendingReminder\` counts PENDING_REMINDER tickets whatever their reminder time.`,
 })
 export class TicketCountsType {
-  @Field(() => Int) open!: number;
-  @Field(() => Int) closed!: number;
-  @Field(() => Int) escalated!: number;
-  @Field(() => Int) pendingReminder!: number;
-  @Field(() => Int) total!: number;
+  @Field(() => Int, { description: 'NEW, OPEN and PENDING_REMINDER tickets.' }) open!: number;
+  @Field(() => Int, { description: 'All tickets that are not open (closed, pending auto close, merged, removed).' }) closed!: number;
+  @Field(() => Int, { description: 'Open tickets whose escalation time has passed.' }) escalated!: number;
+  @Field(() => Int, { description: 'PENDING_REMINDER tickets, whatever their reminder time.' }) pendingReminder!: number;
+  @Field(() => Int, { description: 'All tickets: open plus closed.' }) total!: number;
 }

@@ -10,22 +10,22 @@ import { Ticket } from './ticket.type';
 
 @Resolver(() => Ticket)
 export class TicketResolver {
-  @Query(() => Ticket, { nullable: true })
-  async ticket(@Ctx() ctx: Context, @Arg('number', () => String) number: string): Promise<TicketRecord | null> {
+  @Query(() => Ticket, { nullable: true, description: 'Lookup by ticket number; null when no ticket has it.' })
+  async ticket(@Ctx() ctx: Context, @Arg('number', () => String, { description: 'The ticket number.' }) number: string): Promise<TicketRecord | null> {
     const [found] = await ctx.app.tickets.byNumbers([number]);
     return found ?? null;
   }
 
-  @Mutation(() => Ticket)
-  createTicket(@Ctx() ctx: Context, @Arg('input', () => CreateTicketInput) input: CreateTicketInput): Promise<TicketRecord> {
+  @Mutation(() => Ticket, { description: 'Creates a ticket for a customer user or a customer (agent role). The counts of both follow at once.' })
+  createTicket(@Ctx() ctx: Context, @Arg('input', () => CreateTicketInput, { description: 'The new ticket.' }) input: CreateTicketInput): Promise<TicketRecord> {
     return ctx.app.ticketService.create({ ...input }, ctx.now);
   }
 
-  @Mutation(() => Ticket)
+  @Mutation(() => Ticket, { description: 'Changes a ticket (agent role): title, state, priority, queue, pending and escalation times.' })
   updateTicket(
     @Ctx() ctx: Context,
-    @Arg('number', () => String) number: string,
-    @Arg('input', () => UpdateTicketInput) input: UpdateTicketInput,
+    @Arg('number', () => String, { description: 'The number of the ticket to change.' }) number: string,
+    @Arg('input', () => UpdateTicketInput, { description: 'The fields to change.' }) input: UpdateTicketInput,
   ): Promise<TicketRecord> {
     return ctx.app.ticketService.update(number, { ...input }, ctx.now);
   }
@@ -35,12 +35,12 @@ export class TicketResolver {
     return encodeGlobalId({ type: 'Ticket', ticketId: t.id });
   }
 
-  @FieldResolver(() => Customer, { nullable: true })
+  @FieldResolver(() => Customer, { nullable: true, description: "The ticket's customer; null when it has none or the customer no longer exists." })
   customer(@Root() t: TicketRecord, @Ctx() ctx: Context): Promise<CustomerRecord | null> | null {
     return t.customerId === null ? null : ctx.loaders.customer.load(idKey(t.customerId));
   }
 
-  @FieldResolver(() => CustomerUser, { nullable: true })
+  @FieldResolver(() => CustomerUser, { nullable: true, description: "The ticket's customer user; null when it has none or the customer user no longer exists." })
   customerUser(@Root() t: TicketRecord, @Ctx() ctx: Context): Promise<CustomerUserRecord | null> | null {
     return t.customerUserLogin === null ? null : ctx.loaders.customerUser.load(idKey(t.customerUserLogin));
   }

@@ -10,31 +10,31 @@ export class Ticket extends Node {
   @Field({ description: 'The ticket number, unique.' })
   number!: string;
 
-  @Field()
+  @Field({ description: 'The subject line.' })
   title!: string;
 
   @Field({ description: "The state's name, e.g. 'open' or 'closed successful'." })
   state!: string;
 
-  @Field(() => TicketStateType)
+  @Field(() => TicketStateType, { description: 'The state type of state; what the counts and widgets go by.' })
   stateType!: TicketStateType;
 
-  @Field()
+  @Field({ description: "The priority, e.g. '3 normal'." })
   priority!: string;
 
-  @Field()
+  @Field({ description: 'The queue the ticket is filed in.' })
   queue!: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: "The ticket's customer id; null when the ticket has none." })
   customerId!: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: "The login of the ticket's customer user; null when the ticket has none." })
   customerUserLogin!: string | null;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When the ticket was created.' })
   createdAt!: Date;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When the ticket was last changed.' })
   changedAt!: Date;
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'When the ticket escalates (or escalated); null when no escalation applies.' })
