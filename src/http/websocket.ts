@@ -97,7 +97,7 @@ export function attachLive(server: Server, app: App): LiveServer {
     onSubscribe(ctx, _id, payload) {
       const active = Object.keys(ctx.subscriptions).length;
       if (active > live.maxSubscriptionsPerConnection) {
-        return [refused(`At most ${live.maxSubscriptionsPerConnection} subscriptions per connection`, 'TOO_MANY_SUBSCRIPTIONS')];
+        return [refused(`At most ${live.maxSubscriptionsPerConnection} subscriptions per connection`, 'BAD_REQUEST')];
       }
       let document: DocumentNode;
       try {
@@ -109,7 +109,7 @@ export function attachLive(server: Server, app: App): LiveServer {
       if (errors.length > 0) return errors.map((e) => refused(e.message));
       const operation = getOperationAST(document, payload.operationName);
       if (!operation) return [refused('Unable to identify the operation')];
-      if (operation.operation !== 'subscription') return [refused('Only subscriptions are served over WebSocket; send queries and mutations over HTTP')];
+      if (operation.operation !== 'subscription') return [refused('Only subscriptions are served over WebSocket; send queries and mutations over HTTP', 'BAD_REQUEST')];
       const variables = payload.variables ?? {};
       if (operationCost(schema, document, operation, variables, limits.maxPageSize, limits.maxCost) > limits.maxCost) {
         return [refused(`The operation costs more than ${limits.maxCost} (page sizes multiply nested fields)`)];

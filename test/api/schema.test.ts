@@ -16,6 +16,16 @@ describe('schema', () => {
     expect(out).toContain('contract holds: 0 differences');
   });
 
+  test('the contract check with the addition "live" (subscriptions) reports 0 differences', () => {
+    const out = execFileSync('node', [join(root, '../shared/contract/check-schema.mjs'), 'schema/schema.graphql', '--with', 'live'], { cwd: root, encoding: 'utf8' });
+    expect(out).toContain('contract holds: 0 differences');
+  });
+
+  test('the operations of the addition "live" validate against the schema', () => {
+    const dir = join(root, '../shared/contract/additions/live/operations');
+    for (const file of readdirSync(dir)) expect(validate(buildAppSchema(), parse(readFileSync(join(dir, file), 'utf8')))).toEqual([]);
+  });
+
   test('schema/operations holds the contract operations, unchanged, and each validates', () => {
     const contractDir = join(root, '../shared/contract/operations');
     for (const file of readdirSync(contractDir)) {
