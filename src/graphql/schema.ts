@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { assertInterfaceType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
 import { CountryResolver } from './country/country.resolver';
 import { CustomerUserResolver } from './customer-user/customer-user.resolver';
@@ -7,7 +7,6 @@ import { CustomerResolver } from './customer/customer.resolver';
 import { CustomerSubscriptionResolver } from './customer/customer.subscription';
 import { DataSourceResolver } from './data-source/data-source.resolver';
 import { NodeResolver } from './node/node.resolver';
-import { nodeTypeOf } from './node/node.type';
 import { TicketResolver } from './ticket/ticket.resolver';
 import './common/enums';
 
