@@ -441,8 +441,8 @@ export class LdapDataSource implements DataSource {
 
   /**
    * Records by stable id, in key order: GUIDs/UUIDs by one search on the stable-id attribute
-   * (binary for objectGUID), DNs (entries without that attribute) through the index to their
-   * key and one batched lookup; anything else is null without a search.
+   * (binary for objectGUID); with `stableIdAttribute: null`, DNs through the index to their key
+   * and one batched lookup; anything else is null without a search.
    */
   private async byStableIds<M, R extends { stableId: string }>(
     stableIds: readonly string[],
@@ -453,7 +453,7 @@ export class LdapDataSource implements DataSource {
   ): Promise<(R | null)[]> {
     const attribute = o.mapping.stableIdAttribute;
     const guids = attribute ? distinct(stableIds.filter(isGuidString)) : [];
-    const dns = stableIds.filter((id) => !isGuidString(id) && searchable(id) && /=/.test(id));
+    const dns = attribute ? [] : stableIds.filter((id) => searchable(id) && /=/.test(id));
     const byId = new Map<string, R>();
     for (let i = 0; i < guids.length; i += LOOKUP_CHUNK) {
       const terms = guids.slice(i, i + LOOKUP_CHUNK).map(

@@ -43,14 +43,16 @@ export function activeDirectorySourceConfig(url: string, extra: Record<string, u
     timeoutMs: 2000,
     preset: 'active-directory',
     // slapd's msuser schema has neither AD's objectCategory short names nor adminDescription on
-    // an OU: this layout keeps objectClass=user and info (test/ad runs the preset unchanged on Samba).
+    // an OU, nor objectGUID: this layout keeps objectClass=user, info and entryUUID (test/ad runs
+    // the preset unchanged on Samba).
     customers: {
       baseDN: `ou=Customers,${SUFFIX}`,
       validFilter: '(!(|(businessCategory=closed)(businessCategory=suspended)))',
       temporarilyInvalidFilter: '(businessCategory=suspended)',
+      stableIdAttribute: 'entryUUID',
       map: { comment: 'info' },
     },
-    customerUsers: { baseDN: `ou=Users,${SUFFIX}`, filter: '(objectClass=user)', map: { customerIds: 'o' } },
+    customerUsers: { baseDN: `ou=Users,${SUFFIX}`, filter: '(objectClass=user)', stableIdAttribute: 'entryUUID', map: { customerIds: 'o' } },
     ...extra,
   };
 }
