@@ -2,13 +2,15 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { GraphQLError } from 'graphql';
+import { assertInterfaceType, GraphQLError } from 'graphql';
 import type { Logger } from '../log/logger';
 import type { Metrics } from '../metrics/metrics';
 import type { Context } from './context';
 import { formatError, isUnexpected } from './errors';
+import { compiledExecutionGateway } from './executor';
 import { costLimitPlugin, limitRules, type RequestLimits } from './limits';
 import { partialErrorsPlugin } from './partial-errors';
+import { nodeTypeOf } from './node/node.type';
 import { buildAppSchema } from './schema';
 
 /** Refuses mutations to callers whose role is not `agent`, before anything executes. */
@@ -58,13 +60,25 @@ export interface ApolloOptions {
   readonly limits?: RequestLimits & { readonly maxTokens: number };
   /** "Did you mean" suggestions in validation errors (they reveal schema details). */
   readonly fieldSuggestions?: boolean;
+  /**
+   * Queries run compiled by graphql-jit (default) or interpreted by graphql-js; the benchmark
+   * compares both (docs/performance.md).
+   */
+  readonly execution?: 'compiled' | 'interpreted';
 }
+
+/** How many compiled operations the executor keeps (the contract's operations are a handful). */
+const COMPILED_DOCUMENTS = 200;
 
 /** The Apollo server of the service (not started). */
 export function createApollo(options: ApolloOptions): ApolloServer<Context> {
   const limits = options.limits;
+  const schema = buildAppSchema();
+  // type-graphql wraps resolveType in an async function; compiled execution (graphql-jit) needs
+  // the type name synchronously. Same answer for graphql-js.
+  assertInterfaceType(schema.getType('Node')).resolveType = nodeTypeOf;
   return new ApolloServer<Context>({
-    schema: buildAppSchema(),
+    ...(options.execution === 'interpreted' ? { schema } : { gateway: compiledExecutionGateway(schema, { maxDocuments: COMPILED_DOCUMENTS }) }),
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: options.introspection,

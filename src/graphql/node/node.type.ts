@@ -1,7 +1,7 @@
 import { Field, ID, InterfaceType } from 'type-graphql';
 
 /** Tells the record types apart for `Node` (records carry no type tag). */
-function nodeTypeOf(value: object): string {
+export function nodeTypeOf(value: object): string {
   if ('login' in value) return 'CustomerUser';
   if ('number' in value) return 'Ticket';
   return 'Customer';

@@ -1,0 +1,139 @@
+import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
+import {
+  execute,
+  GraphQLError,
+  Kind,
+  printSchema,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SourceLocation,
+} from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+
+/** Options of {@link compiledExecutionGateway}. */
+export interface CompiledExecutionOptions {
+  /** How many compiled operations are kept (least recently used dropped first). */
+  readonly maxDocuments: number;
+}
+
+/** What the executor did, for tests and the benchmark. */
+export interface CompiledExecutionStats {
+  compiled: number;
+  compiledRuns: number;
+  interpretedRuns: number;
+  cached: number;
+}
+
+/**
+ * Apollo Server's public executor interface (the "gateway" option) serving one local schema:
+ * validation, limits and every plugin stay Apollo's; only execution changes. Queries run as
+ * JavaScript compiled once per document and operation by graphql-jit, kept in a bounded LRU.
+ * Mutations, subscriptions, introspection, documents graphql-jit cannot compile, and requests
+ * that fail before any field runs (variable coercion) go to graphql-js `execute`, so their
+ * answers, serial mutation order and error messages are graphql-js's own.
+ */
+export function compiledExecutionGateway(
+  schema: GraphQLSchema,
+  options: CompiledExecutionOptions,
+): GatewayInterface & { readonly executor: GatewayExecutor; readonly stats: CompiledExecutionStats } {
+  const cache = new Map<string, CompiledQuery | null>();
+  const stats: CompiledExecutionStats = { compiled: 0, compiledRuns: 0, interpretedRuns: 0, cached: 0 };
+  const listeners = new Set<(s: { apiSchema: GraphQLSchema; coreSupergraphSdl: string }) => void>();
+
+  const interpret = (rc: GatewayGraphQLRequestContext): Promise<ExecutionResult> | ExecutionResult => {
+    stats.interpretedRuns++;
+    return execute({
+      schema,
+      document: rc.document,
+      contextValue: rc.context,
+      variableValues: rc.request.variables,
+      operationName: rc.request.operationName,
+    });
+  };
+
+  const compiledFor = (rc: GatewayGraphQLRequestContext): CompiledQuery | null => {
+    const key = `${rc.queryHash}\u0000${rc.operationName ?? ''}`;
+    const hit = cache.get(key);
+    if (hit !== undefined) {
+      // Map keeps insertion order: re-inserting marks the entry most recently used.
+      cache.delete(key);
+      cache.set(key, hit);
+      return hit;
+    }
+    let compiled: CompiledQuery | null = null;
+    if (rc.operation.operation === 'query' && !selectsIntrospection(rc.operation, rc.document)) {
+      const result = compileQuery(schema, rc.document, rc.operationName ?? undefined);
+      if (isCompiledQuery(result)) {
+        compiled = result;
+        stats.compiled++;
+      }
+    }
+    cache.set(key, compiled);
+    if (cache.size > options.maxDocuments) cache.delete(cache.keys().next().value!);
+    stats.cached = cache.size;
+    return compiled;
+  };
+
+  const executor: GatewayExecutor = async (rc) => {
+    const compiled = compiledFor(rc);
+    if (!compiled) return interpret(rc);
+    const result = await compiled.query(undefined, rc.context, rc.request.variables ?? {});
+    // No data: nothing ran (the variables did not coerce); graphql-js words such errors for Apollo's 400.
+    if (result.data === undefined) return interpret(rc);
+    stats.compiledRuns++;
+    return result.errors ? { ...result, errors: result.errors.map(asGraphqlJsError) } : result;
+  };
+
+  return {
+    executor,
+    stats,
+    onSchemaLoadOrUpdate(callback) {
+      listeners.add(callback);
+      return () => listeners.delete(callback);
+    },
+    async load() {
+      const sdl = printSchema(schema);
+      for (const l of listeners) l({ apiSchema: schema, coreSupergraphSdl: sdl });
+      return { executor };
+    },
+    async stop() {
+      cache.clear();
+    },
+  };
+}
+
+/** True when the operation reaches `__schema` or `__type` (GraphiQL's introspection): graphql-js answers those. */
+function selectsIntrospection(operation: OperationDefinitionNode, document: DocumentNode): boolean {
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  const seen = new Set<string>();
+  const visit = (selections: OperationDefinitionNode['selectionSet']['selections']): boolean =>
+    selections.some((s) => {
+      if (s.kind === Kind.FIELD) return s.name.value === '__schema' || s.name.value === '__type';
+      if (s.kind === Kind.INLINE_FRAGMENT) return visit(s.selectionSet.selections);
+      if (seen.has(s.name.value)) return false;
+      seen.add(s.name.value);
+      const f = fragments.get(s.name.value);
+      return f ? visit(f.selectionSet.selections) : false;
+    });
+  return visit(operation.selectionSet.selections);
+}
+
+/**
+ * graphql-jit's errors are not instances of graphql-js's GraphQLError; Apollo would wrap them
+ * once more and the error mapping (src/graphql/errors.ts) would no longer reach the resolver's
+ * own error. Rebuilt as graphql-js errors, they read exactly as the interpreter's.
+ */
+function asGraphqlJsError(jitError: GraphQLError): GraphQLError {
+  // graphql-jit's class extends graphql-js's but leaves `extensions` undefined, which Apollo's formatting cannot take.
+  if (Object.getPrototypeOf(jitError) === GraphQLError.prototype) return jitError;
+  const e = jitError as Pick<GraphQLError, 'message' | 'path' | 'originalError' | 'extensions' | 'locations'>;
+  const error = new GraphQLError(e.message, {
+    path: e.path,
+    originalError: e.originalError ?? undefined,
+    ...(e.extensions && { extensions: e.extensions }),
+  });
+  (error as { locations: readonly SourceLocation[] | undefined }).locations = e.locations;
+  return error;
+}
