@@ -166,8 +166,8 @@ export function defineDataSourceSuite(
         const pages = await source.customerUsersOfCustomers([
           { customerId: 'acme', valid: [Validity.VALID], size: 2, after: null , before: null, backward: false},
           { customerId: 'nobody', valid: [Validity.VALID], size: 2, after: null , before: null, backward: false},
-          { customerId: 'GLOBEX', valid: [Validity.VALID], size: 10, after: null , before: null, backward: false},
-          { customerId: 'ACME', valid: ALL, size: 10, after: null , before: null, backward: false},
+          { customerId: 'GLOBEX', valid: [Validity.VALID], size: 10, after: null, before: null, backward: false },
+          { customerId: 'ACME', valid: ALL, size: 10, after: null, before: null, backward: false },
         ]);
         expect(pages.map((p) => p.nodes.map((u) => u.login))).toEqual([
           ['jdoe', 'asmith'],
@@ -182,28 +182,42 @@ export function defineDataSourceSuite(
       });
     });
 
+    definePagingTests(() => source);
+
+    // Each write test gets its own subject: no test depends on what another one wrote.
+    let own: SuiteSubject;
+    let fresh: DataSource;
+    const ownSubject = () => {
+      beforeEach(async () => {
+        own = await createSubject();
+        fresh = own.source;
+      });
+      afterEach(async () => own?.dispose());
+    };
+
     if (capabilities.writableCustomers) {
       describe('customer writes', () => {
+        ownSubject();
         test('create, then conflicts on id (any case) and name (within the source)', async () => {
-          const created = await source.createCustomer({ customerId: 'NEW-1', name: 'New One', valid: Validity.VALID, street: null, zip: null, city: null, countryCode: 'NL', url: null, comment: null });
-          expect(created).toMatchObject({ customerId: 'NEW-1', name: 'New One', countryCode: 'NL', sourceId: source.id });
+          const created = await fresh.createCustomer({ customerId: 'NEW-1', name: 'New One', valid: Validity.VALID, street: null, zip: null, city: null, countryCode: 'NL', url: null, comment: null });
+          expect(created).toMatchObject({ customerId: 'NEW-1', name: 'New One', countryCode: 'NL', sourceId: fresh.id });
           expect(created.createdAt).toBeInstanceOf(Date);
-          await expect(source.createCustomer({ ...created, customerId: 'new-1', name: 'Other' } as never)).rejects.toBeInstanceOf(ConflictError);
-          await expect(source.createCustomer({ ...created, customerId: 'NEW-2', name: 'NEW ONE' } as never)).rejects.toMatchObject({ field: 'name' });
+          await expect(fresh.createCustomer({ ...created, customerId: 'new-1', name: 'Other' } as never)).rejects.toBeInstanceOf(ConflictError);
+          await expect(fresh.createCustomer({ ...created, customerId: 'NEW-2', name: 'NEW ONE' } as never)).rejects.toMatchObject({ field: 'name' });
         });
 
         test('update changes only given fields; null clears', async () => {
-          const updated = await source.updateCustomer('acme', { city: 'Hamburg', comment: null });
+          const updated = await fresh.updateCustomer('acme', { city: 'Hamburg', comment: null });
           expect(updated).toMatchObject({ customerId: 'ACME', city: 'Hamburg', comment: null, street: 'Main Street 1' });
-          await expect(source.updateCustomer('nope', { city: 'x' })).rejects.toBeInstanceOf(NotFoundError);
+          await expect(fresh.updateCustomer('nope', { city: 'x' })).rejects.toBeInstanceOf(NotFoundError);
         });
 
         test('renaming the id moves its customer users', async () => {
-          await source.updateCustomer('globex', { customerId: 'GLOBEX-INTL' });
-          const [homer, john] = await source.customerUsersByLogins(['hsimpson', 'jdoe']);
+          await fresh.updateCustomer('globex', { customerId: 'GLOBEX-INTL' });
+          const [homer, john] = await fresh.customerUsersByLogins(['hsimpson', 'jdoe']);
           expect(homer!.customerId).toBe('GLOBEX-INTL');
           expect(john!.customerIds).toContain('GLOBEX-INTL');
-          expect(await source.customersByIds(['globex'])).toEqual([null]);
+          expect(await fresh.customersByIds(['globex'])).toEqual([null]);
         });
       });
     } else {
@@ -217,19 +231,22 @@ export function defineDataSourceSuite(
 
     if (capabilities.writableCustomerUsers) {
       describe('customer user writes', () => {
+        ownSubject();
         test('create with several customer ids, conflict on login in any case', async () => {
-          const created = await source.createCustomerUser({ ...FIXTURE_CUSTOMER_USERS[1]!, login: 'new.user', additionalCustomerIds: ['INITECH'] });
+          const created = await fresh.createCustomerUser({ ...FIXTURE_CUSTOMER_USERS[1]!, login: 'new.user', additionalCustomerIds: ['INITECH'] });
           expect(created.customerIds).toEqual(['ACME', 'INITECH']);
-          await expect(source.createCustomerUser({ ...FIXTURE_CUSTOMER_USERS[1]!, login: 'NEW.USER' })).rejects.toBeInstanceOf(ConflictError);
+          await expect(fresh.createCustomerUser({ ...FIXTURE_CUSTOMER_USERS[1]!, login: 'NEW.USER' })).rejects.toBeInstanceOf(ConflictError);
         });
 
         test('update moves the user between customers and keeps lists in order', async () => {
-          const updated = await source.updateCustomerUser('bsmith', { lastName: 'Aaron', customerId: 'INITECH', additionalCustomerIds: [] });
+          const updated = await fresh.updateCustomerUser('bsmith', { lastName: 'Aaron', customerId: 'INITECH', additionalCustomerIds: [] });
           expect(updated).toMatchObject({ lastName: 'Aaron', customerId: 'INITECH', customerIds: ['INITECH'] });
-          const [initech] = await source.customerUsersOfCustomers([{ customerId: 'INITECH', valid: [Validity.VALID], size: 10, after: null , before: null, backward: false}]);
-          expect(initech!.nodes.map((u) => u.login)).toEqual(['bsmith', 'pgibbons', 'new.user'].filter((l) => initech!.nodes.some((u) => u.login === l)));
-          expect(initech!.nodes[0]!.login).toBe('bsmith');
-          await expect(source.updateCustomerUser('ghost', { city: 'x' })).rejects.toBeInstanceOf(NotFoundError);
+          const [initech] = await fresh.customerUsersOfCustomers([{ customerId: 'INITECH', valid: [Validity.VALID], size: 10, after: null, before: null, backward: false }]);
+          // Aaron now sorts before Gibbons.
+          expect(initech!.nodes.map((u) => u.login)).toEqual(['bsmith', 'pgibbons']);
+          const [acme] = await fresh.customerUsersOfCustomers([{ customerId: 'ACME', valid: [Validity.VALID], size: 10, after: null, before: null, backward: false }]);
+          expect(acme!.nodes.map((u) => u.login)).not.toContain('bsmith');
+          await expect(fresh.updateCustomerUser('ghost', { city: 'x' })).rejects.toBeInstanceOf(NotFoundError);
         });
       });
     } else {
@@ -240,8 +257,6 @@ export function defineDataSourceSuite(
         expect(await subject.operations()).toBe(before);
       });
     }
-
-    definePagingTests(() => source);
   });
 }
 
