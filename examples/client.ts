@@ -5,8 +5,9 @@
  *   npx tsc -p examples/tsconfig.json
  *   HELPDESK_URL=http://127.0.0.1:4000 HELPDESK_TOKEN=$(cat data/dev-token) node dist/examples/client.js
  *
- * Shows: a typed query (variables and result types come from the operation), pagination with
- * `pageInfo.endCursor`, and error handling by `extensions.code`.
+ * Shows: a typed query (variables and result types come from the operation), pagination both
+ * ways (`first`/`after` with `pageInfo.endCursor`, `last`/`before` with `pageInfo.startCursor`),
+ * and error handling by `extensions.code`.
  */
 import { readFileSync } from 'node:fs';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
@@ -91,19 +92,34 @@ export async function request<TResult, TVariables extends Record<string, unknown
 }
 
 /** A customer as the list screen shows it. */
-export type CustomerListItem = CustomerListQuery['customers']['nodes'][number];
+export type CustomerListItem = CustomerListQuery['customers']['edges'][number]['node'];
 
 /**
- * Walks every page of the customer list: each request passes the previous page's
- * `pageInfo.endCursor` as `after` until `hasNextPage` is false.
+ * Walks every page of the customer list from the start: each request passes the previous
+ * page's `pageInfo.endCursor` as `after` until `hasNextPage` is false.
  */
 export async function* allCustomers(options: ClientOptions, search: string | null = null, pageSize = 50): AsyncGenerator<CustomerListItem[]> {
   let after: string | null = null;
   for (;;) {
     const page: CustomerListQuery = await request(options, CustomerListDocument, { search, first: pageSize, after });
-    yield page.customers.nodes;
+    yield page.customers.edges.map((edge) => edge.node);
     if (!page.customers.pageInfo.hasNextPage) return;
     after = page.customers.pageInfo.endCursor ?? null;
+  }
+}
+
+/**
+ * Walks the customer list backward from its end (a list screen's "last page" button, then
+ * "previous"): `last` with the previous page's `pageInfo.startCursor` as `before`, until
+ * `hasPreviousPage` is false. Each page is in list order; the pages come last one first.
+ */
+export async function* allCustomersBackward(options: ClientOptions, search: string | null = null, pageSize = 50): AsyncGenerator<CustomerListItem[]> {
+  let before: string | null = null;
+  for (;;) {
+    const page: CustomerListQuery = await request(options, CustomerListDocument, { search, last: pageSize, before });
+    yield page.customers.edges.map((edge) => edge.node);
+    if (!page.customers.pageInfo.hasPreviousPage) return;
+    before = page.customers.pageInfo.startCursor ?? null;
   }
 }
 
@@ -130,7 +146,7 @@ export function describeError(error: unknown): string {
   }
 }
 
-/** The demo: list every customer page by page, show one customer, then provoke a validation error. */
+/** The demo: list every customer page by page, both ways, show one customer, then provoke a validation error. */
 export async function main(options: ClientOptions, log: (line: string) => void = console.log): Promise<void> {
   let pages = 0;
   let total = 0;
@@ -142,6 +158,12 @@ export async function main(options: ClientOptions, log: (line: string) => void =
     log(`page ${pages}: ${nodes.map((c) => `${c.customerId} (${c.name}, open tickets: ${c.ticketCounts.open})`).join(', ')}`);
   }
   log(`${total} customers in ${pages} pages`);
+
+  let back = 0;
+  for await (const nodes of allCustomersBackward(options, null, 5)) {
+    back += 1;
+    log(`back ${back}: ${nodes.map((c) => c.customerId).join(', ')}`);
+  }
 
   if (first) {
     const { customer } = await request(options, CustomerDetailViewDocument, { customerId: first.customerId });

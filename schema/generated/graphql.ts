@@ -18,6 +18,7 @@ export type Scalars = {
   DateTime: { input: string; output: string; }
 };
 
+/** A country, as ISO 3166-1 knows it. Select both fields wherever you select a country, so that caches merge it without loss. */
 export type Country = {
   /** ISO 3166-1 alpha-2 code, e.g. 'DE'. */
   code: Scalars['ID']['output'];
@@ -25,69 +26,108 @@ export type Country = {
   name: Scalars['String']['output'];
 };
 
+/** A new customer. Strings are trimmed; a failed field is named in extensions.field of BAD_USER_INPUT. */
 export type CreateCustomerInput = {
+  /** City; at most 200 characters. */
   city?: InputMaybe<Scalars['String']['input']>;
+  /** Free-text note for agents; at most 250 characters. */
   comment?: InputMaybe<Scalars['String']['input']>;
-  /** ISO 3166-1 alpha-2 code. */
+  /** ISO 3166-1 alpha-2 code, any case; stored upper case. */
   country: Scalars['String']['input'];
+  /** The internal name (OTRS CustomerID): 1 to 150 letters, digits, spaces and . _ - @ & + /, no leading or trailing space; unique across all sources, ignoring case. */
   customerId: Scalars['ID']['input'];
   /** The data source to store the customer in; must be writable. */
   dataSource: Scalars['ID']['input'];
+  /** The full name, usually the company name; at most 191 characters, unique within the data source. */
   name: Scalars['String']['input'];
+  /** Street and house number; at most 200 characters. */
   street?: InputMaybe<Scalars['String']['input']>;
+  /** Web site: an absolute http or https URL. */
   url?: InputMaybe<Scalars['String']['input']>;
+  /** Validity of the new customer; VALID unless given. */
   valid?: InputMaybe<Validity>;
+  /** Postal code; at most 200 characters. */
   zip?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A new customer user. Strings are trimmed; a failed field is named in extensions.field of BAD_USER_INPUT. */
 export type CreateCustomerUserInput = {
   /** Further customer ids, each naming an existing customer. */
   additionalCustomerIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** City; at most 200 characters. */
   city?: InputMaybe<Scalars['String']['input']>;
+  /** Free-text note for agents; at most 250 characters. */
   comment?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 3166-1 alpha-2 code, any case; stored upper case. */
   country?: InputMaybe<Scalars['String']['input']>;
   /** The primary customer id; it must name an existing customer. */
   customerId: Scalars['ID']['input'];
+  /** The data source to store the customer user in; must be writable. */
   dataSource: Scalars['ID']['input'];
+  /** E-mail address; at most 191 characters. */
   email: Scalars['String']['input'];
+  /** First name; at most 191 characters. */
   firstName: Scalars['String']['input'];
+  /** Last name; at most 191 characters. */
   lastName: Scalars['String']['input'];
+  /** The login: at most 191 characters, unique across all sources, ignoring case. */
   login: Scalars['ID']['input'];
+  /** Mobile number; at most 200 characters. */
   mobile?: InputMaybe<Scalars['String']['input']>;
+  /** Phone number; at most 200 characters. */
   phone?: InputMaybe<Scalars['String']['input']>;
+  /** Street and house number; at most 200 characters. */
   street?: InputMaybe<Scalars['String']['input']>;
+  /** Salutation or title, e.g. 'Dr.'; at most 200 characters. */
   title?: InputMaybe<Scalars['String']['input']>;
+  /** Validity of the new customer user; VALID unless given. */
   valid?: InputMaybe<Validity>;
+  /** Postal code; at most 200 characters. */
   zip?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A new ticket, for a customer user or a customer (at least one of customerUserLogin and customerId). */
 export type CreateTicketInput = {
+  /** The ticket's customer; it must exist. Without it, the customer user's primary customer. */
   customerId?: InputMaybe<Scalars['ID']['input']>;
   /** The customer user the ticket is for; the ticket's customer is their primary customer unless customerId is given. */
   customerUserLogin?: InputMaybe<Scalars['ID']['input']>;
+  /** When the ticket escalates; none when not given. */
   escalationAt?: InputMaybe<Scalars['DateTime']['input']>;
   /** Required for pending states. */
   pendingUntil?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The priority, e.g. '3 normal'. */
   priority?: InputMaybe<Scalars['String']['input']>;
+  /** The queue the ticket is filed in. */
   queue?: InputMaybe<Scalars['String']['input']>;
+  /** One of the OTRS ticket states, e.g. 'new', 'open', 'pending reminder'. */
   state?: InputMaybe<Scalars['String']['input']>;
+  /** The subject line; at most 200 characters. */
   title: Scalars['String']['input'];
 };
 
 /** An organization, company or authority whose people open tickets. */
-export type Customer = {
+export type Customer = Node & {
+  /** When the record was last changed; null when the source does not say. */
   changedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** City. */
   city?: Maybe<Scalars['String']['output']>;
+  /** Free-text note for agents. */
   comment?: Maybe<Scalars['String']['output']>;
+  /** The country of the address; null when none is recorded. */
   country?: Maybe<Country>;
+  /** When the record was created; null when the source does not say. */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** The internal name (OTRS CustomerID). Unique across all data sources, ignoring case. */
   customerId: Scalars['ID']['output'];
   /** Customer users whose customer ids include this customer, by last name, first name, login. Without `valid`, only VALID users. */
   customerUsers: CustomerUserConnection;
+  /** The data source the record comes from. */
   dataSource: DataSource;
   /** Open tickets past their escalation time, the most overdue first. totalCount equals ticketCounts.escalated. */
   escalatedTickets: TicketConnection;
+  /** Opaque global id (see Node); not the customer id. */
+  id: Scalars['ID']['output'];
   /** The web, map and social links of the information card, as configured. */
   links: Array<Link>;
   /** Link to the customer's address on the configured map; null when the customer has neither street nor city. */
@@ -100,14 +140,19 @@ export type Customer = {
   readOnly: Scalars['Boolean']['output'];
   /** PENDING_REMINDER tickets, the soonest reminder first; reachedOnly keeps those whose reminder time has passed. */
   reminderTickets: TicketConnection;
+  /** Street and house number. */
   street?: Maybe<Scalars['String']['output']>;
+  /** The customer's ticket counts (all its tickets, whichever customer user they are for). */
   ticketCounts: TicketCounts;
   /** All tickets of the customer, the newest first, optionally restricted to some state types. */
   tickets: TicketConnection;
+  /** Web site (http or https URL). */
   url?: Maybe<Scalars['String']['output']>;
+  /** Whether the customer is in use. */
   valid: Validity;
   /** True when the caller may edit this customer: the source is writable and the caller's role allows it. */
   viewerCanUpdate: Scalars['Boolean']['output'];
+  /** Postal code. */
   zip?: Maybe<Scalars['String']['output']>;
 };
 
@@ -115,7 +160,9 @@ export type Customer = {
 /** An organization, company or authority whose people open tickets. */
 export type CustomerCustomerUsersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   valid?: InputMaybe<Array<Validity>>;
 };
 
@@ -123,21 +170,27 @@ export type CustomerCustomerUsersArgs = {
 /** An organization, company or authority whose people open tickets. */
 export type CustomerEscalatedTicketsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 /** An organization, company or authority whose people open tickets. */
 export type CustomerOpenTicketsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 /** An organization, company or authority whose people open tickets. */
 export type CustomerReminderTicketsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   reachedOnly?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
@@ -145,22 +198,45 @@ export type CustomerReminderTicketsArgs = {
 /** An organization, company or authority whose people open tickets. */
 export type CustomerTicketsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   stateTypes?: InputMaybe<Array<TicketStateType>>;
 };
 
+/** A page of customers. */
 export type CustomerConnection = {
+  /** The records of this page with their cursors, in list order. */
+  edges: Array<CustomerEdge>;
+  /** The records of this page, in list order. */
   nodes: Array<Customer>;
+  /** Where this page lies in the list. */
   pageInfo: PageInfo;
+  /** How many records the whole list holds (all pages). */
   totalCount: Scalars['Int']['output'];
+  /** Sources that did not answer this request: the nodes, edges and totalCount are those of the other sources. */
+  unavailableSources: Array<DataSource>;
+};
+
+/** A Customer with its cursor. */
+export type CustomerEdge = {
+  /** Opaque cursor of this node: pass it as `after` or `before`. */
+  cursor: Scalars['String']['output'];
+  /** The Customer. */
+  node: Customer;
 };
 
 /** A person who belongs to one or more customers. */
-export type CustomerUser = {
+export type CustomerUser = Node & {
+  /** When the record was last changed; null when the source does not say. */
   changedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** City. */
   city?: Maybe<Scalars['String']['output']>;
+  /** Free-text note for agents. */
   comment?: Maybe<Scalars['String']['output']>;
+  /** The country of the address; null when none is recorded. */
   country?: Maybe<Country>;
+  /** When the record was created; null when the source does not say. */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** The primary customer, when a customer record exists for customerId. */
   customer?: Maybe<Customer>;
@@ -168,23 +244,39 @@ export type CustomerUser = {
   customerId: Scalars['ID']['output'];
   /** All customer ids of the user, the primary one first. */
   customerIds: Array<Scalars['ID']['output']>;
+  /** The data source the record comes from. */
   dataSource: DataSource;
+  /** E-mail address. */
   email: Scalars['String']['output'];
+  /** First name. */
   firstName: Scalars['String']['output'];
   /** Title, first and last name joined with single spaces. */
   fullName: Scalars['String']['output'];
+  /** Opaque global id (see Node); not the login. */
+  id: Scalars['ID']['output'];
+  /** Last name. */
   lastName: Scalars['String']['output'];
   /** Unique across all data sources, ignoring case. */
   login: Scalars['ID']['output'];
+  /** Mobile number. */
   mobile?: Maybe<Scalars['String']['output']>;
+  /** Phone number. */
   phone?: Maybe<Scalars['String']['output']>;
+  /** True when the record's data source is read-only. */
   readOnly: Scalars['Boolean']['output'];
+  /** Street and house number. */
   street?: Maybe<Scalars['String']['output']>;
+  /** The ticket counts of the customer user's own tickets. */
   ticketCounts: TicketCounts;
+  /** The tickets of the customer user, the newest first, optionally restricted to some state types. */
   tickets: TicketConnection;
+  /** Salutation or title, e.g. 'Dr.'. */
   title?: Maybe<Scalars['String']['output']>;
+  /** Whether the customer user is in use. */
   valid: Validity;
+  /** True when the caller may edit this customer user: the source is writable and the caller's role allows it. */
   viewerCanUpdate: Scalars['Boolean']['output'];
+  /** Postal code. */
   zip?: Maybe<Scalars['String']['output']>;
 };
 
@@ -192,14 +284,32 @@ export type CustomerUser = {
 /** A person who belongs to one or more customers. */
 export type CustomerUserTicketsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   stateTypes?: InputMaybe<Array<TicketStateType>>;
 };
 
+/** A page of customer users. */
 export type CustomerUserConnection = {
+  /** The records of this page with their cursors, in list order. */
+  edges: Array<CustomerUserEdge>;
+  /** The records of this page, in list order. */
   nodes: Array<CustomerUser>;
+  /** Where this page lies in the list. */
   pageInfo: PageInfo;
+  /** How many records the whole list holds (all pages). */
   totalCount: Scalars['Int']['output'];
+  /** Sources that did not answer this request: the nodes, edges and totalCount are those of the other sources. */
+  unavailableSources: Array<DataSource>;
+};
+
+/** A CustomerUser with its cursor. */
+export type CustomerUserEdge = {
+  /** Opaque cursor of this node: pass it as `after` or `before`. */
+  cursor: Scalars['String']['output'];
+  /** The CustomerUser. */
+  node: CustomerUser;
 };
 
 /** A configured backend: the writable helpdesk database, or an external directory. */
@@ -210,7 +320,9 @@ export type DataSource = {
   id: Scalars['ID']['output'];
   /** Adapter kind: 'sqlite', 'ldap', ... */
   kind: Scalars['String']['output'];
+  /** Display name from the configuration. */
   name: Scalars['String']['output'];
+  /** Which records the source serves: customers, customer users or both. */
   objects: Array<DataSourceObject>;
   /** True when no record of this source can be created or changed through the API. */
   readOnly: Scalars['Boolean']['output'];
@@ -218,70 +330,101 @@ export type DataSource = {
 
 /** What kind of record a data source serves. */
 export type DataSourceObject =
+  /** Customers (organizations). */
   | 'CUSTOMER'
+  /** Customer users (people). */
   | 'CUSTOMER_USER';
 
 /** A configured link on the customer information card (map, web, social or search engine). */
 export type Link = {
   /** 'map', 'web' or 'social'. */
   kind: Scalars['String']['output'];
+  /** The text to show, e.g. 'LinkedIn'. */
   label: Scalars['String']['output'];
+  /** The address, with the customer fields filled in (URL-encoded). */
   url: Scalars['String']['output'];
 };
 
+/** Writes (agent role). A failed mutation changes nothing; send an Idempotency-Key header to retry one safely. */
 export type Mutation = {
+  /** Creates a customer in a writable data source (agent role). */
   createCustomer: Customer;
+  /** Creates a customer user in a writable data source (agent role). */
   createCustomerUser: CustomerUser;
+  /** Creates a ticket for a customer user or a customer (agent role). The counts of both follow at once. */
   createTicket: Ticket;
+  /** Changes a customer of a writable data source (agent role), including a rename of its customer id; its global id stays the same. */
   updateCustomer: Customer;
+  /** Changes a customer user of a writable data source (agent role), including their customer ids. */
   updateCustomerUser: CustomerUser;
+  /** Changes a ticket (agent role): title, state, priority, queue, pending and escalation times. */
   updateTicket: Ticket;
 };
 
 
+/** Writes (agent role). A failed mutation changes nothing; send an Idempotency-Key header to retry one safely. */
 export type MutationCreateCustomerArgs = {
   input: CreateCustomerInput;
 };
 
 
+/** Writes (agent role). A failed mutation changes nothing; send an Idempotency-Key header to retry one safely. */
 export type MutationCreateCustomerUserArgs = {
   input: CreateCustomerUserInput;
 };
 
 
+/** Writes (agent role). A failed mutation changes nothing; send an Idempotency-Key header to retry one safely. */
 export type MutationCreateTicketArgs = {
   input: CreateTicketInput;
 };
 
 
+/** Writes (agent role). A failed mutation changes nothing; send an Idempotency-Key header to retry one safely. */
 export type MutationUpdateCustomerArgs = {
   customerId: Scalars['ID']['input'];
   input: UpdateCustomerInput;
 };
 
 
+/** Writes (agent role). A failed mutation changes nothing; send an Idempotency-Key header to retry one safely. */
 export type MutationUpdateCustomerUserArgs = {
   input: UpdateCustomerUserInput;
   login: Scalars['ID']['input'];
 };
 
 
+/** Writes (agent role). A failed mutation changes nothing; send an Idempotency-Key header to retry one safely. */
 export type MutationUpdateTicketArgs = {
   input: UpdateTicketInput;
   number: Scalars['String']['input'];
 };
 
+/** An object with a global id. */
+export type Node = {
+  /** Opaque global id, stable for the life of the record: renaming a customer id or a login keeps it. */
+  id: Scalars['ID']['output'];
+};
+
+/** Where a page lies in its list (Relay cursor connections). */
 export type PageInfo = {
   /** Opaque cursor: pass it as `after` to get the next page. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** More records follow the last one of this page. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** More records precede the first one of this page. */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** Opaque cursor of the first node: pass it as `before` to get the previous page. */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** Reads: customers, customer users, tickets and data sources, by key, by global id (node, nodes) or as paged lists. */
 export type Query = {
   /** The ISO 3166-1 countries, by name. */
   countries: Array<Country>;
   /** Lookup by customer id, ignoring case as OTRS does, across all data sources; the first source in configuration order wins. */
   customer?: Maybe<Customer>;
+  /** Lookup by login, ignoring case, across all data sources; the first source in configuration order wins. */
   customerUser?: Maybe<CustomerUser>;
   /** Customer users of all sources, by last name, first name, login. `search` matches a case-insensitive substring of login, email, first or last name, taken literally. Without `valid`, only VALID users. */
   customerUsers: CustomerUserConnection;
@@ -293,75 +436,145 @@ export type Query = {
   customers: CustomerConnection;
   /** Configured data sources, in configuration order; writable: true lists those that accept new records. */
   dataSources: Array<DataSource>;
+  /** The record with this global id, or null. */
+  node?: Maybe<Node>;
+  /** The records with these global ids, in the same order; null for an unknown id. */
+  nodes: Array<Maybe<Node>>;
+  /** Lookup by ticket number; null when no ticket has it. */
   ticket?: Maybe<Ticket>;
 };
 
 
+/** Reads: customers, customer users, tickets and data sources, by key, by global id (node, nodes) or as paged lists. */
 export type QueryCustomerArgs = {
   customerId: Scalars['ID']['input'];
 };
 
 
+/** Reads: customers, customer users, tickets and data sources, by key, by global id (node, nodes) or as paged lists. */
 export type QueryCustomerUserArgs = {
   login: Scalars['ID']['input'];
 };
 
 
+/** Reads: customers, customer users, tickets and data sources, by key, by global id (node, nodes) or as paged lists. */
 export type QueryCustomerUsersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
   dataSource?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
   valid?: InputMaybe<Array<Validity>>;
 };
 
 
+/** Reads: customers, customer users, tickets and data sources, by key, by global id (node, nodes) or as paged lists. */
 export type QueryCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   dataSource?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
   valid?: InputMaybe<Array<Validity>>;
 };
 
 
+/** Reads: customers, customer users, tickets and data sources, by key, by global id (node, nodes) or as paged lists. */
 export type QueryDataSourcesArgs = {
   writable?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
+/** Reads: customers, customer users, tickets and data sources, by key, by global id (node, nodes) or as paged lists. */
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Reads: customers, customer users, tickets and data sources, by key, by global id (node, nodes) or as paged lists. */
+export type QueryNodesArgs = {
+  ids: Array<Scalars['ID']['input']>;
+};
+
+
+/** Reads: customers, customer users, tickets and data sources, by key, by global id (node, nodes) or as paged lists. */
 export type QueryTicketArgs = {
   number: Scalars['String']['input'];
 };
 
-export type Ticket = {
+/** Live updates over WebSocket (graphql-transport-ws at /graphql): a push follows each committed write. */
+export type Subscription = {
+  /**
+   * Pushes the customer, resolved with the subscription's selection, whenever something its
+   * detail view shows changes: the customer record, its ticket counts and widgets (including an
+   * escalation or reminder time being reached), its customer users. Bursts are coalesced: a push
+   * always carries the latest committed state.
+   */
+  customerChanged: Customer;
+  /** For a list page: pushes each of these customers whose card (its fields or its ticket counts) changed. */
+  customersChanged: Customer;
+};
+
+
+/** Live updates over WebSocket (graphql-transport-ws at /graphql): a push follows each committed write. */
+export type SubscriptionCustomerChangedArgs = {
+  customerId: Scalars['ID']['input'];
+};
+
+
+/** Live updates over WebSocket (graphql-transport-ws at /graphql): a push follows each committed write. */
+export type SubscriptionCustomersChangedArgs = {
+  customerIds: Array<Scalars['ID']['input']>;
+};
+
+/** A ticket of the helpdesk (customer data only: no articles). */
+export type Ticket = Node & {
+  /** When the ticket was last changed. */
   changedAt: Scalars['DateTime']['output'];
+  /** When the ticket was created. */
   createdAt: Scalars['DateTime']['output'];
+  /** The ticket's customer; null when it has none or the customer no longer exists. */
   customer?: Maybe<Customer>;
+  /** The ticket's customer id; null when the ticket has none. */
   customerId?: Maybe<Scalars['ID']['output']>;
+  /** The ticket's customer user; null when it has none or the customer user no longer exists. */
   customerUser?: Maybe<CustomerUser>;
+  /** The login of the ticket's customer user; null when the ticket has none. */
   customerUserLogin?: Maybe<Scalars['ID']['output']>;
   /** True when the ticket is open and escalationAt has passed. */
   escalated: Scalars['Boolean']['output'];
   /** When the ticket escalates (or escalated); null when no escalation applies. */
   escalationAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Opaque global id (see Node); not the ticket number. */
   id: Scalars['ID']['output'];
   /** The ticket number, unique. */
   number: Scalars['String']['output'];
   /** When a pending ticket's reminder or auto-close time is reached; null when not pending. */
   pendingUntil?: Maybe<Scalars['DateTime']['output']>;
+  /** The priority, e.g. '3 normal'. */
   priority: Scalars['String']['output'];
+  /** The queue the ticket is filed in. */
   queue: Scalars['String']['output'];
   /** The state's name, e.g. 'open' or 'closed successful'. */
   state: Scalars['String']['output'];
+  /** The state type of state; what the counts and widgets go by. */
   stateType: TicketStateType;
+  /** The subject line. */
   title: Scalars['String']['output'];
 };
 
+/** A page of tickets. */
 export type TicketConnection = {
+  /** The records of this page with their cursors, in list order. */
+  edges: Array<TicketEdge>;
+  /** The records of this page, in list order. */
   nodes: Array<Ticket>;
+  /** Where this page lies in the list. */
   pageInfo: PageInfo;
+  /** How many records the whole list holds (all pages). */
   totalCount: Scalars['Int']['output'];
 };
 
@@ -371,68 +584,120 @@ export type TicketConnection = {
  * passed; `pendingReminder` counts PENDING_REMINDER tickets whatever their reminder time.
  */
 export type TicketCounts = {
+  /** All tickets that are not open (closed, pending auto close, merged, removed). */
   closed: Scalars['Int']['output'];
+  /** Open tickets whose escalation time has passed. */
   escalated: Scalars['Int']['output'];
+  /** NEW, OPEN and PENDING_REMINDER tickets. */
   open: Scalars['Int']['output'];
+  /** PENDING_REMINDER tickets, whatever their reminder time. */
   pendingReminder: Scalars['Int']['output'];
+  /** All tickets: open plus closed. */
   total: Scalars['Int']['output'];
+};
+
+/** A Ticket with its cursor. */
+export type TicketEdge = {
+  /** Opaque cursor of this node: pass it as `after` or `before`. */
+  cursor: Scalars['String']['output'];
+  /** The Ticket. */
+  node: Ticket;
 };
 
 /** The state type of a ticket; the state itself (e.g. 'closed successful') is free text. */
 export type TicketStateType =
+  /** Closed ('closed successful' or 'closed unsuccessful'). */
   | 'CLOSED'
+  /** Merged into another ticket (state 'merged'); counted as closed. */
   | 'MERGED'
+  /** A new ticket nobody has worked on yet (state 'new'); counted as open. */
   | 'NEW'
+  /** A ticket being worked on (state 'open'); counted as open. */
   | 'OPEN'
+  /** Closed automatically at pendingUntil ('pending auto close+' or 'pending auto close-'); counted as closed. */
   | 'PENDING_AUTO'
+  /** Waiting until pendingUntil, then reminding its owner (state 'pending reminder'); counted as open. */
   | 'PENDING_REMINDER'
+  /** Removed (state 'removed'); counted as closed. */
   | 'REMOVED';
 
 /** Only the fields given are changed; null clears an optional field. */
 export type UpdateCustomerInput = {
+  /** City; at most 200 characters. */
   city?: InputMaybe<Scalars['String']['input']>;
+  /** Free-text note for agents; at most 250 characters. */
   comment?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 3166-1 alpha-2 code, any case; stored upper case. Cannot be cleared. */
   country?: InputMaybe<Scalars['String']['input']>;
   /** A new customer id: customer users and tickets follow the rename in the same transaction. */
   customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** A new full name; at most 191 characters, unique within the data source. Cannot be cleared. */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** Street and house number; at most 200 characters. */
   street?: InputMaybe<Scalars['String']['input']>;
+  /** Web site: an absolute http or https URL. */
   url?: InputMaybe<Scalars['String']['input']>;
+  /** A new validity. Cannot be cleared. */
   valid?: InputMaybe<Validity>;
+  /** Postal code; at most 200 characters. */
   zip?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Only the fields given are changed; null clears an optional field. */
 export type UpdateCustomerUserInput = {
+  /** Replaces the further customer ids (an empty list clears them); each must name an existing customer. */
   additionalCustomerIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** City. */
   city?: InputMaybe<Scalars['String']['input']>;
+  /** Free-text note for agents; at most 250 characters. */
   comment?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 3166-1 alpha-2 code, any case; stored upper case. */
   country?: InputMaybe<Scalars['String']['input']>;
+  /** A new primary customer id; it must name an existing customer. Cannot be cleared. */
   customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** A new e-mail address. Cannot be cleared. */
   email?: InputMaybe<Scalars['String']['input']>;
+  /** A new first name. Cannot be cleared. */
   firstName?: InputMaybe<Scalars['String']['input']>;
+  /** A new last name. Cannot be cleared. */
   lastName?: InputMaybe<Scalars['String']['input']>;
+  /** Mobile number. */
   mobile?: InputMaybe<Scalars['String']['input']>;
+  /** Phone number. */
   phone?: InputMaybe<Scalars['String']['input']>;
+  /** Street and house number. */
   street?: InputMaybe<Scalars['String']['input']>;
+  /** Salutation or title, e.g. 'Dr.'. */
   title?: InputMaybe<Scalars['String']['input']>;
+  /** A new validity. Cannot be cleared. */
   valid?: InputMaybe<Validity>;
+  /** Postal code. */
   zip?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Only the fields given are changed; null clears an optional field. */
 export type UpdateTicketInput = {
+  /** When the ticket escalates; null removes the escalation. */
   escalationAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The reminder or auto-close time of a pending state. */
   pendingUntil?: InputMaybe<Scalars['DateTime']['input']>;
+  /** A new priority. Cannot be cleared. */
   priority?: InputMaybe<Scalars['String']['input']>;
+  /** A new queue. Cannot be cleared. */
   queue?: InputMaybe<Scalars['String']['input']>;
+  /** A new OTRS ticket state; a pending state needs pendingUntil. Cannot be cleared. */
   state?: InputMaybe<Scalars['String']['input']>;
+  /** A new subject line. Cannot be cleared. */
   title?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Validity of a customer or customer user, as in OTRS. Only VALID records are used for new work. */
 export type Validity =
+  /** No longer in use: kept for the history, left out of lists unless asked for. */
   | 'INVALID'
+  /** Not in use for now (e.g. a locked directory account); left out of lists unless asked for. */
   | 'INVALID_TEMPORARILY'
+  /** In use: listed by default and offered for new tickets. */
   | 'VALID';
 
 export type CreateCustomerFormQueryVariables = Exact<{ [key: string]: never; }>;
@@ -445,37 +710,46 @@ export type CustomerBusinessCardQueryVariables = Exact<{
 }>;
 
 
-export type CustomerBusinessCardQuery = { customer?: { customerId: string, name: string, street?: string | null, zip?: string | null, city?: string | null, url?: string | null, valid: Validity, country?: { code: string, name: string } | null, ticketCounts: { open: number, closed: number } } | null };
+export type CustomerBusinessCardQuery = { customer?: { id: string, customerId: string, name: string, street?: string | null, zip?: string | null, city?: string | null, url?: string | null, valid: Validity, country?: { code: string, name: string } | null, ticketCounts: { open: number, closed: number, escalated: number, pendingReminder: number, total: number } } | null };
 
 export type CustomerDetailViewQueryVariables = Exact<{
   customerId: Scalars['ID']['input'];
 }>;
 
 
-export type CustomerDetailViewQuery = { customer?: { customerId: string, name: string, valid: Validity, street?: string | null, zip?: string | null, city?: string | null, url?: string | null, comment?: string | null, readOnly: boolean, viewerCanUpdate: boolean, createdAt?: string | null, changedAt?: string | null, mapUrl?: string | null, country?: { code: string, name: string } | null, dataSource: { id: string, name: string, kind: string, readOnly: boolean }, ticketCounts: { open: number, closed: number, escalated: number, pendingReminder: number, total: number }, links: Array<{ kind: string, label: string, url: string }>, escalatedTickets: { totalCount: number, nodes: Array<{ number: string, title: string, state: string, priority: string, escalationAt?: string | null, customerUser?: { login: string, fullName: string } | null }> }, reminderTickets: { totalCount: number, nodes: Array<{ number: string, title: string, state: string, pendingUntil?: string | null, customerUser?: { login: string, fullName: string } | null }> }, openTickets: { totalCount: number, nodes: Array<{ number: string, title: string, state: string, stateType: TicketStateType, priority: string, createdAt: string, customerUser?: { login: string, fullName: string } | null }> }, customerUsers: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor?: string | null }, nodes: Array<{ login: string, fullName: string, email: string, phone?: string | null, valid: Validity, readOnly: boolean, viewerCanUpdate: boolean, ticketCounts: { open: number, closed: number } }> }, tickets: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor?: string | null }, nodes: Array<{ number: string, title: string, state: string, stateType: TicketStateType, priority: string, queue: string, createdAt: string, changedAt: string, customerUser?: { login: string, fullName: string } | null }> } } | null };
+export type CustomerDetailViewQuery = { customer?: { id: string, customerId: string, name: string, valid: Validity, street?: string | null, zip?: string | null, city?: string | null, url?: string | null, comment?: string | null, readOnly: boolean, viewerCanUpdate: boolean, createdAt?: string | null, changedAt?: string | null, mapUrl?: string | null, country?: { code: string, name: string } | null, dataSource: { id: string, name: string, kind: string, readOnly: boolean }, ticketCounts: { open: number, closed: number, escalated: number, pendingReminder: number, total: number }, links: Array<{ kind: string, label: string, url: string }>, escalatedTickets: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, number: string, title: string, state: string, priority: string, escalationAt?: string | null, customerUser?: { id: string, login: string, fullName: string } | null } }> }, reminderTickets: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, number: string, title: string, state: string, pendingUntil?: string | null, customerUser?: { id: string, login: string, fullName: string } | null } }> }, openTickets: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, number: string, title: string, state: string, stateType: TicketStateType, priority: string, createdAt: string, customerUser?: { id: string, login: string, fullName: string } | null } }> }, customerUsers: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null }, edges: Array<{ cursor: string, node: { id: string, login: string, fullName: string, email: string, phone?: string | null, valid: Validity, readOnly: boolean, viewerCanUpdate: boolean, ticketCounts: { open: number, closed: number, escalated: number, pendingReminder: number, total: number } } }> }, tickets: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null }, edges: Array<{ cursor: string, node: { id: string, number: string, title: string, state: string, stateType: TicketStateType, priority: string, queue: string, createdAt: string, changedAt: string, customerUser?: { id: string, login: string, fullName: string } | null } }> } } | null };
 
 export type CustomerListQueryVariables = Exact<{
   search?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
-export type CustomerListQuery = { customers: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor?: string | null }, nodes: Array<{ customerId: string, name: string, city?: string | null, valid: Validity, readOnly: boolean, viewerCanUpdate: boolean, country?: { code: string, name: string } | null, dataSource: { id: string, name: string }, ticketCounts: { open: number, closed: number } }> } };
+export type CustomerListQuery = { customers: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null }, unavailableSources: Array<{ id: string, name: string }>, edges: Array<{ cursor: string, node: { id: string, customerId: string, name: string, city?: string | null, valid: Validity, readOnly: boolean, viewerCanUpdate: boolean, country?: { code: string, name: string } | null, dataSource: { id: string, name: string }, ticketCounts: { open: number, closed: number, escalated: number, pendingReminder: number, total: number } } }> } };
 
 export type CustomerUserDetailQueryVariables = Exact<{
   login: Scalars['ID']['input'];
 }>;
 
 
-export type CustomerUserDetailQuery = { customerUser?: { login: string, email: string, fullName: string, title?: string | null, firstName: string, lastName: string, phone?: string | null, mobile?: string | null, street?: string | null, zip?: string | null, city?: string | null, valid: Validity, customerId: string, customerIds: Array<string>, country?: { code: string, name: string } | null, customer?: { customerId: string, name: string } | null, dataSource: { id: string, readOnly: boolean }, ticketCounts: { open: number, closed: number, escalated: number, pendingReminder: number, total: number }, tickets: { totalCount: number, nodes: Array<{ number: string, title: string, stateType: TicketStateType }> } } | null };
+export type CustomerUserDetailQuery = { customerUser?: { id: string, login: string, email: string, fullName: string, title?: string | null, firstName: string, lastName: string, phone?: string | null, mobile?: string | null, street?: string | null, zip?: string | null, city?: string | null, valid: Validity, customerId: string, customerIds: Array<string>, country?: { code: string, name: string } | null, customer?: { id: string, customerId: string, name: string } | null, dataSource: { id: string, readOnly: boolean }, ticketCounts: { open: number, closed: number, escalated: number, pendingReminder: number, total: number }, tickets: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null }, edges: Array<{ cursor: string, node: { id: string, number: string, title: string, stateType: TicketStateType } }> } } | null };
+
+export type DegradedCustomerListQueryVariables = Exact<{
+  first?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type DegradedCustomerListQuery = { customers: { totalCount: number, unavailableSources: Array<{ id: string, name: string }>, edges: Array<{ cursor: string, node: { id: string, customerId: string, name: string, dataSource: { id: string } } }> }, customerUsers: { totalCount: number, unavailableSources: Array<{ id: string }>, edges: Array<{ cursor: string, node: { id: string, login: string } }> } };
 
 export type CreateCustomerMutationVariables = Exact<{
   input: CreateCustomerInput;
 }>;
 
 
-export type CreateCustomerMutation = { createCustomer: { customerId: string, name: string, valid: Validity, country?: { code: string } | null, dataSource: { id: string } } };
+export type CreateCustomerMutation = { createCustomer: { id: string, customerId: string, name: string, valid: Validity, country?: { code: string, name: string } | null, dataSource: { id: string } } };
 
 export type UpdateCustomerMutationVariables = Exact<{
   customerId: Scalars['ID']['input'];
@@ -483,14 +757,14 @@ export type UpdateCustomerMutationVariables = Exact<{
 }>;
 
 
-export type UpdateCustomerMutation = { updateCustomer: { customerId: string, name: string, valid: Validity, street?: string | null, zip?: string | null, city?: string | null, url?: string | null, comment?: string | null, changedAt?: string | null, country?: { code: string } | null } };
+export type UpdateCustomerMutation = { updateCustomer: { id: string, customerId: string, name: string, valid: Validity, street?: string | null, zip?: string | null, city?: string | null, url?: string | null, comment?: string | null, changedAt?: string | null, mapUrl?: string | null, country?: { code: string, name: string } | null, links: Array<{ kind: string, label: string, url: string }> } };
 
 export type CreateCustomerUserMutationVariables = Exact<{
   input: CreateCustomerUserInput;
 }>;
 
 
-export type CreateCustomerUserMutation = { createCustomerUser: { login: string, email: string, fullName: string, customerId: string, customerIds: Array<string>, dataSource: { id: string } } };
+export type CreateCustomerUserMutation = { createCustomerUser: { id: string, login: string, email: string, fullName: string, customerId: string, customerIds: Array<string>, dataSource: { id: string } } };
 
 export type UpdateCustomerUserMutationVariables = Exact<{
   login: Scalars['ID']['input'];
@@ -498,14 +772,14 @@ export type UpdateCustomerUserMutationVariables = Exact<{
 }>;
 
 
-export type UpdateCustomerUserMutation = { updateCustomerUser: { login: string, email: string, fullName: string, customerId: string, customerIds: Array<string>, valid: Validity } };
+export type UpdateCustomerUserMutation = { updateCustomerUser: { id: string, login: string, email: string, fullName: string, title?: string | null, firstName: string, lastName: string, phone?: string | null, mobile?: string | null, street?: string | null, zip?: string | null, city?: string | null, valid: Validity, customerId: string, customerIds: Array<string>, changedAt?: string | null, country?: { code: string, name: string } | null, customer?: { id: string, customerId: string, name: string } | null } };
 
 export type CreateTicketMutationVariables = Exact<{
   input: CreateTicketInput;
 }>;
 
 
-export type CreateTicketMutation = { createTicket: { id: string, number: string, title: string, state: string, stateType: TicketStateType, customerId?: string | null, customerUserLogin?: string | null, pendingUntil?: string | null, escalationAt?: string | null, escalated: boolean } };
+export type CreateTicketMutation = { createTicket: { id: string, number: string, title: string, state: string, stateType: TicketStateType, customerId?: string | null, customerUserLogin?: string | null, pendingUntil?: string | null, escalationAt?: string | null, escalated: boolean, customer?: { id: string, ticketCounts: { open: number, closed: number, escalated: number, pendingReminder: number, total: number } } | null, customerUser?: { id: string, ticketCounts: { open: number, closed: number, escalated: number, pendingReminder: number, total: number } } | null } };
 
 export type UpdateTicketMutationVariables = Exact<{
   number: Scalars['String']['input'];
@@ -513,17 +787,62 @@ export type UpdateTicketMutationVariables = Exact<{
 }>;
 
 
-export type UpdateTicketMutation = { updateTicket: { number: string, title: string, state: string, stateType: TicketStateType, pendingUntil?: string | null, escalationAt?: string | null, escalated: boolean } };
+export type UpdateTicketMutation = { updateTicket: { id: string, number: string, title: string, state: string, stateType: TicketStateType, pendingUntil?: string | null, escalationAt?: string | null, escalated: boolean, customer?: { id: string, ticketCounts: { open: number, closed: number, escalated: number, pendingReminder: number, total: number } } | null, customerUser?: { id: string, ticketCounts: { open: number, closed: number, escalated: number, pendingReminder: number, total: number } } | null } };
+
+export type CustomersBackwardQueryVariables = Exact<{
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type CustomersBackwardQuery = { customers: { totalCount: number, pageInfo: { hasPreviousPage: boolean, hasNextPage: boolean, startCursor?: string | null, endCursor?: string | null }, edges: Array<{ cursor: string, node: { id: string, customerId: string, name: string } }> } };
+
+export type CustomerUsersBackwardQueryVariables = Exact<{
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type CustomerUsersBackwardQuery = { customerUsers: { totalCount: number, pageInfo: { hasPreviousPage: boolean, hasNextPage: boolean, startCursor?: string | null, endCursor?: string | null }, edges: Array<{ cursor: string, node: { id: string, login: string } }> } };
+
+export type CustomerListsBackwardQueryVariables = Exact<{
+  customerId: Scalars['ID']['input'];
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type CustomerListsBackwardQuery = { customer?: { id: string, tickets: { pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null }, edges: Array<{ cursor: string, node: { id: string, number: string } }> }, openTickets: { edges: Array<{ cursor: string, node: { id: string } }> }, escalatedTickets: { edges: Array<{ cursor: string, node: { id: string } }> }, reminderTickets: { edges: Array<{ cursor: string, node: { id: string } }> }, customerUsers: { edges: Array<{ cursor: string, node: { id: string, login: string, tickets: { edges: Array<{ node: { id: string } }> } } }> } } | null };
+
+export type NodeLookupQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type NodeLookupQuery = { node?: { __typename: 'Customer', customerId: string, name: string, id: string } | { __typename: 'CustomerUser', login: string, fullName: string, id: string } | { __typename: 'Ticket', number: string, title: string, id: string } | null };
+
+export type NodesLookupQueryVariables = Exact<{
+  ids: Array<Scalars['ID']['input']> | Scalars['ID']['input'];
+}>;
+
+
+export type NodesLookupQuery = { nodes: Array<{ __typename: 'Customer', id: string } | { __typename: 'CustomerUser', id: string } | { __typename: 'Ticket', id: string } | null> };
 
 
 export const CreateCustomerFormDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CreateCustomerForm"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dataSources"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"writable"},"value":{"kind":"BooleanValue","value":true}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"objects"}}]}},{"kind":"Field","name":{"kind":"Name","value":"countries"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<CreateCustomerFormQuery, CreateCustomerFormQueryVariables>;
-export const CustomerBusinessCardDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CustomerBusinessCard"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"customerId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"customerId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"customerId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"street"}},{"kind":"Field","name":{"kind":"Name","value":"zip"}},{"kind":"Field","name":{"kind":"Name","value":"city"}},{"kind":"Field","name":{"kind":"Name","value":"country"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"valid"}},{"kind":"Field","name":{"kind":"Name","value":"ticketCounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"open"}},{"kind":"Field","name":{"kind":"Name","value":"closed"}}]}}]}}]}}]} as unknown as DocumentNode<CustomerBusinessCardQuery, CustomerBusinessCardQueryVariables>;
-export const CustomerDetailViewDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CustomerDetailView"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"customerId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"customerId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"customerId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"valid"}},{"kind":"Field","name":{"kind":"Name","value":"street"}},{"kind":"Field","name":{"kind":"Name","value":"zip"}},{"kind":"Field","name":{"kind":"Name","value":"city"}},{"kind":"Field","name":{"kind":"Name","value":"country"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"comment"}},{"kind":"Field","name":{"kind":"Name","value":"readOnly"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCanUpdate"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"changedAt"}},{"kind":"Field","name":{"kind":"Name","value":"dataSource"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"readOnly"}}]}},{"kind":"Field","name":{"kind":"Name","value":"ticketCounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"open"}},{"kind":"Field","name":{"kind":"Name","value":"closed"}},{"kind":"Field","name":{"kind":"Name","value":"escalated"}},{"kind":"Field","name":{"kind":"Name","value":"pendingReminder"}},{"kind":"Field","name":{"kind":"Name","value":"total"}}]}},{"kind":"Field","name":{"kind":"Name","value":"mapUrl"}},{"kind":"Field","name":{"kind":"Name","value":"links"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"url"}}]}},{"kind":"Field","name":{"kind":"Name","value":"escalatedTickets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"10"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"priority"}},{"kind":"Field","name":{"kind":"Name","value":"escalationAt"}},{"kind":"Field","name":{"kind":"Name","value":"customerUser"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"login"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"reminderTickets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"10"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"pendingUntil"}},{"kind":"Field","name":{"kind":"Name","value":"customerUser"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"login"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"openTickets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"10"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"stateType"}},{"kind":"Field","name":{"kind":"Name","value":"priority"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"customerUser"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"login"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"customerUsers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"25"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"login"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"valid"}},{"kind":"Field","name":{"kind":"Name","value":"readOnly"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCanUpdate"}},{"kind":"Field","name":{"kind":"Name","value":"ticketCounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"open"}},{"kind":"Field","name":{"kind":"Name","value":"closed"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"tickets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"25"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"stateType"}},{"kind":"Field","name":{"kind":"Name","value":"priority"}},{"kind":"Field","name":{"kind":"Name","value":"queue"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"changedAt"}},{"kind":"Field","name":{"kind":"Name","value":"customerUser"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"login"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<CustomerDetailViewQuery, CustomerDetailViewQueryVariables>;
-export const CustomerListDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CustomerList"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"search"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"50"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"search"},"value":{"kind":"Variable","name":{"kind":"Name","value":"search"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"city"}},{"kind":"Field","name":{"kind":"Name","value":"country"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"valid"}},{"kind":"Field","name":{"kind":"Name","value":"readOnly"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCanUpdate"}},{"kind":"Field","name":{"kind":"Name","value":"dataSource"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"ticketCounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"open"}},{"kind":"Field","name":{"kind":"Name","value":"closed"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CustomerListQuery, CustomerListQueryVariables>;
-export const CustomerUserDetailDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CustomerUserDetail"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"login"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customerUser"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"login"},"value":{"kind":"Variable","name":{"kind":"Name","value":"login"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"login"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"mobile"}},{"kind":"Field","name":{"kind":"Name","value":"street"}},{"kind":"Field","name":{"kind":"Name","value":"zip"}},{"kind":"Field","name":{"kind":"Name","value":"city"}},{"kind":"Field","name":{"kind":"Name","value":"country"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"valid"}},{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"customerIds"}},{"kind":"Field","name":{"kind":"Name","value":"customer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"dataSource"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"readOnly"}}]}},{"kind":"Field","name":{"kind":"Name","value":"ticketCounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"open"}},{"kind":"Field","name":{"kind":"Name","value":"closed"}},{"kind":"Field","name":{"kind":"Name","value":"escalated"}},{"kind":"Field","name":{"kind":"Name","value":"pendingReminder"}},{"kind":"Field","name":{"kind":"Name","value":"total"}}]}},{"kind":"Field","name":{"kind":"Name","value":"tickets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"10"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"stateType"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CustomerUserDetailQuery, CustomerUserDetailQueryVariables>;
-export const CreateCustomerDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateCustomer"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateCustomerInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createCustomer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"valid"}},{"kind":"Field","name":{"kind":"Name","value":"country"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"dataSource"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<CreateCustomerMutation, CreateCustomerMutationVariables>;
-export const UpdateCustomerDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateCustomer"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"customerId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateCustomerInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateCustomer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"customerId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"customerId"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"valid"}},{"kind":"Field","name":{"kind":"Name","value":"street"}},{"kind":"Field","name":{"kind":"Name","value":"zip"}},{"kind":"Field","name":{"kind":"Name","value":"city"}},{"kind":"Field","name":{"kind":"Name","value":"country"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"comment"}},{"kind":"Field","name":{"kind":"Name","value":"changedAt"}}]}}]}}]} as unknown as DocumentNode<UpdateCustomerMutation, UpdateCustomerMutationVariables>;
-export const CreateCustomerUserDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateCustomerUser"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateCustomerUserInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createCustomerUser"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"login"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}},{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"customerIds"}},{"kind":"Field","name":{"kind":"Name","value":"dataSource"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<CreateCustomerUserMutation, CreateCustomerUserMutationVariables>;
-export const UpdateCustomerUserDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateCustomerUser"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"login"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateCustomerUserInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateCustomerUser"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"login"},"value":{"kind":"Variable","name":{"kind":"Name","value":"login"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"login"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}},{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"customerIds"}},{"kind":"Field","name":{"kind":"Name","value":"valid"}}]}}]}}]} as unknown as DocumentNode<UpdateCustomerUserMutation, UpdateCustomerUserMutationVariables>;
-export const CreateTicketDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateTicket"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateTicketInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createTicket"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"stateType"}},{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"customerUserLogin"}},{"kind":"Field","name":{"kind":"Name","value":"pendingUntil"}},{"kind":"Field","name":{"kind":"Name","value":"escalationAt"}},{"kind":"Field","name":{"kind":"Name","value":"escalated"}}]}}]}}]} as unknown as DocumentNode<CreateTicketMutation, CreateTicketMutationVariables>;
-export const UpdateTicketDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateTicket"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"number"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateTicketInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateTicket"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"number"},"value":{"kind":"Variable","name":{"kind":"Name","value":"number"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"stateType"}},{"kind":"Field","name":{"kind":"Name","value":"pendingUntil"}},{"kind":"Field","name":{"kind":"Name","value":"escalationAt"}},{"kind":"Field","name":{"kind":"Name","value":"escalated"}}]}}]}}]} as unknown as DocumentNode<UpdateTicketMutation, UpdateTicketMutationVariables>;
+export const CustomerBusinessCardDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CustomerBusinessCard"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"customerId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"customerId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"customerId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"street"}},{"kind":"Field","name":{"kind":"Name","value":"zip"}},{"kind":"Field","name":{"kind":"Name","value":"city"}},{"kind":"Field","name":{"kind":"Name","value":"country"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"valid"}},{"kind":"Field","name":{"kind":"Name","value":"ticketCounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"open"}},{"kind":"Field","name":{"kind":"Name","value":"closed"}},{"kind":"Field","name":{"kind":"Name","value":"escalated"}},{"kind":"Field","name":{"kind":"Name","value":"pendingReminder"}},{"kind":"Field","name":{"kind":"Name","value":"total"}}]}}]}}]}}]} as unknown as DocumentNode<CustomerBusinessCardQuery, CustomerBusinessCardQueryVariables>;
+export const CustomerDetailViewDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CustomerDetailView"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"customerId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"customerId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"customerId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"valid"}},{"kind":"Field","name":{"kind":"Name","value":"street"}},{"kind":"Field","name":{"kind":"Name","value":"zip"}},{"kind":"Field","name":{"kind":"Name","value":"city"}},{"kind":"Field","name":{"kind":"Name","value":"country"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"comment"}},{"kind":"Field","name":{"kind":"Name","value":"readOnly"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCanUpdate"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"changedAt"}},{"kind":"Field","name":{"kind":"Name","value":"dataSource"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"readOnly"}}]}},{"kind":"Field","name":{"kind":"Name","value":"ticketCounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"open"}},{"kind":"Field","name":{"kind":"Name","value":"closed"}},{"kind":"Field","name":{"kind":"Name","value":"escalated"}},{"kind":"Field","name":{"kind":"Name","value":"pendingReminder"}},{"kind":"Field","name":{"kind":"Name","value":"total"}}]}},{"kind":"Field","name":{"kind":"Name","value":"mapUrl"}},{"kind":"Field","name":{"kind":"Name","value":"links"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"url"}}]}},{"kind":"Field","name":{"kind":"Name","value":"escalatedTickets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"10"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"priority"}},{"kind":"Field","name":{"kind":"Name","value":"escalationAt"}},{"kind":"Field","name":{"kind":"Name","value":"customerUser"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"login"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"reminderTickets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"10"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"pendingUntil"}},{"kind":"Field","name":{"kind":"Name","value":"customerUser"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"login"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"openTickets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"10"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"stateType"}},{"kind":"Field","name":{"kind":"Name","value":"priority"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"customerUser"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"login"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"customerUsers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"25"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"login"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"valid"}},{"kind":"Field","name":{"kind":"Name","value":"readOnly"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCanUpdate"}},{"kind":"Field","name":{"kind":"Name","value":"ticketCounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"open"}},{"kind":"Field","name":{"kind":"Name","value":"closed"}},{"kind":"Field","name":{"kind":"Name","value":"escalated"}},{"kind":"Field","name":{"kind":"Name","value":"pendingReminder"}},{"kind":"Field","name":{"kind":"Name","value":"total"}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"tickets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"25"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"stateType"}},{"kind":"Field","name":{"kind":"Name","value":"priority"}},{"kind":"Field","name":{"kind":"Name","value":"queue"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"changedAt"}},{"kind":"Field","name":{"kind":"Name","value":"customerUser"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"login"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<CustomerDetailViewQuery, CustomerDetailViewQueryVariables>;
+export const CustomerListDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CustomerList"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"search"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"last"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"before"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"search"},"value":{"kind":"Variable","name":{"kind":"Name","value":"search"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"Variable","name":{"kind":"Name","value":"last"}}},{"kind":"Argument","name":{"kind":"Name","value":"before"},"value":{"kind":"Variable","name":{"kind":"Name","value":"before"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"unavailableSources"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"city"}},{"kind":"Field","name":{"kind":"Name","value":"country"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"valid"}},{"kind":"Field","name":{"kind":"Name","value":"readOnly"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCanUpdate"}},{"kind":"Field","name":{"kind":"Name","value":"dataSource"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"ticketCounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"open"}},{"kind":"Field","name":{"kind":"Name","value":"closed"}},{"kind":"Field","name":{"kind":"Name","value":"escalated"}},{"kind":"Field","name":{"kind":"Name","value":"pendingReminder"}},{"kind":"Field","name":{"kind":"Name","value":"total"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<CustomerListQuery, CustomerListQueryVariables>;
+export const CustomerUserDetailDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CustomerUserDetail"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"login"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customerUser"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"login"},"value":{"kind":"Variable","name":{"kind":"Name","value":"login"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"login"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"mobile"}},{"kind":"Field","name":{"kind":"Name","value":"street"}},{"kind":"Field","name":{"kind":"Name","value":"zip"}},{"kind":"Field","name":{"kind":"Name","value":"city"}},{"kind":"Field","name":{"kind":"Name","value":"country"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"valid"}},{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"customerIds"}},{"kind":"Field","name":{"kind":"Name","value":"customer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"dataSource"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"readOnly"}}]}},{"kind":"Field","name":{"kind":"Name","value":"ticketCounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"open"}},{"kind":"Field","name":{"kind":"Name","value":"closed"}},{"kind":"Field","name":{"kind":"Name","value":"escalated"}},{"kind":"Field","name":{"kind":"Name","value":"pendingReminder"}},{"kind":"Field","name":{"kind":"Name","value":"total"}}]}},{"kind":"Field","name":{"kind":"Name","value":"tickets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"10"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"stateType"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<CustomerUserDetailQuery, CustomerUserDetailQueryVariables>;
+export const DegradedCustomerListDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DegradedCustomerList"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"unavailableSources"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"dataSource"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"customerUsers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"unavailableSources"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"login"}}]}}]}}]}}]}}]} as unknown as DocumentNode<DegradedCustomerListQuery, DegradedCustomerListQueryVariables>;
+export const CreateCustomerDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateCustomer"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateCustomerInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createCustomer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"valid"}},{"kind":"Field","name":{"kind":"Name","value":"country"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"dataSource"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<CreateCustomerMutation, CreateCustomerMutationVariables>;
+export const UpdateCustomerDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateCustomer"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"customerId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateCustomerInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateCustomer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"customerId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"customerId"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"valid"}},{"kind":"Field","name":{"kind":"Name","value":"street"}},{"kind":"Field","name":{"kind":"Name","value":"zip"}},{"kind":"Field","name":{"kind":"Name","value":"city"}},{"kind":"Field","name":{"kind":"Name","value":"country"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"comment"}},{"kind":"Field","name":{"kind":"Name","value":"changedAt"}},{"kind":"Field","name":{"kind":"Name","value":"mapUrl"}},{"kind":"Field","name":{"kind":"Name","value":"links"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"url"}}]}}]}}]}}]} as unknown as DocumentNode<UpdateCustomerMutation, UpdateCustomerMutationVariables>;
+export const CreateCustomerUserDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateCustomerUser"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateCustomerUserInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createCustomerUser"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"login"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}},{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"customerIds"}},{"kind":"Field","name":{"kind":"Name","value":"dataSource"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<CreateCustomerUserMutation, CreateCustomerUserMutationVariables>;
+export const UpdateCustomerUserDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateCustomerUser"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"login"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateCustomerUserInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateCustomerUser"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"login"},"value":{"kind":"Variable","name":{"kind":"Name","value":"login"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"login"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"mobile"}},{"kind":"Field","name":{"kind":"Name","value":"street"}},{"kind":"Field","name":{"kind":"Name","value":"zip"}},{"kind":"Field","name":{"kind":"Name","value":"city"}},{"kind":"Field","name":{"kind":"Name","value":"country"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"valid"}},{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"customerIds"}},{"kind":"Field","name":{"kind":"Name","value":"customer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"changedAt"}}]}}]}}]} as unknown as DocumentNode<UpdateCustomerUserMutation, UpdateCustomerUserMutationVariables>;
+export const CreateTicketDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateTicket"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateTicketInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createTicket"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"stateType"}},{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"customerUserLogin"}},{"kind":"Field","name":{"kind":"Name","value":"pendingUntil"}},{"kind":"Field","name":{"kind":"Name","value":"escalationAt"}},{"kind":"Field","name":{"kind":"Name","value":"escalated"}},{"kind":"Field","name":{"kind":"Name","value":"customer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"ticketCounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"open"}},{"kind":"Field","name":{"kind":"Name","value":"closed"}},{"kind":"Field","name":{"kind":"Name","value":"escalated"}},{"kind":"Field","name":{"kind":"Name","value":"pendingReminder"}},{"kind":"Field","name":{"kind":"Name","value":"total"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"customerUser"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"ticketCounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"open"}},{"kind":"Field","name":{"kind":"Name","value":"closed"}},{"kind":"Field","name":{"kind":"Name","value":"escalated"}},{"kind":"Field","name":{"kind":"Name","value":"pendingReminder"}},{"kind":"Field","name":{"kind":"Name","value":"total"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CreateTicketMutation, CreateTicketMutationVariables>;
+export const UpdateTicketDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateTicket"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"number"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateTicketInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateTicket"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"number"},"value":{"kind":"Variable","name":{"kind":"Name","value":"number"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"stateType"}},{"kind":"Field","name":{"kind":"Name","value":"pendingUntil"}},{"kind":"Field","name":{"kind":"Name","value":"escalationAt"}},{"kind":"Field","name":{"kind":"Name","value":"escalated"}},{"kind":"Field","name":{"kind":"Name","value":"customer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"ticketCounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"open"}},{"kind":"Field","name":{"kind":"Name","value":"closed"}},{"kind":"Field","name":{"kind":"Name","value":"escalated"}},{"kind":"Field","name":{"kind":"Name","value":"pendingReminder"}},{"kind":"Field","name":{"kind":"Name","value":"total"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"customerUser"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"ticketCounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"open"}},{"kind":"Field","name":{"kind":"Name","value":"closed"}},{"kind":"Field","name":{"kind":"Name","value":"escalated"}},{"kind":"Field","name":{"kind":"Name","value":"pendingReminder"}},{"kind":"Field","name":{"kind":"Name","value":"total"}}]}}]}}]}}]}}]} as unknown as DocumentNode<UpdateTicketMutation, UpdateTicketMutationVariables>;
+export const CustomersBackwardDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CustomersBackward"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"last"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"before"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"Variable","name":{"kind":"Name","value":"last"}}},{"kind":"Argument","name":{"kind":"Name","value":"before"},"value":{"kind":"Variable","name":{"kind":"Name","value":"before"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CustomersBackwardQuery, CustomersBackwardQueryVariables>;
+export const CustomerUsersBackwardDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CustomerUsersBackward"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"last"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"before"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customerUsers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"Variable","name":{"kind":"Name","value":"last"}}},{"kind":"Argument","name":{"kind":"Name","value":"before"},"value":{"kind":"Variable","name":{"kind":"Name","value":"before"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"login"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CustomerUsersBackwardQuery, CustomerUsersBackwardQueryVariables>;
+export const CustomerListsBackwardDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CustomerListsBackward"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"customerId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"last"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"before"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"customerId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"customerId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"tickets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"Variable","name":{"kind":"Name","value":"last"}}},{"kind":"Argument","name":{"kind":"Name","value":"before"},"value":{"kind":"Variable","name":{"kind":"Name","value":"before"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"number"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"openTickets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"Variable","name":{"kind":"Name","value":"last"}}},{"kind":"Argument","name":{"kind":"Name","value":"before"},"value":{"kind":"Variable","name":{"kind":"Name","value":"before"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"escalatedTickets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"Variable","name":{"kind":"Name","value":"last"}}},{"kind":"Argument","name":{"kind":"Name","value":"before"},"value":{"kind":"Variable","name":{"kind":"Name","value":"before"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"reminderTickets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"Variable","name":{"kind":"Name","value":"last"}}},{"kind":"Argument","name":{"kind":"Name","value":"before"},"value":{"kind":"Variable","name":{"kind":"Name","value":"before"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"customerUsers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"Variable","name":{"kind":"Name","value":"last"}}},{"kind":"Argument","name":{"kind":"Name","value":"before"},"value":{"kind":"Variable","name":{"kind":"Name","value":"before"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"login"}},{"kind":"Field","name":{"kind":"Name","value":"tickets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"IntValue","value":"2"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<CustomerListsBackwardQuery, CustomerListsBackwardQueryVariables>;
+export const NodeLookupDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"NodeLookup"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Customer"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CustomerUser"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"login"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Ticket"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"title"}}]}}]}}]}}]} as unknown as DocumentNode<NodeLookupQuery, NodeLookupQueryVariables>;
+export const NodesLookupDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"NodesLookup"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"ids"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"ids"},"value":{"kind":"Variable","name":{"kind":"Name","value":"ids"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"__typename"}}]}}]}}]} as unknown as DocumentNode<NodesLookupQuery, NodesLookupQueryVariables>;

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { allCustomers, describeError, GraphQLRequestError, request } from '../../examples/client';
+import { allCustomers, allCustomersBackward, describeError, GraphQLRequestError, request } from '../../examples/client';
 import { CreateCustomerDocument, CustomerListDocument, UpdateCustomerDocument } from '../../schema/generated/graphql';
 import { seedDemo } from '../../src/seed/demo';
 import { startTestApp, TOKENS, type TestApp } from '../helpers/test-app';
@@ -26,6 +26,15 @@ describe('examples/client.ts against a started service (demo data)', () => {
     for await (const nodes of allCustomers({ url: t.url, token: TOKENS.reader }, null, 4)) pages.push(nodes.map((n) => n.customerId));
     expect(pages.length).toBe(Math.ceil(allIds.length / 4));
     expect(pages.flat()).toEqual(allIds);
+  });
+
+  test('paging backward with startCursor returns the forward pages reversed, from the end', async () => {
+    const back: string[][] = [];
+    for await (const nodes of allCustomersBackward({ url: t.url, token: TOKENS.reader }, null, 4)) back.push(nodes.map((n) => n.customerId));
+    expect(back.length).toBe(Math.ceil(allIds.length / 4));
+    expect(back.slice().reverse().flat()).toEqual(allIds);
+    // The last page is full; the short page is the first one, as a user paging back from the end sees it.
+    expect(back[0]).toEqual(allIds.slice(-4));
   });
 
   test('errors are told apart by extensions.code (and nothing is written)', async () => {
@@ -56,6 +65,9 @@ describe('examples/client.ts against a started service (demo data)', () => {
     const pageLines = lines.filter((l) => /^page \d+: /.test(l));
     expect(pageLines.length).toBe(Math.ceil(allIds.length / 5));
     expect(lines).toContain(`${allIds.length} customers in ${pageLines.length} pages`);
+    const backLines = lines.filter((l) => /^back \d+: /.test(l)).map((l) => l.replace(/^back \d+: /, '').split(', '));
+    expect(backLines.length).toBe(pageLines.length);
+    expect(backLines.reverse().flat()).toEqual(allIds);
     const first = await t.http('query($id: ID!) { customer(customerId: $id) { name } }', { id: allIds[0] });
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^detail: ${first.data.customer.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, `)));
     expect(lines).toContainEqual(expect.stringMatching(/^BAD_USER_INPUT: fix the field "country"/));
