@@ -119,7 +119,7 @@ function customerRow(r: CustomerRecord, change = ''): IndexRow {
     sortKey: customerSortKey(r),
     valid: r.valid,
     customerIds: [],
-    text: [r.customerId.toLowerCase(), r.name.toLowerCase()],
+    text: `${r.customerId}\n${r.name}`.toLowerCase(),
     change,
   };
 }
@@ -131,7 +131,7 @@ function userRow(r: CustomerUserRecord, change = ''): IndexRow {
     sortKey: customerUserSortKey(r),
     valid: r.valid,
     customerIds: r.customerIds.map(idKey),
-    text: [r.login, r.email, r.firstName, r.lastName].map((t) => t.toLowerCase()),
+    text: [r.login, r.email, r.firstName, r.lastName].join('\n').toLowerCase(),
     change,
   };
 }
@@ -432,7 +432,7 @@ export class LdapDataSource implements DataSource {
         const keep = records.filter((r) => {
           const row = rowOf(r);
           return filter.valid.includes(row.valid) && (filter.customerId === null || row.customerIds.includes(filter.customerId)) &&
-            (filter.search === null || row.text.some((t) => t.includes(filter.search!)));
+            (filter.search === null || row.text.includes(filter.search));
         });
         return toPage(keep, request, index.page(request, filter).totalCount, sortKey);
       }

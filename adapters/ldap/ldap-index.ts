@@ -10,8 +10,8 @@ export interface IndexRow {
   readonly valid: Validity;
   /** Customer users: every customer id, lower-cased; customers: empty. */
   readonly customerIds: readonly string[];
-  /** The lower-cased values a search matches (customer id and name; login, email, names). */
-  readonly text: readonly string[];
+  /** The lower-cased values a search matches (customer id and name; login, email, names), joined by newlines. */
+  readonly text: string;
   /** The entry's change marker (`modifyTimestamp` or `uSNChanged`), '' when absent. */
   readonly change: string;
 }
@@ -56,12 +56,15 @@ export interface RowPage {
  * the background once half of that has passed, and a list waits for it only when the data
  * is older than `maxStalenessMs`. Deleted entries leave on the next full read, or as soon as
  * a page's lookup misses them. Rows are held sorted by sort key, so a page is a binary search
- * plus a short scan; counts are a scan of the rows (no directory access).
+ * plus a short scan; the rows a filter keeps (validities, search text, customer) are found by
+ * one scan and kept until the index changes, so the next pages and the total are free.
  */
 export class ListIndex {
   private rows = new Map<string, IndexRow>();
   private sorted: IndexRow[] | null = null;
   private byCustomer: Map<string, IndexRow[]> | null = null;
+  /** The rows of recent filters (validities, search, customer), in list order; cleared on any change. */
+  private filtered = new Map<string, IndexRow[]>();
   private highWater: string | null = null;
   private loadedAt = -Infinity;
   private fullAt = -Infinity;
@@ -138,31 +141,41 @@ export class ListIndex {
 
   /** The page a request asks for, as rows in fetch order (see `toPage`), with the honest total. */
   page(request: PageRequest, filter: RowFilter): RowPage {
-    const all = filter.customerId !== null ? (this.customerRows().get(filter.customerId) ?? []) : this.sortedRows();
-    const keep = (r: IndexRow) =>
-      filter.valid.includes(r.valid) && (filter.search === null || r.text.some((t) => t.includes(filter.search!)));
-    let totalCount = 0;
-    for (const r of all) if (keep(r)) totalCount++;
+    const all = this.rowsOf(filter);
     const rows: IndexRow[] = [];
     if (request.backward) {
       for (let i = request.before === null ? all.length - 1 : lowerBound(all, request.before) - 1; i >= 0 && rows.length <= request.size; i--) {
-        const r = all[i]!;
-        if (!inWindow(r.sortKey, request)) break;
-        if (keep(r)) rows.push(r);
+        if (!inWindow(all[i]!.sortKey, request)) break;
+        rows.push(all[i]!);
       }
     } else {
       for (let i = request.after === null ? 0 : upperBound(all, request.after); i < all.length && rows.length <= request.size; i++) {
-        const r = all[i]!;
-        if (!inWindow(r.sortKey, request)) break;
-        if (keep(r)) rows.push(r);
+        if (!inWindow(all[i]!.sortKey, request)) break;
+        rows.push(all[i]!);
       }
     }
-    return { rows, totalCount };
+    return { rows, totalCount: all.length };
+  }
+
+  /** The rows a filter keeps, in list order: one scan per filter, kept until the index changes. */
+  private rowsOf(filter: RowFilter): IndexRow[] {
+    const key = `${filter.customerId ?? ''}\u0000${[...filter.valid].sort().join(',')}\u0000${filter.search ?? ''}`;
+    const cached = this.filtered.get(key);
+    if (cached) return cached;
+    const base = filter.customerId !== null ? (this.customerRows().get(filter.customerId) ?? []) : this.sortedRows();
+    const valid = new Set(filter.valid);
+    const search = filter.search;
+    // The fields are joined by newlines: a search with a newline could only match across two.
+    const rows = search?.includes('\n') ? [] : base.filter((r) => valid.has(r.valid) && (search === null || r.text.includes(search)));
+    if (this.filtered.size >= 64) this.filtered.clear();
+    this.filtered.set(key, rows);
+    return rows;
   }
 
   private invalidate(): void {
     this.sorted = null;
     this.byCustomer = null;
+    this.filtered.clear();
   }
 
   /** Rows in list order, one per key (ignoring case; the first by stable id wins, as lookups see one). */
@@ -199,7 +212,7 @@ function sameRow(a: IndexRow, b: IndexRow): boolean {
     a.valid === b.valid &&
     compareKeys(a.sortKey, b.sortKey) === 0 &&
     a.customerIds.join('\u0000') === b.customerIds.join('\u0000') &&
-    a.text.join('\u0000') === b.text.join('\u0000')
+    a.text === b.text
   );
 }
 

@@ -39,6 +39,10 @@ export interface SlapdOptions {
   readonly requireTlsForBind?: boolean;
   /** Listen on this port (default: a free one). */
   readonly port?: number;
+  /** Further `index` lines, e.g. `uid eq` (objectClass is always indexed). */
+  readonly indexes?: readonly string[];
+  /** The mdb map size (default 64 MiB). */
+  readonly maxSizeBytes?: number;
 }
 
 /** A running slapd on a free loopback port. */
@@ -135,8 +139,9 @@ function slapdConf(dir: string, options: SlapdOptions): string {
     `rootdn "${ROOT_DN}"`,
     `rootpw ${ROOT_PASSWORD}`,
     `directory ${join(dir, 'db')}`,
-    'maxsize 67108864',
+    `maxsize ${options.maxSizeBytes ?? 67108864}`,
     'index objectClass eq',
+    ...(options.indexes ?? []).map((i) => `index ${i}`),
     // Anonymous clients may only authenticate: reading needs the service account.
     'access to attrs=userPassword by anonymous auth by * none',
     `access to * by dn.exact="${READER_DN}" read by * none`,

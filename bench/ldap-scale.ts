@@ -1,0 +1,147 @@
+/**
+ * LDAP lists at enterprise scale: 50,000 generated customer users (and 1,000 customers) loaded
+ * with slapadd into a throw-away OpenLDAP slapd (paged results only: no server-side sort, no
+ * VLV), then the median time of a lookup by login against list pages answered from the index.
+ *
+ *   npx esbuild bench/ldap-scale.ts --bundle --platform=node --packages=external --outfile=dist/bench/ldap-scale.js
+ *   node dist/bench/ldap-scale.js [users=50000] [runs=40]
+ *
+ * Prints a JSON summary; docs/performance.md quotes it.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ldapSourceConfigSchema } from '../adapters/ldap/ldap-config';
+import { LdapDataSource } from '../adapters/ldap/ldap-data-source';
+import { Validity } from '../src/domain/records';
+import { createLogger } from '../src/log/logger';
+import { READER_DN, READER_PASSWORD, startSlapd, SUFFIX } from '../test/ldap/slapd';
+
+const USERS = Number(process.argv[2] ?? 50_000);
+const RUNS = Number(process.argv[3] ?? 40);
+const CUSTOMERS = 1000;
+const FIRST = ['Anna', 'Ben', 'Çelik', 'Dora', 'Émile', 'Finn', 'Gül', 'Hanna', 'Ivo', 'Jörg', 'Kim', 'Lena'];
+const LAST = ['Müller', 'Schmidt', 'Zoë', 'Öztürk', 'Dubois', 'García', 'Nowak', 'Smith', 'Ødegaard', 'Straße', 'Łukasz', 'Ng'];
+
+function writeLdif(dir: string): string {
+  const lines: string[] = [];
+  for (let i = 0; i < CUSTOMERS; i++) {
+    const id = `CUST-${String(i).padStart(4, '0')}`;
+    lines.push(`dn: o=${id},ou=customers,${SUFFIX}`, 'objectClass: organization', `o: ${id}`, `description: Customer ${LAST[i % LAST.length]} ${i}`, '');
+  }
+  for (let i = 0; i < USERS; i++) {
+    const uid = `user${String(i).padStart(6, '0')}`;
+    const sn = `${LAST[i % LAST.length]}${Math.floor(i / LAST.length) % 97}`;
+    lines.push(
+      `dn: uid=${uid},ou=people,${SUFFIX}`,
+      'objectClass: inetOrgPerson',
+      `uid: ${uid}`,
+      `cn: ${uid}`,
+      `givenName: ${FIRST[(i * 7) % FIRST.length]}`,
+      `sn: ${sn}`,
+      `mail: ${uid}@example.com`,
+      `o: CUST-${String(i % CUSTOMERS).padStart(4, '0')}`,
+      ...(i % 10 === 0 ? ['employeeType: disabled'] : []),
+      '',
+    );
+  }
+  const file = join(dir, 'scale.ldif');
+  writeFileSync(file, lines.join('\n'));
+  return file;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function time(runs: number, fn: (i: number) => Promise<unknown>): Promise<{ medianMs: number; p90Ms: number }> {
+  const xs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn(i);
+    xs.push(performance.now() - t);
+  }
+  const s = [...xs].sort((a, b) => a - b);
+  return { medianMs: +median(xs).toFixed(2), p90Ms: +s[Math.floor(s.length * 0.9)]!.toFixed(2) };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'helpdesk-ldap-scale-'));
+  const fixtures = resolve(process.cwd(), 'fixtures/ldap');
+  let t = performance.now();
+  const slapd = await startSlapd({
+    ldif: [join(fixtures, 'base.ldif'), join(fixtures, 'openldap-layout.ldif'), writeLdif(dir)],
+    // What a production directory indexes for these lookups (the index's incremental read filters on entryCSN).
+    indexes: ['uid eq', 'o eq', 'entryUUID eq', 'entryCSN eq'],
+    maxSizeBytes: 1 << 30,
+  });
+  const loadSeconds = (performance.now() - t) / 1000;
+  let searches = 0;
+  const config = ldapSourceConfigSchema.parse({
+    id: 'directory', name: 'Directory', kind: 'ldap', url: slapd.url, bindDN: READER_DN, bindPassword: READER_PASSWORD, timeoutMs: 3000, preset: 'openldap',
+    customers: { baseDN: `ou=customers,${SUFFIX}` },
+    customerUsers: { baseDN: `ou=people,${SUFFIX}`, validFilter: '(!(employeeType=disabled))' },
+  });
+  const source = new LdapDataSource({ config, logger: createLogger('silent'), onSearchPage: () => searches++ });
+  try {
+    const all = [Validity.VALID, Validity.INVALID, Validity.INVALID_TEMPORARILY];
+    const q = (over: Record<string, unknown> = {}) => ({ search: null, valid: [Validity.VALID], customerId: null, size: 50, after: null, before: null, backward: false, ...over });
+    const login = (i: number) => `user${String((i * 7919) % USERS).padStart(6, '0')}`;
+
+    t = performance.now();
+    await source.refreshIndexes(true);
+    const fullReadMs = performance.now() - t;
+    await source.customerUsersByLogins([login(0)]); // bound session
+
+    const lookup = await time(RUNS, (i) => source.customerUsersByLogins([login(i)]));
+    const lookup50 = await time(RUNS, (i) => source.customerUsersByLogins(Array.from({ length: 50 }, (_, k) => login(i * 50 + k))));
+    const firstPage = await source.listCustomerUsers(q());
+    const pageFirst = await time(RUNS, () => source.listCustomerUsers(q()));
+    // Middle pages: a cursor some way into the list.
+    const cursors: (readonly (string | number)[])[] = [];
+    let after = firstPage.endKey;
+    for (let i = 0; i < RUNS && after; i++) {
+      cursors.push(after);
+      const p = await source.listCustomerUsers(q({ after, size: 500 }));
+      after = p.endKey;
+    }
+    const pageMiddle = await time(cursors.length, (i) => source.listCustomerUsers(q({ after: cursors[i] })));
+    const pageBackward = await time(RUNS, (i) => source.listCustomerUsers(q({ backward: true, before: cursors[i % cursors.length] })));
+    // A new search text each time (no filter cached), then the next page of a search (cached).
+    const pageSearch = await time(RUNS, (i) => source.listCustomerUsers(q({ search: `${LAST[i % LAST.length]!.toLowerCase().slice(0, 3)}${i % 97}`, valid: all })));
+    const searched = await source.listCustomerUsers(q({ search: 'müller', valid: all }));
+    const pageSearchNext = await time(RUNS, () => source.listCustomerUsers(q({ search: 'müller', valid: all, after: searched.endKey })));
+    const pageOfCustomer = await time(RUNS, (i) => source.listCustomerUsers(q({ customerId: `cust-${String(i % CUSTOMERS).padStart(4, '0')}`, valid: all })));
+    const customersPage = await time(RUNS, () => source.listCustomers(q({ valid: all })));
+    const before = searches;
+    const searchesPerPage = await source.listCustomerUsers(q({ after: cursors[3] })).then(() => searches - before);
+    const incremental = await time(10, () => source.refreshIndexes());
+
+    const result = {
+      date: new Date().toISOString().slice(0, 10),
+      cpus: cpus().length,
+      directory: `OpenLDAP ${USERS} customer users + ${CUSTOMERS} customers (slapadd), paged results only, indexes uid/o/entryUUID/entryCSN eq`,
+      slapaddAndStartSeconds: +loadSeconds.toFixed(1),
+      indexFullReadMs: +fullReadMs.toFixed(0),
+      indexIncrementalReadNoChanges: incremental,
+      lookupOneLogin: lookup,
+      lookup50Logins: lookup50,
+      listPage50: { first: pageFirst, middle: pageMiddle, backward: pageBackward, newSearch: pageSearch, searchNextPage: pageSearchNext, ofOneCustomer: pageOfCustomer, customers: customersPage },
+      searchesPerListPage: searchesPerPage,
+      worstPageOverLookup: +(Math.max(pageFirst.medianMs, pageMiddle.medianMs, pageBackward.medianMs, pageSearchNext.medianMs, pageOfCustomer.medianMs) / lookup.medianMs).toFixed(2),
+      newSearchOverLookup: +(pageSearch.medianMs / lookup.medianMs).toFixed(2),
+    };
+    console.log(JSON.stringify(result, null, 2));
+  } finally {
+    await source.close();
+    await slapd.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
