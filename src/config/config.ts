@@ -120,6 +120,8 @@ const configSchema = z
     /** DataLoader batching; off only to measure what it buys (`npm run bench`). */
     batching: z.boolean().default(true),
     graphiql: z.object({ enabled: z.boolean().optional() }).strict().default({}),
+    /** The reference Customer Information Center at /app; default: on unless NODE_ENV=production. */
+    app: z.object({ enabled: z.boolean().optional() }).strict().default({}),
     /** Browsers on other origins allowed to call /graphql; default none (same origin only). */
     cors: corsSchema.default({ origins: [], maxAgeSeconds: 600 }),
     /** Trusted documents: run documents named by hash from a manifest (`only` refuses any other). */
