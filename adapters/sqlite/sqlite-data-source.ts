@@ -21,6 +21,7 @@ import type { SqliteSourceConfig } from './sqlite-config';
 import type { SqliteDatabase } from './sqlite-database';
 import { keysetSql } from './sqlite-keyset';
 import {
+  CUSTOMER_COLUMNS,
   CUSTOMER_USER_COLUMNS,
   inKeyOrder,
   toCustomer,
@@ -81,14 +82,16 @@ export class SqliteDataSource implements DataSource {
   }
 
   async listCustomers(q: CustomerQuery): Promise<Page<CustomerRecord>> {
-    const filter = `valid IN (SELECT value FROM json_each(@valid))${
-      q.search === null ? '' : ' AND (instr(customer_key, @search) > 0 OR instr(name_sort, @folded) > 0)'}`;
+    const valid = validityFilter('valid', q.valid);
+    const filter = `${valid.sql}${q.search === null ? '' : ' AND (instr(customer_key, @search) > 0 OR instr(name_sort, @folded) > 0)'}`;
     const ks = keysetSql(['name_sort', 'customer_key'], q);
+    // The page is read in index order and materialized in that order: no outer ORDER BY (which
+    // would sort again in a temporary B-tree); the total is a range count of the same index.
     const rows = this.db.all<CustomerRow & { total: number; customer_key: string | null }>(
-      `SELECT (SELECT count(*) FROM customer WHERE ${filter}) AS total, p.* FROM (SELECT 1) LEFT JOIN (
-         SELECT * FROM customer WHERE ${filter} ${ks.where} ORDER BY ${ks.order()} LIMIT @n
-       ) p ORDER BY ${ks.order('p.')}`,
-      { valid: JSON.stringify(q.valid), ...searchParams(q.search), ...ks.params, n: q.size + 1 },
+      `SELECT p.*, (SELECT count(*) FROM customer WHERE ${filter}) AS total FROM (SELECT 1) LEFT JOIN (
+         SELECT ${CUSTOMER_COLUMNS}, customer_key FROM customer WHERE ${filter} ${ks.where} ORDER BY ${ks.order()} LIMIT @n
+       ) p`,
+      { ...valid.params, ...searchParams(q.search), ...ks.params, n: q.size + 1 },
     );
     const total = rows[0]?.total ?? 0;
     const records = rows.filter((r) => r.customer_key !== null).map((r) => toCustomer(r, this.id));
@@ -112,7 +115,8 @@ export class SqliteDataSource implements DataSource {
   }
 
   async listCustomerUsers(q: CustomerUserQuery): Promise<Page<CustomerUserRecord>> {
-    const filter = `u.valid IN (SELECT value FROM json_each(@valid))${
+    const valid = validityFilter('u.valid', q.valid);
+    const filter = `${valid.sql}${
       q.search === null
         ? ''
         : ` AND (instr(u.login_key, @search) > 0 OR instr(lower(u.email), @search) > 0
@@ -122,12 +126,13 @@ export class SqliteDataSource implements DataSource {
         : ' AND EXISTS (SELECT 1 FROM customer_user_customer x WHERE x.user_id = u.id AND x.customer_key = @customer)'}`;
     const ks = keysetSql(['last_key', 'first_key', 'login_key'], q, 'u.');
     const rows = this.db.all<CustomerUserRow & { total: number; login_key: string | null }>(
-      `SELECT (SELECT count(*) FROM customer_user u WHERE ${filter}) AS total, p.* FROM (SELECT 1) LEFT JOIN (
-         SELECT ${CUSTOMER_USER_COLUMNS}, u.last_key, u.first_key, u.login_key FROM customer_user u
+      // As listCustomers: the page keeps its index order, no second sort.
+      `SELECT p.*, (SELECT count(*) FROM customer_user u WHERE ${filter}) AS total FROM (SELECT 1) LEFT JOIN (
+         SELECT ${CUSTOMER_USER_COLUMNS}, u.login_key FROM customer_user u
          WHERE ${filter} ${ks.where} ORDER BY ${ks.order()} LIMIT @n
-       ) p ORDER BY ${ks.order('p.')}`,
+       ) p`,
       {
-        valid: JSON.stringify(q.valid),
+        ...valid.params,
         ...searchParams(q.search),
         ...(q.customerId === null ? {} : { customer: idKey(q.customerId) }),
         ...ks.params,
@@ -364,6 +369,16 @@ const OPEN_END = '\u{10FFFF}';
 /** The search parameters: lower-cased for ids, logins and e-mail, collation-folded for names. */
 function searchParams(search: string | null): Record<string, string> {
   return search === null ? {} : { search: search.toLowerCase(), folded: collationKey(search) };
+}
+
+/**
+ * A validity filter specialized by shape: one validity is an equality (an index range of
+ * `customer_valid_order`), several an IN list of bound values.
+ */
+function validityFilter(column: string, valid: readonly string[]): { sql: string; params: Record<string, string> } {
+  const params = Object.fromEntries(valid.map((v, i) => [`v${i}`, v]));
+  if (valid.length === 1) return { sql: `${column} = @v0`, params };
+  return { sql: `${column} IN (${valid.map((_, i) => `@v${i}`).join(', ')})`, params };
 }
 
 /** A stable id of this adapter is a row id; anything else matches no row. */

@@ -56,6 +56,9 @@ export interface TicketRow {
   pending_until: number | null;
 }
 
+/** The column list that {@link toCustomer} reads. */
+export const CUSTOMER_COLUMNS = `id, customer_id, name, valid, street, zip, city, country, url, comment, created_at, changed_at`;
+
 /** The column list that {@link toCustomerUser} reads, with the user's customer ids in position order. */
 export const CUSTOMER_USER_COLUMNS = `u.id, u.login, u.email, u.title, u.first_name, u.last_name, u.phone, u.mobile,
   u.street, u.zip, u.city, u.country, u.comment, u.valid, u.customer_id, u.created_at, u.changed_at,

@@ -13,6 +13,7 @@ import {
   type TicketPatch,
   type TicketRecord,
   type TicketSlice,
+  type TicketStateType,
   type TicketStore,
 } from '../../src/domain/tickets';
 import type { SqliteDatabase } from './sqlite-database';
@@ -65,16 +66,15 @@ function listBranch(kind: TicketListKind, backward: boolean, col: string): strin
 
 const KINDS: readonly TicketListKind[] = ['escalated', 'reminder', 'open', 'all'];
 
-/** The counts of one owner; the clock-dependent ones are loaded on first use (see `counts`). */
+/** The counts of one owner; the clock-dependent ones and those per state type are loaded on first use (see `counts`). */
 class SqliteTicketCounts implements TicketCounts {
   readonly closed: number;
-  private parsed?: TicketCounts['byStateType'];
 
   constructor(
     readonly total: number,
     readonly open: number,
     readonly pendingReminder: number,
-    private readonly by: string | null,
+    private readonly by: () => TicketCounts['byStateType'],
     private readonly due: () => { escalated: number; reached: number },
   ) {
     this.closed = total - open;
@@ -89,7 +89,7 @@ class SqliteTicketCounts implements TicketCounts {
   }
 
   get byStateType(): TicketCounts['byStateType'] {
-    return (this.parsed ??= this.by === null ? {} : (JSON.parse(this.by) as TicketCounts['byStateType']));
+    return this.by();
   }
 }
 
@@ -114,13 +114,16 @@ export class SqliteTicketStore implements TicketStore {
 
   async counts(owner: TicketOwner, ownerIds: readonly string[], now: Date): Promise<TicketCounts[]> {
     const keys = JSON.stringify(ownerIds.map(idKey));
-    const rows = this.db.all<{ idx: number; total: number; open: number; pending: number; by: string | null }>(this.countsSql(owner), { keys });
-    // The counts that depend on the clock are read only if a caller asks for one of them, then
-    // for the whole batch in one statement (a list of customers showing open/closed never needs them).
+    const rows = this.db.all<{ idx: number; total: number; open: number; pending: number }>(this.countsSql(owner), { keys });
+    // The counts that depend on the clock, and those per state type (totals of filtered lists), are
+    // read only if a caller asks for one of them, then for the whole batch in one statement (a list
+    // of customers showing open/closed never needs them).
     let due: { escalated: number; reached: number }[] | null = null;
     const dueOf = (i: number) => (due ??= this.dueCounts(owner, keys, ownerIds.length, now))[i]!;
-    const out: TicketCounts[] = ownerIds.map((_, i) => new SqliteTicketCounts(0, 0, 0, null, () => dueOf(i)));
-    for (const r of rows) out[r.idx] = new SqliteTicketCounts(r.total, r.open, r.pending, r.by, () => dueOf(r.idx));
+    let by: TicketCounts['byStateType'][] | null = null;
+    const byOf = (i: number) => (by ??= this.countsByStateType(owner, keys, ownerIds.length))[i]!;
+    const out: TicketCounts[] = ownerIds.map((_, i) => new SqliteTicketCounts(0, 0, 0, () => byOf(i), () => dueOf(i)));
+    for (const r of rows) out[r.idx] = new SqliteTicketCounts(r.total, r.open, r.pending, () => byOf(r.idx), () => dueOf(r.idx));
     return out;
   }
 
@@ -129,10 +132,21 @@ export class SqliteTicketStore implements TicketStore {
     return `SELECT k.key AS idx,
         coalesce(sum(c.n), 0) AS total,
         coalesce(sum(c.n) FILTER (WHERE c.state_type IN ('NEW', 'OPEN', 'PENDING_REMINDER')), 0) AS open,
-        coalesce(sum(c.n) FILTER (WHERE c.state_type = 'PENDING_REMINDER'), 0) AS pending,
-        json_group_object(c.state_type, c.n) FILTER (WHERE c.n > 0) AS by
+        coalesce(sum(c.n) FILTER (WHERE c.state_type = 'PENDING_REMINDER'), 0) AS pending
       FROM json_each(@keys) k LEFT JOIN ticket_count c ON c.owner = '${owner === 'customer' ? 'c' : 'u'}' AND c.owner_key = k.value
       GROUP BY k.key`;
+  }
+
+  /** Tickets per state type of many owners from `ticket_count` (only the non-zero ones). */
+  private countsByStateType(owner: TicketOwner, keys: string, count: number): TicketCounts['byStateType'][] {
+    const rows = this.db.all<{ idx: number; state_type: TicketStateType; n: number }>(
+      `SELECT k.key AS idx, c.state_type, c.n FROM json_each(@keys) k
+       JOIN ticket_count c ON c.owner = '${owner === 'customer' ? 'c' : 'u'}' AND c.owner_key = k.value AND c.n > 0`,
+      { keys },
+    );
+    const out: Partial<Record<TicketStateType, number>>[] = Array.from({ length: count }, () => ({}));
+    for (const r of rows) out[r.idx]![r.state_type] = r.n;
+    return out;
   }
 
   /**
