@@ -59,12 +59,12 @@ describe('mutations (over HTTP)', () => {
       { operationName: 'CreateCustomerUser' },
     );
     expect(res.errors).toBeUndefined();
-    expect(res.data.createCustomerUser).toEqual({ login: 'new.user', email: 'new@example.com', fullName: 'New User', customerId: 'ACME', customerIds: ['ACME', 'globex', 'INITECH'], dataSource: { id: 'local' } });
+    expect(res.data.createCustomerUser).toMatchObject({ login: 'new.user', email: 'new@example.com', fullName: 'New User', customerId: 'ACME', customerIds: ['ACME', 'globex', 'INITECH'], dataSource: { id: 'local' } });
   });
 
   test('updateCustomerUser: a new primary customer, further ids replaced, validity', async () => {
     const res = await t.http(MUTATIONS, { login: 'jdoe', input: { customerId: 'INITECH', additionalCustomerIds: ['acme'], valid: 'INVALID', title: null } }, { operationName: 'UpdateCustomerUser' });
-    expect(res.data.updateCustomerUser).toEqual({ login: 'jdoe', email: 'jdoe@example.com', fullName: 'John Doe', customerId: 'INITECH', customerIds: ['INITECH', 'ACME'], valid: 'INVALID' });
+    expect(res.data.updateCustomerUser).toMatchObject({ login: 'jdoe', email: 'jdoe@example.com', fullName: 'John Doe', customerId: 'INITECH', customerIds: ['INITECH', 'ACME'], valid: 'INVALID' });
     const lists = await t.http('{ initech: customer(customerId: "INITECH") { customerUsers(valid: [INVALID]) { nodes { login } } } globex: customer(customerId: "globex") { customerUsers { nodes { login } } } }');
     expect(lists.data.initech.customerUsers.nodes).toEqual([{ login: 'jdoe' }]);
     expect(lists.data.globex.customerUsers.nodes).toEqual([{ login: 'hsimpson' }]);
@@ -86,7 +86,7 @@ describe('mutations (over HTTP)', () => {
     const number = (await t.http(MUTATIONS, { input: { title: 'T', customerId: 'INITECH' } }, { operationName: 'CreateTicket' })).data.createTicket.number;
     const until = '2031-02-03T04:05:06.000Z';
     const pending = await t.http(MUTATIONS, { number, input: { state: 'pending reminder', pendingUntil: until } }, { operationName: 'UpdateTicket' });
-    expect(pending.data.updateTicket).toEqual({ number, title: 'T', state: 'pending reminder', stateType: 'PENDING_REMINDER', pendingUntil: until, escalationAt: null, escalated: false });
+    expect(pending.data.updateTicket).toMatchObject({ number, title: 'T', state: 'pending reminder', stateType: 'PENDING_REMINDER', pendingUntil: until, escalationAt: null, escalated: false });
     const open = await t.http(MUTATIONS, { number, input: { state: 'open', title: 'T2' } }, { operationName: 'UpdateTicket' });
     expect(open.data.updateTicket).toMatchObject({ state: 'open', stateType: 'OPEN', pendingUntil: null, title: 'T2' });
     const counts = await t.http('{ customer(customerId: "INITECH") { ticketCounts { open closed pendingReminder } } }');

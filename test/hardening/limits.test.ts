@@ -14,6 +14,9 @@ function contractOperations(): { file: string; name: string; text: string; varia
     CustomerDetailView: { customerId: 'ACME' },
     CustomerList: { first: 100 },
     CustomerUserDetail: { login: 'jdoe' },
+    CustomerListsBackward: { customerId: 'ACME', last: 5 },
+    NodeLookup: { id: 'not-a-known-id' },
+    NodesLookup: { ids: ['not-a-known-id'] },
   };
   const out = [];
   for (const file of readdirSync(OPERATIONS_DIR).filter((f) => f.endsWith('.graphql'))) {
