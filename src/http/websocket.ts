@@ -12,6 +12,7 @@ import { limitRules, operationCost } from '../graphql/limits';
 import { buildAppSchema } from '../graphql/schema';
 import { LiveContext } from '../live/live-context';
 import { LiveHub } from '../live/live-hub';
+import { subscribeShared } from '../live/shared-execution';
 
 /** Roles that may subscribe (both do today; another role is closed with 4403). */
 const SUBSCRIBER_ROLES: ReadonlySet<Role> = new Set<Role>(['reader', 'agent']);
@@ -78,6 +79,7 @@ export function attachLive(server: Server, app: App): LiveServer {
 
   const options: ServerOptions<Record<string, unknown> | undefined, Extra> = {
     schema,
+    subscribe: subscribeShared,
     connectionInitWaitTimeout: live.connectionInitWaitMs,
     onConnect(ctx) {
       const header = ctx.connectionParams?.authorization;

@@ -1,3 +1,4 @@
+import type { ExecutionResult } from 'graphql';
 import type { Role } from '../config/config';
 import type { AppServices, Context } from '../graphql/context';
 import type { Loaders } from '../graphql/loaders';
@@ -14,6 +15,8 @@ export interface PushFrame {
   readonly loaders: Loaders;
   readonly partialErrors: PartialErrors;
   readonly committedAt: number | null;
+  /** Results of this tick by view (customer, document, variables, role), shared by identical subscriptions. */
+  readonly shared: Map<string, Promise<ExecutionResult>>;
 }
 
 /**

@@ -48,7 +48,7 @@ export class LiveHub {
   /** A fresh frame: loaders and clock of one tick. */
   frame(committedAt: number | null, now = new Date()): PushFrame {
     const { sources, tickets, config } = this.deps.app;
-    return { now, loaders: createLoaders({ sources, tickets, now, batching: config.batching }), partialErrors: new PartialErrors(), committedAt };
+    return { now, loaders: createLoaders({ sources, tickets, now, batching: config.batching }), partialErrors: new PartialErrors(), committedAt, shared: new Map() };
   }
 
   /** Active watches (subscriptions). */
@@ -188,6 +188,7 @@ export class LiveHub {
     const due = [...this.pending].filter((w) => w.lastPushAt + this.deps.coalesceMs <= now);
     if (due.length === 0) return;
     this.ticks++;
+    this.deps.metrics.liveTicks.inc();
     const batches = due.map((w) => {
       this.pending.delete(w);
       w.lastPushAt = now;

@@ -41,6 +41,12 @@ export class Metrics {
     help: 'Subscription pushes sent.',
     registers: [this.registry],
   });
+  /** Push ticks: rounds in which every due subscription is pushed with one shared load. */
+  readonly liveTicks = new Counter({
+    name: 'helpdesk_live_ticks_total',
+    help: 'Push ticks (every due subscription pushed with one shared load).',
+    registers: [this.registry],
+  });
   /** Time from the commit of a write to the push it caused. */
   readonly livePushLatency = new Histogram({
     name: 'helpdesk_live_write_to_push_seconds',
