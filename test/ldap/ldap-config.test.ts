@@ -33,6 +33,10 @@ describe('ldap source configuration', () => {
     expect(ldap).toMatchObject({ kind: 'ldap', bindPassword: 'from-env', timeoutMs: 2000, preset: 'openldap', tls: { startTLS: false, rejectUnauthorized: true } });
   });
 
+  test.each([['cn=reader,dc=example,dc=com'], ['svc-helpdesk@corp.example'], ['CORP\\svc-helpdesk']])('bindDN %p (DN, UPN, DOMAIN\\user) is accepted', (bindDN) => {
+    expect(load({ ...openldapSourceConfig('ldap://h:1'), bindDN }).dataSources[1]).toMatchObject({ bindDN });
+  });
+
   test('a missing password variable names it', () => {
     expect(() => load({ ...openldapSourceConfig('ldap://h:1'), bindPassword: '${LDAP_PASSWORD}' })).toThrow(/LDAP_PASSWORD/);
   });
@@ -47,6 +51,9 @@ describe('ldap source configuration', () => {
     [{ timeoutMs: 0 }, 'dataSources.1.timeoutMs'],
     [{ url: 'ldaps://h:636', tls: { startTLS: true } }, 'dataSources.1.tls.startTLS'],
     [{ customers: undefined, customerUsers: undefined }, 'dataSources.1.customers: configure customers, customerUsers or both'],
+    [{ bindDN: 'svc helpdesk' }, 'dataSources.1.bindDN'],
+    [{ customers: { baseDN: 'ou=c,dc=x', customerIdFromOU: true } }, 'dataSources.1.customers.customerIdFromOU'],
+    [{ index: { maxStalenessSeconds: 61 } }, 'dataSources.1.index.maxStalenessSeconds'],
   ])('%j is refused naming the key', (change, message) => {
     const source = { ...openldapSourceConfig('ldap://127.0.0.1:3389'), ...change };
     expect(() => load(source)).toThrow(ConfigError);
