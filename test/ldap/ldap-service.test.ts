@@ -250,7 +250,7 @@ describe('round trips with 60 directory customers (the contract counter, by kind
     for (let page = 0; page < 3; page++) {
       const { result, ldap, sqlite } = await countByKind(mixed, () => mixed.http(CUSTOMER_LIST, { first: 50, after }, { operationName: 'CustomerList' }));
       ok(result);
-      const nodes = result.data!.customers.nodes;
+      const nodes = result.data!.customers.edges.map((e: any) => e.node);
       expect(result.data!.customers.totalCount).toBe(2 + 60 + 4);
       seen += nodes.length;
       expect(ldap).toBeLessThanOrEqual(1);
@@ -260,10 +260,10 @@ describe('round trips with 60 directory customers (the contract counter, by kind
     }
     expect(seen).toBe(66);
     const first = ok(await mixed.http(CUSTOMER_LIST, { first: 50 }));
-    const sources = new Set(first.data!.customers.nodes.map((n: any) => n.dataSource.id));
+    const sources = new Set(first.data!.customers.edges.map((e: any) => e.node.dataSource.id));
     expect([...sources].sort()).toEqual(['directory', 'local']);
-    const bulk1 = first.data!.customers.nodes.find((n: any) => n.customerId === 'BULK-0001');
-    expect(bulk1.ticketCounts).toEqual({ open: 1, closed: 0 });
+    const bulk1 = first.data!.customers.edges.map((e: any) => e.node).find((n: any) => n.customerId === 'BULK-0001');
+    expect(bulk1.ticketCounts).toMatchObject({ open: 1, closed: 0 });
   });
 
   test('CustomerDetailView of a directory customer: at most 2 LDAP searches', async () => {
@@ -271,9 +271,9 @@ describe('round trips with 60 directory customers (the contract counter, by kind
     ok(result);
     const c = result.data!.customer;
     expect(c).toMatchObject({ customerId: 'ACME', name: 'Acme Corporation', readOnly: true, viewerCanUpdate: false, dataSource: { id: 'directory' } });
-    expect(c.customerUsers.nodes.map((u: any) => u.login)).toEqual(['jdoe', 'asmith', 'bsmith']);
-    expect(c.escalatedTickets.nodes.map((n: any) => n.customerUser.fullName)).toEqual(['Dr. John Doe']);
-    expect(c.reminderTickets.nodes.map((n: any) => n.customerUser.login)).toEqual(['asmith']);
+    expect(c.customerUsers.edges.map((e: any) => e.node.login)).toEqual(['jdoe', 'asmith', 'bsmith']);
+    expect(c.escalatedTickets.edges.map((e: any) => e.node.customerUser.fullName)).toEqual(['Dr. John Doe']);
+    expect(c.reminderTickets.edges.map((e: any) => e.node.customerUser.login)).toEqual(['asmith']);
     expect(c.ticketCounts.total).toBe(4);
     expect(ldap).toBeLessThanOrEqual(2);
     expect(ldap).toBeGreaterThanOrEqual(1);
