@@ -29,19 +29,47 @@ const cursor = (key: (string | number)[]) => Buffer.from(JSON.stringify(key), 'u
 const fullName = (title: string | null, first: string, last: string) =>
   [title, first, last].filter((p) => p && p.trim() !== '').join(' ').replace(/\s+/g, ' ');
 const SOURCE = { id: 'local', name: 'Helpdesk database', kind: 'sqlite', readOnly: false };
+const gid = (...parts: (string | number)[]) => Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
+const customerGid = (id: number) => gid('Customer', SOURCE.id, String(id));
+const userGid = (id: number) => gid('CustomerUser', SOURCE.id, String(id));
+const ticketGid = (id: number) => gid('Ticket', id);
+const HOUR = 3_600_000;
+/** The clock parameters of the escalated count (tickets per escalation hour, kept by triggers, plus the current hour). */
+const clock = () => {
+  const now = Date.now();
+  return { now, hour: Math.floor(now / HOUR), hourStart: Math.floor(now / HOUR) * HOUR };
+};
+const OPEN_TYPES = `('NEW', 'OPEN', 'PENDING_REMINDER')`;
+/** The five counts of the screens for an owner ('c' or 'u') whose key is `keyExpr`, as columns. */
+const countColumns = (o: 'c' | 'u', keyExpr: string, ticketColumn: string) => `
+    (SELECT coalesce(sum(n), 0) FROM ticket_count k WHERE k.owner = '${o}' AND k.owner_key = ${keyExpr}) AS total,
+    (SELECT coalesce(sum(n), 0) FROM ticket_count k WHERE k.owner = '${o}' AND k.owner_key = ${keyExpr} AND k.state_type IN ${OPEN_TYPES}) AS open,
+    (SELECT coalesce(sum(n), 0) FROM ticket_count k WHERE k.owner = '${o}' AND k.owner_key = ${keyExpr} AND k.state_type = 'PENDING_REMINDER') AS pending_reminder,
+    (SELECT coalesce(sum(n), 0) FROM ticket_due d WHERE d.owner = '${o}' AND d.owner_key = ${keyExpr} AND d.kind = 'e' AND d.hour < @hour)
+      + (SELECT count(*) FROM ticket t WHERE t.${ticketColumn} = ${keyExpr} AND t.is_open = 1 AND t.escalation_at >= @hourStart AND t.escalation_at <= @now) AS escalated`;
+interface Counts {
+  total: number;
+  open: number;
+  pending_reminder: number;
+  escalated: number;
+}
+const counts = (r: Counts) => ({ open: r.open, closed: r.total - r.open, escalated: r.escalated, pendingReminder: r.pending_reminder, total: r.total });
+const pageInfo = (hasNextPage: boolean, first: (string | number)[] | null, last: (string | number)[] | null) => ({
+  hasNextPage,
+  hasPreviousPage: false,
+  startCursor: first ? cursor(first) : null,
+  endCursor: last ? cursor(last) : null,
+});
 
 // ---- CustomerList(first: 50) ----------------------------------------------------------------
 
 const listPage = db.prepare(`
-  SELECT c.customer_id, c.name, c.city, c.country, c.valid, c.name_sort, c.customer_key,
-    (SELECT coalesce(sum(n), 0) FROM ticket_count k WHERE k.owner = 'c' AND k.owner_key = c.customer_key
-       AND k.state_type IN ('NEW', 'OPEN', 'PENDING_REMINDER')) AS open,
-    (SELECT coalesce(sum(n), 0) FROM ticket_count k WHERE k.owner = 'c' AND k.owner_key = c.customer_key
-       AND k.state_type NOT IN ('NEW', 'OPEN', 'PENDING_REMINDER')) AS closed
-  FROM customer c WHERE c.valid = 'VALID' ORDER BY c.name_sort, c.customer_key LIMIT ?`);
+  SELECT c.id, c.customer_id, c.name, c.city, c.country, c.valid, c.name_sort, c.customer_key, ${countColumns('c', 'c.customer_key', 'customer_key')}
+  FROM customer c WHERE c.valid = 'VALID' ORDER BY c.name_sort, c.customer_key LIMIT @n`);
 const listTotal = db.prepare(`SELECT count(*) AS n FROM customer WHERE valid = 'VALID'`).pluck();
 
-interface ListRow {
+interface ListRow extends Counts {
+  id: number;
   customer_id: string;
   name: string;
   city: string | null;
@@ -49,28 +77,31 @@ interface ListRow {
   valid: string;
   name_sort: string;
   customer_key: string;
-  open: number;
-  closed: number;
 }
 
 function customerList(first: number): unknown {
-  const rows = listPage.all(first + 1) as ListRow[];
+  const rows = listPage.all({ ...clock(), n: first + 1 }) as ListRow[];
   const page = rows.slice(0, first);
-  const last = page[page.length - 1];
+  const key = (r: ListRow) => [r.name_sort, r.customer_key];
   return {
     customers: {
       totalCount: listTotal.get() as number,
-      pageInfo: { hasNextPage: rows.length > first, endCursor: last ? cursor([last.name_sort, last.customer_key]) : null },
-      nodes: page.map((r) => ({
-        customerId: r.customer_id,
-        name: r.name,
-        city: r.city,
-        country: country(r.country),
-        valid: r.valid,
-        readOnly: false,
-        viewerCanUpdate: false,
-        dataSource: { id: SOURCE.id, name: SOURCE.name },
-        ticketCounts: { open: r.open, closed: r.closed },
+      pageInfo: pageInfo(rows.length > first, page.length ? key(page[0]!) : null, page.length ? key(page[page.length - 1]!) : null),
+      unavailableSources: [],
+      edges: page.map((r) => ({
+        cursor: cursor(key(r)),
+        node: {
+          id: customerGid(r.id),
+          customerId: r.customer_id,
+          name: r.name,
+          city: r.city,
+          country: country(r.country),
+          valid: r.valid,
+          readOnly: false,
+          viewerCanUpdate: false,
+          dataSource: { id: SOURCE.id, name: SOURCE.name },
+          ticketCounts: counts(r),
+        },
       })),
     },
   };
@@ -79,17 +110,11 @@ function customerList(first: number): unknown {
 // ---- CustomerDetailView ---------------------------------------------------------------------
 
 const customerRow = db.prepare(`
-  SELECT c.*,
-    (SELECT coalesce(sum(n), 0) FROM ticket_count k WHERE k.owner = 'c' AND k.owner_key = c.customer_key) AS total,
-    (SELECT coalesce(sum(n), 0) FROM ticket_count k WHERE k.owner = 'c' AND k.owner_key = c.customer_key
-       AND k.state_type IN ('NEW', 'OPEN', 'PENDING_REMINDER')) AS open,
-    (SELECT coalesce(sum(n), 0) FROM ticket_count k WHERE k.owner = 'c' AND k.owner_key = c.customer_key
-       AND k.state_type = 'PENDING_REMINDER') AS pending_reminder,
-    (SELECT count(*) FROM ticket t WHERE t.customer_key = c.customer_key AND t.is_open = 1 AND t.escalation_at <= @now) AS escalated,
+  SELECT c.*, ${countColumns('c', 'c.customer_key', 'customer_key')},
     (SELECT count(*) FROM customer_user_customer x WHERE x.customer_key = c.customer_key AND x.valid = 'VALID') AS users
   FROM customer c WHERE c.customer_key = @key`);
 
-const TICKET_USER = `t.*, u.login AS u_login, u.title AS u_title, u.first_name AS u_first, u.last_name AS u_last
+const TICKET_USER = `t.*, u.id AS u_id, u.login AS u_login, u.title AS u_title, u.first_name AS u_first, u.last_name AS u_last
   FROM ticket t LEFT JOIN customer_user u ON u.login_key = t.customer_user_key`;
 const escalated = db.prepare(`SELECT ${TICKET_USER} WHERE t.customer_key = @key AND t.is_open = 1 AND t.escalation_at <= @now
   ORDER BY t.escalation_at, t.id LIMIT 10`);
@@ -99,11 +124,8 @@ const openTickets = db.prepare(`SELECT ${TICKET_USER} WHERE t.customer_key = @ke
   ORDER BY t.created_at DESC, t.id DESC LIMIT 10`);
 const allTickets = db.prepare(`SELECT ${TICKET_USER} WHERE t.customer_key = @key ORDER BY t.created_at DESC, t.id DESC LIMIT 26`);
 const users = db.prepare(`
-  SELECT u.login, u.title, u.first_name, u.last_name, u.email, u.phone, u.valid, x.last_key, x.first_key, x.login_key,
-    (SELECT coalesce(sum(n), 0) FROM ticket_count k WHERE k.owner = 'u' AND k.owner_key = x.login_key
-       AND k.state_type IN ('NEW', 'OPEN', 'PENDING_REMINDER')) AS open,
-    (SELECT coalesce(sum(n), 0) FROM ticket_count k WHERE k.owner = 'u' AND k.owner_key = x.login_key
-       AND k.state_type NOT IN ('NEW', 'OPEN', 'PENDING_REMINDER')) AS closed
+  SELECT u.id, u.login, u.title, u.first_name, u.last_name, u.email, u.phone, u.valid, x.last_key, x.first_key, x.login_key,
+    ${countColumns('u', 'x.login_key', 'customer_user_key')}
   FROM customer_user_customer x JOIN customer_user u ON u.id = x.user_id
   WHERE x.customer_key = @key AND x.valid = 'VALID' ORDER BY x.last_key, x.first_key, x.login_key LIMIT 26`);
 
@@ -119,16 +141,23 @@ interface TicketUserRow {
   changed_at: number;
   escalation_at: number | null;
   pending_until: number | null;
+  u_id: number | null;
   u_login: string | null;
   u_title: string | null;
   u_first: string;
   u_last: string;
 }
 
-const ticketUser = (t: TicketUserRow) => (t.u_login === null ? null : { login: t.u_login, fullName: fullName(t.u_title, t.u_first, t.u_last) });
+const ticketUser = (t: TicketUserRow) =>
+  t.u_login === null ? null : { id: userGid(t.u_id!), login: t.u_login, fullName: fullName(t.u_title, t.u_first, t.u_last) };
+
+/** A widget: its total and its first page as edges (the cursor is the list's sort key). */
+function widget(rows: TicketUserRow[], totalCount: number, key: (t: TicketUserRow) => number[], node: (t: TicketUserRow) => object) {
+  return { totalCount, edges: rows.map((t) => ({ cursor: cursor(key(t)), node: { id: ticketGid(t.id), ...node(t), customerUser: ticketUser(t) } })) };
+}
 
 function customerDetail(customerId: string): unknown {
-  const params = { key: customerId.toLowerCase(), now: Date.now() };
+  const params = { key: customerId.toLowerCase(), ...clock() };
   const c = customerRow.get(params) as Record<string, any> | undefined;
   if (!c) return { customer: null };
   const record = {
@@ -142,13 +171,14 @@ function customerDetail(customerId: string): unknown {
   };
   const all = allTickets.all(params) as TicketUserRow[];
   const page = all.slice(0, 25);
-  const lastTicket = page[page.length - 1];
   const userRows = users.all(params) as Record<string, any>[];
   const userPage = userRows.slice(0, 25);
-  const lastUser = userPage[userPage.length - 1];
+  const userKey = (u: Record<string, any>) => [u.last_key, u.first_key, u.login_key];
+  const ticketKey = (t: TicketUserRow) => [t.created_at, t.id];
   const { mapUrl, links } = benchLinks(record);
   return {
     customer: {
+      id: customerGid(c.id),
       customerId: c.customer_id,
       name: c.name,
       valid: c.valid,
@@ -163,75 +193,65 @@ function customerDetail(customerId: string): unknown {
       createdAt: iso(c.created_at),
       changedAt: iso(c.changed_at),
       dataSource: SOURCE,
-      ticketCounts: { open: c.open, closed: c.total - c.open, escalated: c.escalated, pendingReminder: c.pending_reminder, total: c.total },
+      ticketCounts: counts(c as Counts),
       mapUrl,
       links,
-      escalatedTickets: {
-        totalCount: c.escalated,
-        nodes: (escalated.all(params) as TicketUserRow[]).map((t) => ({
-          number: t.number,
-          title: t.title,
-          state: t.state,
-          priority: t.priority,
-          escalationAt: iso(t.escalation_at),
-          customerUser: ticketUser(t),
-        })),
-      },
-      reminderTickets: {
-        totalCount: c.pending_reminder,
-        nodes: (reminders.all(params) as TicketUserRow[]).map((t) => ({
-          number: t.number,
-          title: t.title,
-          state: t.state,
-          pendingUntil: iso(t.pending_until),
-          customerUser: ticketUser(t),
-        })),
-      },
-      openTickets: {
-        totalCount: c.open,
-        nodes: (openTickets.all(params) as TicketUserRow[]).map((t) => ({
-          number: t.number,
-          title: t.title,
-          state: t.state,
-          stateType: t.state_type,
-          priority: t.priority,
-          createdAt: iso(t.created_at),
-          customerUser: ticketUser(t),
-        })),
-      },
+      escalatedTickets: widget(escalated.all(params) as TicketUserRow[], c.escalated, (t) => [t.escalation_at!, t.id], (t) => ({
+        number: t.number,
+        title: t.title,
+        state: t.state,
+        priority: t.priority,
+        escalationAt: iso(t.escalation_at),
+      })),
+      reminderTickets: widget(reminders.all(params) as TicketUserRow[], c.pending_reminder, (t) => [t.pending_until!, t.id], (t) => ({
+        number: t.number,
+        title: t.title,
+        state: t.state,
+        pendingUntil: iso(t.pending_until),
+      })),
+      openTickets: widget(openTickets.all(params) as TicketUserRow[], c.open, ticketKey, (t) => ({
+        number: t.number,
+        title: t.title,
+        state: t.state,
+        stateType: t.state_type,
+        priority: t.priority,
+        createdAt: iso(t.created_at),
+      })),
       customerUsers: {
         totalCount: c.users,
-        pageInfo: {
-          hasNextPage: userRows.length > 25,
-          endCursor: lastUser ? cursor([lastUser.last_key, lastUser.first_key, lastUser.login_key]) : null,
-        },
-        nodes: userPage.map((u) => ({
-          login: u.login,
-          fullName: fullName(u.title, u.first_name, u.last_name),
-          email: u.email,
-          phone: u.phone,
-          valid: u.valid,
-          readOnly: false,
-          viewerCanUpdate: false,
-          ticketCounts: { open: u.open, closed: u.closed },
+        pageInfo: pageInfo(userRows.length > 25, userPage.length ? userKey(userPage[0]!) : null, userPage.length ? userKey(userPage[userPage.length - 1]!) : null),
+        edges: userPage.map((u) => ({
+          cursor: cursor(userKey(u)),
+          node: {
+            id: userGid(u.id),
+            login: u.login,
+            fullName: fullName(u.title, u.first_name, u.last_name),
+            email: u.email,
+            phone: u.phone,
+            valid: u.valid,
+            readOnly: false,
+            viewerCanUpdate: false,
+            ticketCounts: counts(u as Counts),
+          },
         })),
       },
       tickets: {
         totalCount: c.total,
-        pageInfo: {
-          hasNextPage: all.length > 25,
-          endCursor: lastTicket ? cursor([lastTicket.created_at, lastTicket.id]) : null,
-        },
-        nodes: page.map((t) => ({
-          number: t.number,
-          title: t.title,
-          state: t.state,
-          stateType: t.state_type,
-          priority: t.priority,
-          queue: t.queue,
-          createdAt: iso(t.created_at),
-          changedAt: iso(t.changed_at),
-          customerUser: ticketUser(t),
+        pageInfo: pageInfo(all.length > 25, page.length ? ticketKey(page[0]!) : null, page.length ? ticketKey(page[page.length - 1]!) : null),
+        edges: page.map((t) => ({
+          cursor: cursor(ticketKey(t)),
+          node: {
+            id: ticketGid(t.id),
+            number: t.number,
+            title: t.title,
+            state: t.state,
+            stateType: t.state_type,
+            priority: t.priority,
+            queue: t.queue,
+            createdAt: iso(t.created_at),
+            changedAt: iso(t.changed_at),
+            customerUser: ticketUser(t),
+          },
         })),
       },
     },
