@@ -64,6 +64,9 @@ function listBranch(kind: TicketListKind, backward: boolean, col: string): strin
       ORDER BY t2.${c} ${dir}, t2.id ${dir} LIMIT @lim_${kind}_${backward ? 'b' : 'f'}`;
 }
 
+/** The clock-dependent counts: escalated ('e') and reminder reached ('r'). */
+type DueKind = 'e' | 'r';
+
 const KINDS: readonly TicketListKind[] = ['escalated', 'reminder', 'open', 'all'];
 
 /** The counts of one owner; the clock-dependent ones and those per state type are loaded on first use (see `counts`). */
@@ -75,17 +78,17 @@ class SqliteTicketCounts implements TicketCounts {
     readonly open: number,
     readonly pendingReminder: number,
     private readonly by: () => TicketCounts['byStateType'],
-    private readonly due: () => { escalated: number; reached: number },
+    private readonly due: (kind: DueKind) => number,
   ) {
     this.closed = total - open;
   }
 
   get escalated(): number {
-    return this.due().escalated;
+    return this.due('e');
   }
 
   get reminderReached(): number {
-    return this.due().reached;
+    return this.due('r');
   }
 
   get byStateType(): TicketCounts['byStateType'] {
@@ -118,12 +121,12 @@ export class SqliteTicketStore implements TicketStore {
     // The counts that depend on the clock, and those per state type (totals of filtered lists), are
     // read only if a caller asks for one of them, then for the whole batch in one statement (a list
     // of customers showing open/closed never needs them).
-    let due: { escalated: number; reached: number }[] | null = null;
-    const dueOf = (i: number) => (due ??= this.dueCounts(owner, keys, ownerIds.length, now))[i]!;
+    const due: Partial<Record<DueKind, number[]>> = {};
+    const dueOf = (i: number) => (kind: DueKind) => (due[kind] ??= this.dueCounts(owner, kind, keys, ownerIds.length, now))[i]!;
     let by: TicketCounts['byStateType'][] | null = null;
     const byOf = (i: number) => (by ??= this.countsByStateType(owner, keys, ownerIds.length))[i]!;
-    const out: TicketCounts[] = ownerIds.map((_, i) => new SqliteTicketCounts(0, 0, 0, () => byOf(i), () => dueOf(i)));
-    for (const r of rows) out[r.idx] = new SqliteTicketCounts(r.total, r.open, r.pending, () => byOf(r.idx), () => dueOf(r.idx));
+    const out: TicketCounts[] = ownerIds.map((_, i) => new SqliteTicketCounts(0, 0, 0, () => byOf(i), dueOf(i)));
+    for (const r of rows) out[r.idx] = new SqliteTicketCounts(r.total, r.open, r.pending, () => byOf(r.idx), dueOf(r.idx));
     return out;
   }
 
@@ -150,27 +153,28 @@ export class SqliteTicketStore implements TicketStore {
   }
 
   /**
-   * Escalated and reminder-reached counts of many owners in one statement: from `ticket_due`
+   * Escalated ('e') or reminder-reached ('r') counts of many owners in one statement, each kind
+   * only when asked for (the list and the detail view show escalated only): from `ticket_due`
    * (tickets per hour of their escalation or reminder time, kept by triggers) for the hours
-   * before the current one, plus a range count of the current hour on the widget indexes; the
-   * cost does not grow with the number of tickets already past their time.
+   * before the current one, plus a range count of the current hour on the widget index; the cost
+   * does not grow with the number of tickets already past their time.
    */
-  private dueCounts(owner: TicketOwner, keys: string, count: number, now: Date): { escalated: number; reached: number }[] {
+  private dueCounts(owner: TicketOwner, kind: DueKind, keys: string, count: number, now: Date): number[] {
     const col = OWNER_COLUMN[owner];
     const o = owner === 'customer' ? 'c' : 'u';
-    const due = (kind: 'e' | 'r') =>
-      `(SELECT coalesce(sum(d.n), 0) FROM ticket_due d WHERE d.owner = '${o}' AND d.owner_key = k.value AND d.kind = '${kind}' AND d.hour < @hour)`;
-    const rows = this.db.all<{ idx: number; escalated: number; reached: number }>(
+    const current =
+      kind === 'e'
+        ? `t.is_open = 1 AND t.escalation_at >= @hourStart AND t.escalation_at <= @now`
+        : `t.state_type = 'PENDING_REMINDER' AND t.pending_until >= @hourStart AND t.pending_until <= @now`;
+    const rows = this.db.all<{ idx: number; n: number }>(
       `SELECT k.key AS idx,
-        ${due('e')} + (SELECT count(*) FROM ticket t WHERE t.${col} = k.value AND t.is_open = 1
-          AND t.escalation_at >= @hourStart AND t.escalation_at <= @now) AS escalated,
-        ${due('r')} + (SELECT count(*) FROM ticket t WHERE t.${col} = k.value AND t.state_type = 'PENDING_REMINDER'
-          AND t.pending_until >= @hourStart AND t.pending_until <= @now) AS reached
+        (SELECT coalesce(sum(d.n), 0) FROM ticket_due d WHERE d.owner = '${o}' AND d.owner_key = k.value AND d.kind = '${kind}' AND d.hour < @hour)
+        + (SELECT count(*) FROM ticket t WHERE t.${col} = k.value AND ${current}) AS n
       FROM json_each(@keys) k`,
       { keys, now: now.getTime(), hour: Math.floor(now.getTime() / HOUR), hourStart: Math.floor(now.getTime() / HOUR) * HOUR },
     );
-    const out = Array.from({ length: count }, () => ({ escalated: 0, reached: 0 }));
-    for (const r of rows) out[r.idx] = r;
+    const out = new Array<number>(count).fill(0);
+    for (const r of rows) out[r.idx] = r.n;
     return out;
   }
 
