@@ -4,7 +4,8 @@
  * batching switched off; over loopback HTTP with autocannon. Prints a table and writes
  * bench/results.json. See docs/performance.md.
  *
- *   npm run bench [-- --scale N] [--compare-scale N] [--duration S] [--runs N] [--connections N]
+ *   npm run bench [-- --scale N] [--compare-scale N] [--duration S] [--runs N] [--connections N] [--no-ldap]
+ *   npm run bench -- --profile     CPU profiles of floor and service per screen, and where the time goes
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,6 +19,8 @@ import { SqliteDatabase } from '../adapters/sqlite/sqlite-database';
 import { openSqliteStore } from '../adapters/sqlite/sqlite-store';
 import { generateDataset } from '../src/seed/generate';
 import { BENCH_LINKS } from './bench-config';
+import { LDAP_CUSTOMER, startLdapScreen, type LdapScreen } from './ldap-screen';
+import { analyzeProfile, PARTS } from './profile-analyze';
 
 const ROOT = resolve(__dirname, '../..');
 const DATA = join(ROOT, 'bench/data');
@@ -31,6 +34,10 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
     /** Only make (or check) the datasets, then exit. */
     'generate-only': { type: 'boolean', default: false },
+    /** CPU profiles of floor and service per screen instead of the load runs (bench/data/profiles/). */
+    profile: { type: 'boolean', default: false },
+    /** Leave out the LDAP screen (no slapd needed). */
+    'no-ldap': { type: 'boolean', default: false },
   },
 });
 const SCALE = Number(args.scale);
@@ -102,8 +109,14 @@ interface Target {
 }
 
 interface Screen {
-  readonly name: 'list' | 'detailMedian' | 'detailHeavy';
+  readonly name: 'list' | 'detailMedian' | 'detailHeavy' | 'detailLdap';
   readonly customerId: string | null;
+}
+
+/** How a target process is started besides its program: node options and environment. */
+interface Launch {
+  readonly nodeArgs?: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 function freePort(): Promise<number> {
@@ -130,16 +143,16 @@ async function waitHealthy(url: string, child: ChildProcess, stderr: () => strin
   throw new Error(`${url} did not become healthy: ${stderr()}`);
 }
 
-function spawnServer(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; stderr: () => string } {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+function spawnServer(args: string[], env: NodeJS.ProcessEnv, launch: Launch = {}): { child: ChildProcess; stderr: () => string } {
+  const child = spawn(process.execPath, [...(launch.nodeArgs ?? []), ...args], { cwd: ROOT, env: { ...process.env, ...env, ...launch.env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
   return { child, stderr: () => err };
 }
 
-async function startFloor(ds: Dataset): Promise<Target> {
+async function startFloor(ds: Dataset, launch: Launch = {}): Promise<Target> {
   const port = await freePort();
-  const { child, stderr } = spawnServer([join(ROOT, 'dist/bench/floor-server.js'), ds.file, String(port)], {});
+  const { child, stderr } = spawnServer([join(ROOT, 'dist/bench/floor-server.js'), ds.file, String(port)], {}, launch);
   const url = `http://127.0.0.1:${port}`;
   await waitHealthy(url, child, stderr);
   return {
@@ -150,7 +163,13 @@ async function startFloor(ds: Dataset): Promise<Target> {
   };
 }
 
-async function startService(name: string, ds: Dataset, batching: boolean): Promise<Target> {
+/** What a service of the LDAP screen reads: its own helpdesk file and the directory after it. */
+interface ServiceSources {
+  readonly database: string;
+  readonly dataSources: readonly Record<string, unknown>[];
+}
+
+async function startService(name: string, ds: Dataset, batching: boolean, launch: Launch = {}, sources?: ServiceSources): Promise<Target> {
   const port = await freePort();
   const token = randomBytes(24).toString('base64url');
   const configFile = join(DATA, `service-${name}.json`);
@@ -159,9 +178,9 @@ async function startService(name: string, ds: Dataset, batching: boolean): Promi
     JSON.stringify(
       {
         listen: { host: '127.0.0.1', port },
-        database: ds.file,
+        database: sources?.database ?? ds.file,
         auth: { tokens: [{ name: 'bench', role: 'reader', sha256: createHash('sha256').update(token).digest('hex') }] },
-        dataSources: [{ id: 'local', name: 'Helpdesk database', kind: 'sqlite' }],
+        dataSources: sources?.dataSources ?? [{ id: 'local', name: 'Helpdesk database', kind: 'sqlite' }],
         links: BENCH_LINKS,
         batching,
       },
@@ -169,7 +188,7 @@ async function startService(name: string, ds: Dataset, batching: boolean): Promi
       2,
     ),
   );
-  const { child, stderr } = spawnServer([join(ROOT, 'dist/src/main.js')], { HELPDESK_CONFIG: configFile, NODE_ENV: 'production', PORT: String(port) });
+  const { child, stderr } = spawnServer([join(ROOT, 'dist/src/main.js')], { HELPDESK_CONFIG: configFile, NODE_ENV: 'production', PORT: String(port) }, launch);
   const url = `http://127.0.0.1:${port}`;
   await waitHealthy(url, child, stderr);
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
@@ -290,17 +309,28 @@ async function main(): Promise<void> {
   const ds = await dataset(SCALE);
   const other = COMPARE !== null && COMPARE !== SCALE ? await dataset(COMPARE) : null;
   if (args['generate-only']) return;
+  if (args.profile) return profileMain(ds);
   const screens: Screen[] = [
     { name: 'list', customerId: null },
     { name: 'detailMedian', customerId: ds.median.customerId },
     { name: 'detailHeavy', customerId: ds.heavy.customerId },
   ];
   const targets: Target[] = [];
+  let ldap: LdapScreen | null = null;
   const stop = () => targets.forEach((t) => t.child.exitCode === null && t.child.kill('SIGTERM'));
   process.on('exit', stop);
   try {
     targets.push(await startFloor(ds), await startService('service', ds, true), await startService('naive', ds, false));
     const [floor, service, naive] = targets as [Target, Target, Target];
+    // The LDAP screen: the service and the naive service over the helpdesk file of the screen and the directory.
+    const ldapScreen: Screen = { name: 'detailLdap', customerId: LDAP_CUSTOMER };
+    let ldapTargets: [Target, Target] | null = null;
+    if (!args['no-ldap']) {
+      ldap = await startLdapScreen(ROOT);
+      const sources = { database: ldap.database, dataSources: [{ id: 'local', name: 'Helpdesk database', kind: 'sqlite' }, ldap.source] };
+      ldapTargets = [await startService('ldap-service', ds, true, {}, sources), await startService('ldap-naive', ds, false, {}, sources)];
+      targets.push(...ldapTargets);
+    }
     const scaled = other ? await startService(`service-x${other.scale}`, other, true) : null;
     if (scaled) targets.push(scaled);
     const scaledScreens: Screen[] = other
@@ -319,8 +349,20 @@ async function main(): Promise<void> {
       checks[s.name] = { sameData: difference === null, difference, sql: await statementsOf(service, s), naiveSql: await statementsOf(naive, s) };
     }
 
+    let ldapCheck: { sameData: boolean; difference: string | null; sql: number; naiveSql: number; customerUsers: number } | null = null;
+    if (ldapTargets) {
+      const [ls, ln] = ldapTargets;
+      const [a, b] = await Promise.all([fetchData(ls, ldapScreen), fetchData(ln, ldapScreen)]);
+      const difference = firstDifference(b, a);
+      if (difference) log(`!! detailLdap: the naive service and the service differ at ${difference}`);
+      const users = (a as { customer?: { customerUsers?: { totalCount?: number } } }).customer?.customerUsers?.totalCount ?? 0;
+      if (users === 0) throw new Error('detailLdap: the directory customer has no customer users');
+      ldapCheck = { sameData: difference === null, difference, sql: await statementsOf(ls, ldapScreen), naiveSql: await statementsOf(ln, ldapScreen), customerUsers: users };
+    }
+
     // Warm-up, then the runs, interleaved so that the noise of a shared machine hits all alike.
     for (const s of screens) for (const t of [floor, service, naive]) await load(t, s, 1);
+    if (ldapTargets) for (const t of ldapTargets) await load(t, ldapScreen, 1);
     if (scaled) for (const s of scaledScreens) await load(scaled, s, 1);
     const samples: Record<string, Record<string, Sample[]>> = {};
     const add = (screen: string, target: string, sample: Sample) => ((samples[screen] ??= {})[target] ??= []).push(sample);
@@ -339,6 +381,13 @@ async function main(): Promise<void> {
             add(s.name, scaled.name, sample);
             log(`run ${run}/${RUNS} ${s.name.padEnd(12)} x${other!.scale}     ${sample.rps.toFixed(0).padStart(6)} req/s  p50 ${sample.p50.toFixed(2)} ms  p99 ${sample.p99.toFixed(2)} ms`);
           }
+        }
+      }
+      if (ldapTargets) {
+        for (const t of ldapTargets) {
+          const sample = await load(t, ldapScreen, DURATION);
+          add(ldapScreen.name, t.name, sample);
+          log(`run ${run}/${RUNS} ${ldapScreen.name.padEnd(12)} ${t.name.padEnd(12)} ${sample.rps.toFixed(0).padStart(6)} req/s  p50 ${sample.p50.toFixed(2)} ms  p99 ${sample.p99.toFixed(2)} ms`);
         }
       }
       serviceRssAfterRun.push(rssMb(service.child.pid!) ?? NaN);
@@ -371,6 +420,26 @@ async function main(): Promise<void> {
         naiveToServiceP50: round(med(s.name, 'naive', 'p50') / med(s.name, 'service', 'p50')),
         sameData: checks[s.name]!.sameData,
         ...(checks[s.name]!.difference && { difference: checks[s.name]!.difference }),
+      };
+    }
+    if (ldapTargets && ldapCheck) {
+      const serviceRps = med(ldapScreen.name, 'ldap-service', 'rps');
+      const naiveRps = med(ldapScreen.name, 'ldap-naive', 'rps');
+      result.screens.detailLdap = {
+        customerId: LDAP_CUSTOMER,
+        customerUsers: ldapCheck.customerUsers,
+        serviceRps: round(serviceRps, 0),
+        naiveRps: round(naiveRps, 0),
+        serviceToNaiveRps: round(serviceRps / naiveRps),
+        sqlAndSearches: ldapCheck.sql,
+        naiveSqlAndSearches: ldapCheck.naiveSql,
+        p50Ms: round(med(ldapScreen.name, 'ldap-service', 'p50')),
+        p99Ms: round(med(ldapScreen.name, 'ldap-service', 'p99')),
+        naiveP50Ms: round(med(ldapScreen.name, 'ldap-naive', 'p50')),
+        naiveP99Ms: round(med(ldapScreen.name, 'ldap-naive', 'p99')),
+        naiveToServiceP50: round(med(ldapScreen.name, 'ldap-naive', 'p50') / med(ldapScreen.name, 'ldap-service', 'p50')),
+        sameData: ldapCheck.sameData,
+        ...(ldapCheck.difference && { difference: ldapCheck.difference }),
       };
     }
     // RSS under load: the peak of each measured service run (sampled every 100 ms); the median of
@@ -410,9 +479,12 @@ async function main(): Promise<void> {
     }
 
     const worstRatio = Math.min(...screens.map((s) => result.screens[s.name].ratioToFloor));
+    const ldapResult = result.screens.detailLdap as { serviceToNaiveRps: number; sameData: boolean } | undefined;
     result.targets = {
       serviceVsFloor: { target: '≥ 0.65 × floor req/s on every screen', worst: worstRatio, met: worstRatio >= 0.65 },
-      naiveOnList: { target: 'naive p50 ≥ 1.5 × service p50 on the list', value: result.screens.list.naiveToServiceP50, met: result.screens.list.naiveToServiceP50 >= 1.5 },
+      ...(ldapResult && {
+        naiveOnLdap: { target: 'naive ≥ 1.5 × slower than the service on detailLdap (req/s)', value: ldapResult.serviceToNaiveRps, met: ldapResult.serviceToNaiveRps >= 1.5 },
+      }),
       rss: { target: '≤ 150 MB under load, no growth', rssMb: result.rssMb, growthMb: result.rssGrowthMb, met: result.rssMb <= 150 && result.rssGrowthMb <= 10 },
       ...(result.scaleComparison && {
         scale: {
@@ -421,7 +493,7 @@ async function main(): Promise<void> {
           met: Object.values(result.scaleComparison.screens).every((v: any) => v.p50Ratio <= 1.3),
         },
       }),
-      sameData: { met: screens.every((s) => result.screens[s.name].sameData) },
+      sameData: { met: screens.every((s) => result.screens[s.name].sameData) && (ldapResult?.sameData ?? true) },
     };
     result.seconds = Math.round((Date.now() - started) / 1000);
 
@@ -430,12 +502,76 @@ async function main(): Promise<void> {
     log(`wrote ${OUT}`);
   } finally {
     stop();
+    await ldap?.dispose();
   }
+}
+
+// ---- profile ------------------------------------------------------------------------------------
+
+const PROFILES = join(DATA, 'profiles');
+
+/**
+ * `--profile`: floor and service run with the profiling preload; for each screen each target is
+ * warmed up, then profiled during one load run of --duration seconds. Writes
+ * bench/data/profiles/<screen>-<target>.cpuprofile and bench/data/profiles/summary.json, and
+ * prints per screen the CPU microseconds per request of each part (SQL, execution, ...).
+ */
+async function profileMain(ds: Dataset): Promise<void> {
+  mkdirSync(PROFILES, { recursive: true });
+  const outFile = (target: string) => join(PROFILES, `${target}.current.cpuprofile`);
+  const launch = (target: string): Launch => ({ nodeArgs: ['-r', join(ROOT, 'dist/bench/profile-preload.js')], env: { BENCH_PROFILE_OUT: outFile(target) } });
+  const targets: Target[] = [];
+  const stop = () => targets.forEach((t) => t.child.exitCode === null && t.child.kill('SIGTERM'));
+  process.on('exit', stop);
+  const screens: Screen[] = [
+    { name: 'list', customerId: null },
+    { name: 'detailMedian', customerId: ds.median.customerId },
+    { name: 'detailHeavy', customerId: ds.heavy.customerId },
+  ];
+  const summary: Record<string, Record<string, { requests: number; busyMsPerRequest: number; usPerRequest: Record<string, number>; share: Record<string, number> }>> = {};
+  try {
+    targets.push(await startFloor(ds, launch('floor')), await startService('service', ds, true, launch('service')));
+    for (const s of screens) {
+      for (const t of targets) {
+        await load(t, s, 1);
+        rmSync(outFile(t.name), { force: true });
+        t.child.kill('SIGUSR2');
+        await new Promise((r) => setTimeout(r, 200));
+        const sample = await load(t, s, DURATION);
+        t.child.kill('SIGUSR2');
+        for (let i = 0; i < 300 && !existsSync(outFile(t.name)); i++) await new Promise((r) => setTimeout(r, 100));
+        const file = join(PROFILES, `${s.name}-${t.name}.cpuprofile`);
+        renameSync(outFile(t.name), file);
+        const requests = Math.round(sample.rps * DURATION);
+        const { busyMs, byPart } = analyzeProfile(file);
+        (summary[s.name] ??= {})[t.name] = {
+          requests,
+          busyMsPerRequest: round(busyMs / requests, 3),
+          usPerRequest: Object.fromEntries(PARTS.map((p) => [p, round((byPart[p] / requests) * 1000, 0)])),
+          share: Object.fromEntries(PARTS.map((p) => [p, round(byPart[p] / busyMs, 3)])),
+        };
+        log(`profiled ${s.name} ${t.name}: ${sample.rps.toFixed(0)} req/s, ${(busyMs / requests).toFixed(3)} ms CPU per request → ${file}`);
+      }
+    }
+  } finally {
+    stop();
+  }
+  writeFileSync(join(PROFILES, 'summary.json'), JSON.stringify({ generatedAt: new Date().toISOString(), durationS: DURATION, connections: CONNECTIONS, screens: summary }, null, 2) + '\n');
+  console.log('\nCPU per request in µs (share of busy CPU), from V8 CPU profiles under load:');
+  console.log(`| screen | target | CPU ms/req | ${PARTS.join(' | ')} |`);
+  console.log(`|---|---|---:|${PARTS.map(() => '---:').join('|')}|`);
+  for (const [screen, byTarget] of Object.entries(summary)) {
+    for (const [target, x] of Object.entries(byTarget)) {
+      console.log(`| ${screen} | ${target} | ${x.busyMsPerRequest} | ${PARTS.map((p) => `${x.usPerRequest[p]} (${Math.round(x.share[p]! * 100)} %)`).join(' | ')} |`);
+    }
+  }
+  log(`wrote ${join(PROFILES, 'summary.json')}`);
 }
 
 function printTable(r: Record<string, any>): void {
   const rows: string[][] = [['screen', 'floor req/s', 'service req/s', 'naive req/s', 'service/floor', 'naive/service p50', 'p50 ms', 'p99 ms', 'SQL', 'naive SQL', 'same data']];
   for (const [name, s] of Object.entries(r.screens) as [string, any][]) {
+    if (name === 'detailLdap') continue;
     rows.push([name, s.floorRps, s.serviceRps, s.naiveRps, s.ratioToFloor, s.naiveToServiceP50, s.p50Ms, s.p99Ms, s.sqlStatements, s.naiveSqlStatements, s.sameData ? 'yes' : 'NO'].map(String));
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
@@ -444,6 +580,10 @@ function printTable(r: Record<string, any>): void {
   console.log(line(rows[0]!));
   console.log('|' + widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|');
   for (const row of rows.slice(1)) console.log(line(row));
+  const l = r.screens.detailLdap;
+  if (l) {
+    console.log(`\ndetailLdap (${l.customerUsers} customer users from the directory): service ${l.serviceRps} req/s, naive ${l.naiveRps} req/s (${l.serviceToNaiveRps}×); p50 ${l.p50Ms} / ${l.naiveP50Ms} ms; statements and searches ${l.sqlAndSearches} / ${l.naiveSqlAndSearches}; same data ${l.sameData ? 'yes' : 'NO'}`);
+  }
   console.log(`\nservice RSS under load: ${r.rssMb} MB (median of run peaks; largest ${r.rssMaxMb} MB); after each run: ${r.rssAfterEachRunMb.join(', ')} MB; growth ${r.rssGrowthMb} MB`);
   if (r.scaleComparison) {
     for (const [name, s] of Object.entries(r.scaleComparison.screens) as [string, any][]) {
