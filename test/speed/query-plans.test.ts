@@ -1,0 +1,180 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Statement } from 'better-sqlite3';
+import { openSqliteStore, type SqliteStore } from '../../adapters/sqlite/sqlite-store';
+import type { DataSource } from '../../src/domain/data-source';
+import { Validity } from '../../src/domain/records';
+import { TicketStateType, type TicketListKind, type TicketListSpec } from '../../src/domain/tickets';
+import { generateDataset } from '../../src/seed/generate';
+
+// The statements of the list screens, read back through EXPLAIN QUERY PLAN on a generated database:
+// list orders come from an index (no temporary B-tree), widget lists and counts are index ranges
+// (no scan of the ticket table). Statements are recorded as the store runs them (SQL and parameters).
+
+interface Recorded {
+  readonly sql: string;
+  readonly params: unknown[];
+}
+
+let dir: string;
+let store: SqliteStore;
+let source: DataSource;
+let recorded: Recorded[] = [];
+let heavyCustomer: string;
+let busyUser: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'helpdesk-plans-'));
+  store = openSqliteStore({ path: join(dir, 'plans.db'), label: 'plans', maxPageSize: 100 });
+  await generateDataset(store.seedWriter, { customers: 60, users: 300, tickets: 6000, seed: 7, skew: 1.1 });
+  store.db.handle.exec('ANALYZE');
+  source = store.dataSource({ id: 'local', name: 'Helpdesk database', kind: 'sqlite' } as never);
+  const handle = store.db.handle;
+  const prepare = handle.prepare.bind(handle);
+  // A recording wrapper around the real statements: each run notes its SQL and parameters.
+  handle.prepare = ((sql: string) => {
+    const statement = prepare(sql) as Statement;
+    for (const method of ['all', 'get'] as const) {
+      const run = statement[method].bind(statement) as (...p: unknown[]) => unknown;
+      (statement as unknown as Record<string, unknown>)[method] = (...params: unknown[]) => {
+        recorded.push({ sql, params });
+        return run(...params);
+      };
+    }
+    return statement;
+  }) as typeof handle.prepare;
+  heavyCustomer = prepare(`SELECT owner_key FROM ticket_count WHERE owner = 'c' GROUP BY owner_key ORDER BY sum(n) DESC LIMIT 1`).pluck().get() as string;
+  busyUser = prepare(`SELECT owner_key FROM ticket_count WHERE owner = 'u' GROUP BY owner_key ORDER BY sum(n) DESC LIMIT 1`).pluck().get() as string;
+}, 120_000);
+
+afterAll(async () => {
+  await store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * The plans of the statements `run` executes: every line (`plan`), and the lines outside
+ * correlated scalar subqueries (`outer`: what orders and pages the list, without the per-row
+ * lookups such as a customer user's customer ids in position order).
+ */
+async function plansOf(run: () => Promise<unknown>): Promise<{ sql: string; plan: string[]; outer: string[] }[]> {
+  recorded = [];
+  await run();
+  const mine = recorded;
+  recorded = [];
+  return mine.map((r) => {
+    const rows = store.db.handle.prepare(`EXPLAIN QUERY PLAN ${r.sql}`).all(...(r.params as [])) as { id: number; parent: number; detail: string }[];
+    const byId = new Map(rows.map((x) => [x.id, x]));
+    const inCorrelated = (x: { parent: number }): boolean => {
+      const up = byId.get(x.parent);
+      return up !== undefined && (/^CORRELATED SCALAR SUBQUERY/.test(up.detail) || inCorrelated(up));
+    };
+    return { sql: r.sql, plan: rows.map((x) => x.detail), outer: rows.filter((x) => !inCorrelated(x)).map((x) => x.detail) };
+  });
+}
+
+const page = { after: null, before: null, size: 50, backward: false };
+const lastKey = async () => {
+  const first = await source.listCustomers({ ...page, size: 10, search: null, valid: [Validity.VALID] });
+  return first.endKey!;
+};
+
+describe('SQLite query plans', () => {
+  test('the customer list: every shape reads its order from an index, no temporary B-tree', async () => {
+    const after = await lastKey();
+    const shapes = [
+      { ...page, search: null, valid: [Validity.VALID] },
+      { ...page, after, search: null, valid: [Validity.VALID] },
+      { ...page, before: after, backward: true, search: null, valid: [Validity.VALID] },
+      { ...page, backward: true, search: null, valid: [Validity.VALID] },
+      { ...page, search: 'a', valid: [Validity.VALID] },
+      { ...page, search: null, valid: [Validity.VALID, Validity.INVALID, Validity.INVALID_TEMPORARILY] },
+    ];
+    for (const q of shapes) {
+      const plans = await plansOf(() => source.listCustomers(q));
+      expect(plans).toHaveLength(1);
+      const plan = plans[0]!.plan.join('\n');
+      expect(plan).not.toMatch(/TEMP B-TREE/);
+      expect(plan).toMatch(/USING (COVERING )?INDEX customer_(valid_)?order/);
+      expect(plan).not.toMatch(/SCAN customer$/m);
+    }
+  });
+
+  test('the default customer list page is a range of customer_valid_order, its total a covering count of it', async () => {
+    const [{ plan }] = await plansOf(() => source.listCustomers({ ...page, search: null, valid: [Validity.VALID] })) as [{ plan: string[] }];
+    expect(plan.filter((l) => /SEARCH customer USING INDEX customer_valid_order \(valid=\?\)/.test(l))).toHaveLength(1);
+    expect(plan.filter((l) => /SEARCH customer USING COVERING INDEX customer_valid_order \(valid=\?\)/.test(l))).toHaveLength(1);
+  });
+
+  test('the customer user lists: no temporary B-tree for the list order', async () => {
+    const shapes = [
+      { ...page, search: null, valid: [Validity.VALID], customerId: null },
+      { ...page, backward: true, search: null, valid: [Validity.VALID], customerId: null },
+      { ...page, search: 'm', valid: [Validity.VALID], customerId: null },
+      { ...page, search: null, valid: [Validity.VALID], customerId: heavyCustomer },
+    ];
+    for (const q of shapes) {
+      const plans = await plansOf(() => source.listCustomerUsers(q));
+      expect(plans).toHaveLength(1);
+      expect(plans[0]!.outer.join('\n')).not.toMatch(/TEMP B-TREE/);
+      expect(plans[0]!.outer.join('\n')).toMatch(/USING (COVERING )?INDEX customer_user_order|USING (COVERING )?INDEX customer_user_customer_order/);
+    }
+    // A customer's customer users (the detail view): a range of customer_user_customer_order per customer.
+    const plans = await plansOf(() => source.customerUsersOfCustomers([{ ...page, size: 25, customerId: heavyCustomer, valid: [Validity.VALID] }]));
+    expect(plans).toHaveLength(1);
+    expect(plans[0]!.plan.join('\n')).toMatch(/SEARCH x USING (COVERING )?INDEX customer_user_customer_order \(customer_key=\?/);
+  });
+
+  test('every widget list, both directions, for customers and customer users, is a range of its own index', async () => {
+    const kinds: TicketListKind[] = ['escalated', 'reminder', 'open', 'all'];
+    const specs: TicketListSpec[] = [];
+    for (const owner of ['customer', 'customerUser'] as const) {
+      for (const kind of kinds) {
+        for (const backward of [false, true]) {
+          specs.push({
+            owner,
+            ownerId: owner === 'customer' ? heavyCustomer : busyUser,
+            kind,
+            after: null,
+            before: null,
+            size: 10,
+            backward,
+            stateTypes: kind === 'all' && backward ? [TicketStateType.CLOSED] : null,
+            reachedOnly: false,
+          });
+        }
+      }
+    }
+    const plans = await plansOf(() => store.tickets.lists(specs, new Date()));
+    expect(plans).toHaveLength(2); // one statement per owner kind
+    const text = plans.map((p) => p.plan.join('\n')).join('\n');
+    expect(text).not.toMatch(/SCAN t2\b|SCAN ticket\b|SCAN t\b/);
+    const index = { escalated: 'escalation', reminder: 'pending', open: 'open', all: 'all' } as const;
+    for (const [owner, prefix, column] of [[0, 'c', 'customer_key'], [1, 'u', 'customer_user_key']] as const) {
+      const plan = plans[owner]!.plan.join('\n');
+      for (const kind of kinds) {
+        // Two branches per kind (forward and backward), each a keyed range of the kind's index.
+        const range = new RegExp(`SEARCH t2 USING (COVERING )?INDEX ticket_${prefix}_${index[kind]} \\(${column}=\\?`, 'g');
+        expect(plan.match(range)?.length).toBe(2);
+      }
+    }
+  });
+
+  test('counts: one keyed read of ticket_count; escalated from ticket_due and a range of the current hour; nothing scans tickets', async () => {
+    const plans = await plansOf(async () => {
+      const [c] = await store.tickets.counts('customer', [heavyCustomer], new Date());
+      return [c!.open, c!.escalated, c!.reminderReached, c!.byStateType];
+    });
+    expect(plans).toHaveLength(4); // counts, escalated, reminder reached, per state type: each only because it was read
+    const text = plans.map((p) => p.plan.join('\n')).join('\n');
+    expect(text).not.toMatch(/SCAN (t|ticket|c|d)\b/);
+    expect(text).toMatch(/SEARCH c USING PRIMARY KEY \(owner=\? AND owner_key=\?\)/);
+    expect(text).toMatch(/SEARCH d USING PRIMARY KEY \(owner=\? AND owner_key=\? AND kind=\? AND hour<\?\)/);
+    expect(text).toMatch(/SEARCH t USING COVERING INDEX ticket_c_escalation \(customer_key=\? AND is_open=\? AND escalation_at>\? AND escalation_at<\?\)/);
+    // open/closed alone: one statement, and it builds no per-state-type JSON.
+    const listPlans = await plansOf(async () => (await store.tickets.counts('customer', [heavyCustomer], new Date()))[0]!.open);
+    expect(listPlans).toHaveLength(1);
+    expect(listPlans[0]!.sql).not.toMatch(/json_group_object/);
+  });
+});
