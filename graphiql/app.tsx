@@ -21,6 +21,8 @@ import { createRoot } from 'react-dom/client';
 import { GraphiQL } from 'graphiql';
 import { explorerPlugin } from '@graphiql/plugin-explorer';
 import type { Fetcher, Storage } from '@graphiql/toolkit';
+import { getOperationAST, parse } from 'graphql';
+import { createClient, type Client } from 'graphql-ws';
 import 'graphiql/graphiql.css';
 import '@graphiql/plugin-explorer/dist/style.css';
 
@@ -57,9 +59,42 @@ function sameOriginUrl(endpoint: string): string {
   return url.pathname + url.search;
 }
 
-/** Minimal POST fetcher (no websockets, no multipart): JSON in, JSON out. */
+/** True when the request's operation is a subscription (sent over the WebSocket). */
+function isSubscription(query: string, operationName: string | null | undefined): boolean {
+  try {
+    return getOperationAST(parse(query), operationName ?? undefined)?.operation === 'subscription';
+  } catch {
+    return false;
+  }
+}
+
+/** One graphql-ws client per token, on the page's own origin (ws: or wss: as the page). */
+const wsClients = new Map<string, Client>();
+function wsClient(endpoint: string, authorization: string): Client {
+  let client = wsClients.get(authorization);
+  if (!client) {
+    const url = new URL(sameOriginUrl(endpoint), window.location.href);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    client = createClient({ url: url.href, connectionParams: { authorization }, lazy: true, retryAttempts: 3 });
+    wsClients.set(authorization, client);
+  }
+  return client;
+}
+
+/**
+ * Fetcher: queries and mutations as POST (JSON in, JSON out); subscriptions over graphql-ws on
+ * the same origin, the Authorization header's token sent in the connection_init payload.
+ */
 function makeFetcher(endpoint: string): Fetcher {
   return async (params, opts) => {
+    if (isSubscription(params.query, params.operationName)) {
+      const authorization = Object.entries(opts?.headers ?? {}).find(([k]) => k.toLowerCase() === 'authorization')?.[1];
+      return wsClient(endpoint, String(authorization ?? '')).iterate({
+        query: params.query,
+        variables: params.variables ?? undefined,
+        operationName: params.operationName ?? undefined,
+      }) as AsyncIterableIterator<Record<string, unknown>>;
+    }
     const headers: Record<string, string> = {
       Accept: 'application/graphql-response+json, application/json',
       'Content-Type': 'application/json',

@@ -18,12 +18,13 @@ import { listen } from '../../src/http/server';
 import { createLogger } from '../../src/log/logger';
 import { loadFixture } from '../helpers/fixture-tickets';
 import { startTestApp, TOKENS, type TestApp } from '../helpers/test-app';
+import { createTicket, LIVE_CUSTOMER_DETAIL, startLiveApp, type LiveTestApp } from '../live/live-helpers';
 
 // Globals of the page, for the functions evaluated in the browser (the tsconfig has no DOM lib).
 declare const document: { querySelector(selector: string): ({ textContent: string | null } & Partial<CodeMirrorHost>) | null };
 declare const localStorage: Record<string, string>;
 interface CodeMirrorHost {
-  CodeMirror: { getValue(): string };
+  CodeMirror: { getValue(): string; setValue(value: string): void };
 }
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -239,6 +240,73 @@ describe('GraphiQL in headless Chromium, network cut off', () => {
       }
       expect(requests).toContainEqual(expect.objectContaining({ url: cdn, blocked: true }));
     }, 60_000);
+  });
+
+  describe('live: GraphiQL subscribes over the same origin (graphql-ws)', () => {
+    let live: LiveTestApp;
+    beforeAll(async () => {
+      live = await startLiveApp({ live: { coalesceMs: 50 } }, (app) => loadFixture(app));
+    });
+    afterAll(() => live.close());
+
+    test('runs LiveCustomerDetail; tickets created through the API change the pushed counts in the result pane', async () => {
+      const origin = new URL(live.url).origin;
+      const { context, requests } = await offlineContext(browser, origin);
+      const page = await context.newPage();
+      const pageErrors: string[] = [];
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      page.on('console', (m) => {
+        if (m.type() === 'error' && !/status of 401 \(Unauthorized\)/.test(m.text())) pageErrors.push(m.text());
+      });
+      const sockets: string[] = [];
+      page.on('websocket', (ws) => sockets.push(ws.url()));
+      const pushedOpen = (n: number) =>
+        page.waitForFunction(
+          ([sel, open]) => {
+            try {
+              return JSON.parse(document.querySelector(sel!)?.CodeMirror?.getValue() ?? '').data.customerChanged.ticketCounts.open === open;
+            } catch {
+              return false;
+            }
+          },
+          [RESULT, n] as const,
+        );
+      try {
+        await page.goto(`${live.url}/graphql`, { waitUntil: 'load' });
+        await page.waitForSelector('.graphiql-query-editor .CodeMirror');
+        await page.fill('#graphiql-token-input', TOKENS.reader);
+        await page.click('#graphiql-token-apply');
+        await page.waitForFunction(() => document.querySelector('#graphiql-token-form')?.textContent?.includes('Token set'));
+        await page.$eval('.graphiql-query-editor .CodeMirror', (el, q) => (el as unknown as CodeMirrorHost).CodeMirror.setValue(q), LIVE_CUSTOMER_DETAIL);
+        await page.$eval('.graphiql-editor-tool .CodeMirror', (el) => (el as unknown as CodeMirrorHost).CodeMirror.setValue('{ "customerId": "ACME" }'));
+        // GraphiQL takes the edited operation and variables into its state after a debounce, then stores them.
+        await page.waitForFunction(() => {
+          const stored = Object.entries(localStorage);
+          return stored.some(([k, v]) => /query$/.test(k) && v.includes('LiveCustomerDetail')) && stored.some(([k, v]) => /variables$/.test(k) && v.includes('ACME'));
+        });
+        await page.click('.graphiql-execute-button');
+        for (let i = 0; i < 500 && live.live.hub.size < 1; i++) await page.waitForTimeout(10);
+        expect(live.live.hub.size).toBe(1);
+
+        await createTicket(live, { customerId: 'ACME', state: 'open', title: 'Pushed to GraphiQL' });
+        await pushedOpen(6);
+        let pane = JSON.parse(await editorText(page, RESULT));
+        expect(pane.data.customerChanged).toMatchObject({ customerId: 'ACME', ticketCounts: { open: 6, closed: 4, total: 10 } });
+        expect(pane.data.customerChanged.openTickets.nodes.map((n: { title: string }) => n.title)).toContain('Pushed to GraphiQL');
+        await createTicket(live, { customerId: 'ACME', state: 'closed successful' });
+        await createTicket(live, { customerId: 'ACME', state: 'open' });
+        await pushedOpen(7);
+        pane = JSON.parse(await editorText(page, RESULT));
+        expect(pane.data.customerChanged.ticketCounts).toMatchObject({ open: 7, closed: 5, total: 12 });
+        await page.screenshot({ path: join(artifacts, 'graphiql-live.png') });
+      } finally {
+        await context.close();
+      }
+      expect(pageErrors).toEqual([]);
+      // One WebSocket, to the page's own origin and path.
+      expect(sockets).toEqual([`${origin.replace('http', 'ws')}/graphql`]);
+      expect(requests.filter((r) => new URL(r.url).origin !== origin)).toEqual([]);
+    }, 120_000);
   });
 
   describe('embedded default configuration: the development token is filled in', () => {

@@ -56,7 +56,7 @@ describe('live: authentication, limits, slow consumers', () => {
     await client.dispose();
     const overHttp = await app.http('subscription { customerChanged(customerId: "ACME") { name } }');
     expect(overHttp.data ?? null).toBeNull();
-    expect(overHttp.errors?.length).toBeGreaterThan(0);
+    expect(overHttp.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('over WebSocket') });
     expect(app.live.hub.size).toBe(0);
   });
 

@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { httpOptions } from '../../src/http-options';
 import { listen } from '../../src/http/server';
 import { attachLive, type LiveServer } from '../../src/http/websocket';
-import { startTestApp, TOKENS, type GqlResult, type TestApp } from '../helpers/test-app';
+import { startTestApp, TOKENS, type GqlResult, type TestApp, type TestAppOptions } from '../helpers/test-app';
 
 /** A test service with the live endpoint attached to its HTTP server. */
 export interface LiveTestApp {
@@ -19,8 +19,8 @@ export interface LiveTestApp {
 }
 
 /** Starts a test service (temp SQLite database) listening on loopback with graphql-ws attached. */
-export async function startLiveApp(config: Record<string, unknown> = {}): Promise<LiveTestApp> {
-  const t = await startTestApp({ http: false, config });
+export async function startLiveApp(config: Record<string, unknown> = {}, prepare?: TestAppOptions['prepare']): Promise<LiveTestApp> {
+  const t = await startTestApp({ http: false, config, prepare });
   const { server, url } = await listen(t.app, '127.0.0.1', 0, httpOptions(t.app));
   const live = attachLive(server, t.app);
   return {

@@ -1,4 +1,4 @@
-import { Arg, ID, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
 import { ValidationError } from '../../domain/errors';
 import type { CustomerRecord } from '../../domain/records';
 import { LiveContext } from '../../live/live-context';
@@ -25,7 +25,8 @@ always carries the latest committed state.`,
       return ctx.live.watch(ctx, [args.customerId as string], 'one');
     },
   })
-  customerChanged(@Root() customer: CustomerRecord, @Arg('customerId', () => ID, { description: 'The customer to watch (customer id, ignoring case); a rename is followed.' }) _customerId: string): CustomerRecord {
+  customerChanged(@Root() customer: CustomerRecord, @Ctx() ctx: Context, @Arg('customerId', () => ID, { description: 'The customer to watch (customer id, ignoring case); a rename is followed.' }) _customerId: string): CustomerRecord {
+    liveContext(ctx); // a subscription sent over HTTP runs only this resolver: refuse it clearly
     return customer;
   }
 
@@ -39,7 +40,8 @@ always carries the latest committed state.`,
       return ctx.live.watch(ctx, ids, 'many');
     },
   })
-  customersChanged(@Root() customer: CustomerRecord, @Arg('customerIds', () => [ID], { description: 'The customers to watch (customer ids, ignoring case), e.g. those of the visible list page.' }) _customerIds: string[]): CustomerRecord {
+  customersChanged(@Root() customer: CustomerRecord, @Ctx() ctx: Context, @Arg('customerIds', () => [ID], { description: 'The customers to watch (customer ids, ignoring case), e.g. those of the visible list page.' }) _customerIds: string[]): CustomerRecord {
+    liveContext(ctx);
     return customer;
   }
 }
