@@ -35,6 +35,11 @@ export interface App extends AppServices {
   readonly idempotency: IdempotencyStore;
   /** Committed changes, published by the write services, heard by live subscriptions. */
   readonly changeFeed: ChangeFeed;
+  /**
+   * Settles when the background work of the start (the purge of expired Idempotency-Keys) is
+   * over, successful or not; its statements are counted like a request's.
+   */
+  readonly started: Promise<void>;
   /** Stops Apollo and closes every source and database. */
   close(): Promise<void>;
 }
@@ -77,7 +82,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const tickets = store.tickets;
   const idempotency = new IdempotencyStore(store.idempotency, config.limits.idempotencyKeyTtlSeconds * 1000);
   store.setJournal(idempotency);
-  idempotency.purge().catch((e: unknown) => logger.warn({ err: e }, 'could not purge expired idempotency keys'));
+  const started = idempotency.purge().catch((e: unknown) => logger.warn({ err: e }, 'could not purge expired idempotency keys'));
   const production = config.production;
   const apollo = createApollo({
     metrics,
@@ -100,6 +105,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       throw new Error('the helpdesk store is not an embedded SQLite file');
     },
     apollo,
+    started,
     authenticator: new TokenAuthenticator(config.auth.tokens),
     idempotency,
     changeFeed,

@@ -186,7 +186,7 @@ export class PostgresDatabase {
     const raced = code === '23505' && err.constraint === 'idempotency_step_pkey';
     const unavailable =
       raced ||
-      /^(08|53|57|58)/.test(code) || // connection, resources, operator intervention (shutdown, statement timeout), system
+      (/^(08|53|57|58)/.test(code) && code !== '08P01') || // connection, resources, operator intervention (shutdown, statement timeout), system; not a protocol violation (a bug)
       RETRYABLE.has(code) ||
       ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN'].includes(code) ||
       /timeout|terminat|Connection|connect/i.test(err.message ?? '');

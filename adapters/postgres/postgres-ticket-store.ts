@@ -42,7 +42,7 @@ function compareInList(kind: TicketListKind, a: TicketRecord, b: TicketRecord): 
   return ascends(kind) ? ascending : -ascending;
 }
 
-/** The counts of one owner; the clock-dependent ones are loaded on first use. */
+/** The counts of one owner, the clock-dependent ones included. */
 class PostgresTicketCounts implements TicketCounts {
   readonly closed: number;
   constructor(
@@ -50,15 +50,10 @@ class PostgresTicketCounts implements TicketCounts {
     readonly open: number,
     readonly pendingReminder: number,
     readonly byStateType: TicketCounts['byStateType'],
-    private readonly due: () => { escalated: number; reached: number },
+    readonly escalated: number,
+    readonly reminderReached: number,
   ) {
     this.closed = total - open;
-  }
-  get escalated(): number {
-    return this.due().escalated;
-  }
-  get reminderReached(): number {
-    return this.due().reached;
   }
 }
 
@@ -73,49 +68,35 @@ export class PostgresTicketStore implements TicketStore {
     this.limit = maxPageSize + 1;
   }
 
+  /**
+   * One statement per batch: the trigger-kept counts and the clock-dependent ones together.
+   * SQLite reads the clock-dependent counts lazily (a synchronous second statement when asked
+   * for); over the network a second round trip costs more than the indexed sums, so PostgreSQL
+   * never needs more statements than SQLite for the same request.
+   */
   async counts(owner: TicketOwner, ownerIds: readonly string[], now: Date): Promise<TicketCounts[]> {
     const keys = ownerIds.map(idKey);
-    const rows = await this.db.query<{ idx: number; total: number; open: number; pending: number; by: Record<string, number> | null }>(
-      `SELECT k.idx - 1 AS idx, coalesce(sum(c.n), 0) AS total,
-         coalesce(sum(c.n) FILTER (WHERE c.state_type IN ('NEW', 'OPEN', 'PENDING_REMINDER')), 0) AS open,
-         coalesce(sum(c.n) FILTER (WHERE c.state_type = 'PENDING_REMINDER'), 0) AS pending,
-         jsonb_object_agg(c.state_type, c.n) FILTER (WHERE c.n > 0) AS by
-       FROM unnest($1::text[]) WITH ORDINALITY AS k(key, idx)
-       LEFT JOIN ticket_count c ON c.owner = '${owner === 'customer' ? 'c' : 'u'}' AND c.owner_key = k.key
-       GROUP BY k.idx`,
-      [keys],
-    );
-    // The clock-dependent counts: read only when asked for, then for the whole batch at once.
-    let due: Promise<{ escalated: number; reached: number }[]> | null = null;
-    let loaded: { escalated: number; reached: number }[] | null = null;
-    const dueOf = (i: number) => {
-      if (!loaded) throw new Error('due counts not loaded');
-      return loaded[i]!;
-    };
-    const out: TicketCounts[] = ownerIds.map((_, i) => new PostgresTicketCounts(0, 0, 0, {}, () => dueOf(i)));
-    for (const r of rows) out[r.idx] = new PostgresTicketCounts(r.total, r.open, r.pending, r.by ?? {}, () => dueOf(r.idx));
-    // Unlike SQLite, a statement is asynchronous: the due counts are loaded with the batch.
-    due = this.dueCounts(owner, keys, now);
-    loaded = await due;
-    return out;
-  }
-
-  private async dueCounts(owner: TicketOwner, keys: readonly string[], now: Date): Promise<{ escalated: number; reached: number }[]> {
-    const col = OWNER_COLUMN[owner];
     const o = owner === 'customer' ? 'c' : 'u';
+    const col = OWNER_COLUMN[owner];
     const hour = Math.floor(now.getTime() / HOUR);
     const due = (kind: 'e' | 'r') =>
       `(SELECT coalesce(sum(d.n), 0) FROM ticket_due d WHERE d.owner = '${o}' AND d.owner_key = k.key AND d.kind = '${kind}' AND d.hour < $3)`;
-    const rows = await this.db.query<{ idx: number; escalated: number; reached: number }>(
-      `SELECT k.idx - 1 AS idx,
+    const rows = await this.db.query<{ idx: number; total: number; open: number; pending: number; by: Record<string, number> | null; escalated: number; reached: number }>(
+      `SELECT k.idx - 1 AS idx, c.total, c.open, c.pending, c.by,
          ${due('e')} + (SELECT count(*) FROM ticket t WHERE t.${col} = k.key AND t.is_open AND t.escalation_at >= $4 AND t.escalation_at <= $2) AS escalated,
          ${due('r')} + (SELECT count(*) FROM ticket t WHERE t.${col} = k.key AND t.state_type = 'PENDING_REMINDER'
            AND t.pending_until >= $4 AND t.pending_until <= $2) AS reached
-       FROM unnest($1::text[]) WITH ORDINALITY AS k(key, idx)`,
+       FROM unnest($1::text[]) WITH ORDINALITY AS k(key, idx)
+       CROSS JOIN LATERAL (
+         SELECT coalesce(sum(c.n), 0) AS total,
+           coalesce(sum(c.n) FILTER (WHERE c.state_type IN ('NEW', 'OPEN', 'PENDING_REMINDER')), 0) AS open,
+           coalesce(sum(c.n) FILTER (WHERE c.state_type = 'PENDING_REMINDER'), 0) AS pending,
+           jsonb_object_agg(c.state_type, c.n) FILTER (WHERE c.n > 0) AS by
+         FROM ticket_count c WHERE c.owner = '${o}' AND c.owner_key = k.key) c`,
       [keys, now.getTime(), hour, hour * HOUR],
     );
-    const out = keys.map(() => ({ escalated: 0, reached: 0 }));
-    for (const r of rows) out[r.idx] = { escalated: r.escalated, reached: r.reached };
+    const out: TicketCounts[] = ownerIds.map(() => new PostgresTicketCounts(0, 0, 0, {}, 0, 0));
+    for (const r of rows) out[r.idx] = new PostgresTicketCounts(r.total, r.open, r.pending, r.by ?? {}, r.escalated, r.reached);
     return out;
   }
 
@@ -146,7 +127,7 @@ export class PostgresTicketStore implements TicketStore {
             WHERE k.kind = '${kind}' AND k.back = ${backward}`;
         });
       const rows = await this.db.query<TicketRow & { idx: number }>(
-        `WITH k AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS k(i int, o text, kind text, back boolean, lo0 bigint, lo1 bigint,
+        `WITH k AS (SELECT *, $2::bigint AS now_ms FROM jsonb_to_recordset($1::jsonb) AS k(i int, o text, kind text, back boolean, lo0 bigint, lo1 bigint,
            hi0 bigint, hi1 bigint, types text[], reached boolean, n int))
          ${branches.join('\nUNION ALL\n')}`,
         [JSON.stringify(keys), now.getTime()],

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadFixture } from '../helpers/fixture-tickets';
+import { countRows, helpdeskSql } from '../helpers/helpdesk-sql';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 const MUTATIONS = readFileSync(join(__dirname, '../../schema/operations/Mutations.graphql'), 'utf8');
@@ -33,13 +34,17 @@ describe('mutations (over HTTP)', () => {
     expect(after.data.c.customerUsers.totalCount).toBe(4);
     expect(after.data.c.tickets.nodes[0]).toEqual({ customerId: 'ACME-GROUP', customer: { customerId: 'ACME-GROUP' } });
     expect(after.data.jdoe).toEqual({ customerId: 'ACME-GROUP', customerIds: ['ACME-GROUP', 'globex', 'MUELLER'], customer: { customerId: 'ACME-GROUP' } });
-    const rows = t.app.helpdeskDb.handle.prepare(`SELECT count(*) AS n FROM ticket WHERE customer_key = 'acme'`).get() as { n: number };
-    expect(rows.n).toBe(0);
+    expect(await countRows(t.app, `SELECT count(*) AS n FROM ticket WHERE customer_key = 'acme'`)).toBe(0);
   });
 
   test('a rename that fails half-way changes nothing (one transaction)', async () => {
     // A trigger makes the ticket move fail after customers and users were updated.
-    t.app.helpdeskDb.handle.exec(`CREATE TRIGGER fail_move BEFORE UPDATE OF customer_key ON ticket BEGIN SELECT RAISE(ABORT, 'boom'); END`);
+    await helpdeskSql(t.app).exec(
+      t.app.store.capabilities.embedded
+        ? `CREATE TRIGGER fail_move BEFORE UPDATE OF customer_key ON ticket BEGIN SELECT RAISE(ABORT, 'boom'); END`
+        : `CREATE FUNCTION fail_move() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'boom'; END $$;
+           CREATE TRIGGER fail_move BEFORE UPDATE OF customer_key ON ticket FOR EACH ROW EXECUTE FUNCTION fail_move()`,
+    );
     const res = await t.http(MUTATIONS, { customerId: 'ACME', input: { customerId: 'ACME-GROUP' } }, { operationName: 'UpdateCustomer' });
     expect(res.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
     expect(res.errors?.[0]?.message).not.toMatch(/boom|SQL|ticket/i);

@@ -95,12 +95,12 @@ describe('validation and error codes (over HTTP)', () => {
 
   test.each(CASES)('%s → %s', async (_name, operation, variables, code, field) => {
     const vars = JSON.parse(JSON.stringify(variables).replace('__A3__', a3));
-    const before = fingerprint(t.app);
+    const before = await fingerprint(t.app);
     const res = await t.http(MUTATIONS, vars, { operationName: operation });
     expect(res.errors?.[0]?.extensions?.code).toBe(code);
     if (field !== undefined) expect(res.errors?.[0]?.extensions?.field).toBe(field);
     expect(res.data?.[Object.keys(res.data ?? {})[0] ?? ''] ?? null).toBeNull();
-    expect(fingerprint(t.app)).toBe(before);
+    expect(await fingerprint(t.app)).toBe(before);
   });
 
   test('the limits are inclusive: 150-character id, 191-character name, 250-character comment, 200-character street', async () => {
@@ -158,14 +158,14 @@ describe('authentication and roles', () => {
   });
 
   test("a reader's mutation is FORBIDDEN and changes nothing", async () => {
-    const before = fingerprint(t.app);
+    const before = await fingerprint(t.app);
     const { result, operations } = await t.countOperations(() =>
       t.http(MUTATIONS, { input: customer() }, { token: TOKENS.reader, operationName: 'CreateCustomer' }),
     );
     expect(result.status).toBe(403);
     expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(operations).toBe(0);
-    expect(fingerprint(t.app)).toBe(before);
+    expect(await fingerprint(t.app)).toBe(before);
   });
 
   test('the same mutation by an agent succeeds', async () => {

@@ -29,7 +29,7 @@ describe('faults of the SQLite database', () => {
     const other = new Database(t.app.config.database);
     try {
       other.exec('BEGIN IMMEDIATE');
-      const before = fingerprint(t.app);
+      const before = await fingerprint(t.app);
       const busy = await t.post({ query: CREATE, variables: { input: { title: 'locked out', customerId: 'ACME' } } });
       expect(busy.status).toBe(200);
       expect(busy.json.errors.map((e: any) => e.extensions.code)).toEqual(['DATA_SOURCE_UNAVAILABLE']);
@@ -40,7 +40,7 @@ describe('faults of the SQLite database', () => {
       expect(read.json.errors).toBeUndefined();
       expect(read.json.data.customer.name).toBe('Acme Corporation');
       other.exec('ROLLBACK');
-      expect(fingerprint(t.app)).toBe(before);
+      expect(await fingerprint(t.app)).toBe(before);
       const retry = await t.post({ query: CREATE, variables: { input: { title: 'locked out', customerId: 'ACME' } } });
       expect(retry.json.errors).toBeUndefined();
       expect(retry.json.data.createTicket.title).toBe('locked out');
@@ -50,7 +50,7 @@ describe('faults of the SQLite database', () => {
   });
 
   test('an unwritable database: the write is masked with a request id, rolled back, and reads continue; the log has the cause under that id', async () => {
-    const before = fingerprint(t.app);
+    const before = await fingerprint(t.app);
     // As root, file modes do not stop writes; query_only makes SQLite refuse them as for a read-only file.
     t.app.helpdeskDb.handle.pragma('query_only = ON');
     const failed = await t.post({ query: CREATE, variables: { input: { title: 'no space', customerId: 'ACME' } } });
@@ -67,7 +67,7 @@ describe('faults of the SQLite database', () => {
     expect(entry).toBeDefined();
     expect(JSON.stringify(entry)).toMatch(/readonly|SQLITE_READONLY/);
     // Rolled back; reads continue.
-    expect(fingerprint(t.app)).toBe(before);
+    expect(await fingerprint(t.app)).toBe(before);
     const read = await t.post({ query: READ });
     expect(read.json.errors).toBeUndefined();
     expect(read.json.data.customer.ticketCounts.total).toBe(9);

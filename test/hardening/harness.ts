@@ -8,7 +8,7 @@ import { createApp, type App } from '../../src/app';
 import { loadConfig, sha256Hex } from '../../src/config/config';
 import { listen } from '../../src/http/server';
 import { createLogger } from '../../src/log/logger';
-import { TOKENS } from '../helpers/test-app';
+import { testDatabase, TOKENS } from '../helpers/test-app';
 
 export const ROOT = join(__dirname, '../..');
 
@@ -53,7 +53,9 @@ export async function startLoggedApp(options: { level?: string; config?: Record<
   });
   // pino writes synchronously to a plain stream's write(): lines are in `chunks` when the call returns.
   const logger = createLogger(options.level ?? 'debug', { write: (s: string) => sink.write(s) } as never);
-  const app = await createApp(loadConfig({ env: {}, cwd: dir, raw: testConfig(dir, options.config) }), { logger });
+  const raw = testConfig(dir, { database: await testDatabase(dir), ...options.config });
+  const app = await createApp(loadConfig({ env: {}, cwd: dir, raw }), { logger });
+  await app.started;
   await options.prepare?.(app);
   const { server, url } = await listen(app, '127.0.0.1', 0);
   return {

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { requestFingerprint } from '../../src/services/idempotency';
 import { fingerprint } from '../helpers/fingerprint';
 import { loadFixture } from '../helpers/fixture-tickets';
+import { countRows } from '../helpers/helpdesk-sql';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 const CREATE = 'mutation CreateTicket($input: CreateTicketInput!) { createTicket(input: $input) { number title state customerId } }';
 const UPDATE = 'mutation UpdateTicket($number: String!, $input: UpdateTicketInput!) { updateTicket(number: $number, input: $input) { number title changedAt } }';
 
-function ticketCount(t: TestApp): number {
-  return (t.app.helpdeskDb.handle.prepare('SELECT count(*) AS n FROM ticket').get() as { n: number }).n;
+function ticketCount(t: TestApp): Promise<number> {
+  return countRows(t.app, 'SELECT count(*) AS n FROM ticket');
 }
 
 describe('Idempotency-Key on mutations', () => {
@@ -23,18 +23,18 @@ describe('Idempotency-Key on mutations', () => {
   test('a retry with the same key returns the first result and writes nothing more', async () => {
     const key = randomUUID();
     const input = { title: 'Printer on fire', customerId: 'ACME' };
-    const before = ticketCount(t);
+    const before = await ticketCount(t);
     const first = await t.http(CREATE, { input }, { headers: { 'idempotency-key': key } });
     expect(first.errors).toBeUndefined();
-    expect(ticketCount(t)).toBe(before + 1);
-    const data = fingerprint(t.app);
+    expect(await ticketCount(t)).toBe(before + 1);
+    const data = await fingerprint(t.app);
     for (let i = 0; i < 3; i++) {
       const again = await t.http(CREATE, { input }, { headers: { 'idempotency-key': key } });
       expect(again.data).toEqual(first.data);
       expect(again.headers?.get('idempotent-replayed')).toBe('true');
     }
-    expect(ticketCount(t)).toBe(before + 1);
-    expect(fingerprint(t.app)).toBe(data);
+    expect(await ticketCount(t)).toBe(before + 1);
+    expect(await fingerprint(t.app)).toBe(data);
     // Without a key, the same mutation writes again (the key is what deduplicates).
     const other = await t.http(CREATE, { input });
     expect(other.data.createTicket.number).not.toBe(first.data.createTicket.number);
@@ -44,13 +44,13 @@ describe('Idempotency-Key on mutations', () => {
     const key = randomUUID();
     const first = await t.http(CREATE, { input: { title: 'A', customerId: 'ACME' } }, { headers: { 'idempotency-key': key } });
     expect(first.errors).toBeUndefined();
-    const data = fingerprint(t.app);
+    const data = await fingerprint(t.app);
     const clash = await t.http(CREATE, { input: { title: 'B', customerId: 'ACME' } }, { headers: { 'idempotency-key': key } });
     expect(clash.status).toBe(409);
     expect(clash.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     const otherMutation = await t.http(UPDATE, { number: first.data.createTicket.number, input: { title: 'C' } }, { headers: { 'idempotency-key': key } });
     expect(otherMutation.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-    expect(fingerprint(t.app)).toBe(data);
+    expect(await fingerprint(t.app)).toBe(data);
   });
 
   test('updates replay too; a failed mutation does not bind its key', async () => {
@@ -60,28 +60,28 @@ describe('Idempotency-Key on mutations', () => {
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const good = await t.http(UPDATE, { number: ticket!.number, input: { title: 'renamed' } }, { headers: { 'idempotency-key': key } });
     expect(good.errors).toBeUndefined();
-    const data = fingerprint(t.app);
+    const data = await fingerprint(t.app);
     const again = await t.http(UPDATE, { number: ticket!.number, input: { title: 'renamed' } }, { headers: { 'idempotency-key': key } });
     expect(again.data).toEqual(good.data);
-    expect(fingerprint(t.app)).toBe(data);
+    expect(await fingerprint(t.app)).toBe(data);
   });
 
   test('a key must be 1 to 255 visible ASCII characters; a bad one runs nothing', async () => {
-    const data = fingerprint(t.app);
+    const data = await fingerprint(t.app);
     const { result, operations } = await t.countOperations(() =>
       t.http(CREATE, { input: { title: 'x', customerId: 'ACME' } }, { headers: { 'idempotency-key': 'x'.repeat(300) } }),
     );
     expect(result.status).toBe(400);
     expect(operations).toBe(0);
-    expect(fingerprint(t.app)).toBe(data);
+    expect(await fingerprint(t.app)).toBe(data);
   });
 
   test('concurrent requests with one key: one writes, the others are CONFLICT or the replay', async () => {
     const key = randomUUID();
-    const before = ticketCount(t);
+    const before = await ticketCount(t);
     const input = { title: 'concurrent', customerId: 'ACME' };
     const results = await Promise.all(Array.from({ length: 8 }, () => t.http(CREATE, { input }, { headers: { 'idempotency-key': key } })));
-    expect(ticketCount(t)).toBe(before + 1);
+    expect(await ticketCount(t)).toBe(before + 1);
     const numbers = new Set(results.filter((r) => r.data).map((r) => r.data.createTicket.number));
     expect(numbers.size).toBe(1);
     for (const r of results) if (!r.data) expect(r.errors?.[0]?.extensions?.code).toBe('CONFLICT');
@@ -91,7 +91,7 @@ describe('Idempotency-Key on mutations', () => {
 describe('Idempotency-Key after a crash', () => {
   test('a write that committed without its response is replayed, not repeated, by the next process', async () => {
     const first = await startTestApp({ http: false, prepare: (app) => loadFixture(app) });
-    const database = join(first.dir, 'helpdesk.db');
+    const database = first.app.config.database;
     const key = randomUUID();
     const variables = { input: { title: 'Crash in between', customerId: 'ACME' } };
     // The first process claims the key and commits the write, then "dies" before storing the response.
@@ -99,21 +99,21 @@ describe('Idempotency-Key after a crash', () => {
     if (decision.kind !== 'run') throw new Error(decision.kind);
     const written = await first.app.idempotency.run(decision.scope, () => first.exec(CREATE, variables));
     expect(written.errors).toBeUndefined();
-    const count = ticketCount(first);
-    first.app.helpdeskDb.close();
+    const count = await ticketCount(first);
+    await first.app.store.close();
     // The next process on the same file.
     const second = await startTestApp({ database });
     try {
-      expect(ticketCount(second)).toBe(count);
+      expect(await ticketCount(second)).toBe(count);
       const retry = await second.http(CREATE, variables, { headers: { 'idempotency-key': key } });
       expect(retry.errors).toBeUndefined();
       expect(retry.data.createTicket.number).toBe(written.data.createTicket.number);
-      expect(ticketCount(second)).toBe(count);
+      expect(await ticketCount(second)).toBe(count);
       // And from then on the stored response is replayed.
       const again = await second.http(CREATE, variables, { headers: { 'idempotency-key': key } });
       expect(again.headers?.get('idempotent-replayed')).toBe('true');
       expect(again.data).toEqual(retry.data);
-      expect(ticketCount(second)).toBe(count);
+      expect(await ticketCount(second)).toBe(count);
     } finally {
       await second.close();
       await first.app.apollo.stop();

@@ -19,10 +19,21 @@ const ON_POSTGRES = process.env.HELPDESK_TEST_POSTGRES === '1';
 let postgres: Promise<PostgresServer> | null = null;
 if (ON_POSTGRES && typeof afterAll === 'function') afterAll(async () => (await postgres)?.stop(), 60_000);
 
-async function testDatabase(dir: string): Promise<string> {
+/**
+ * The `database` setting of a new test app: a file in `dir`, or (`HELPDESK_TEST_POSTGRES=1`) a
+ * fresh database on this file's throw-away PostgreSQL server.
+ */
+export async function testDatabase(dir: string): Promise<string> {
   if (!ON_POSTGRES) return join(dir, 'helpdesk.db');
   postgres ??= startPostgres();
   return (await postgres).createDatabase('app');
+}
+
+/** The throw-away PostgreSQL server of this file (started on first use), when the tests run on PostgreSQL; else null. */
+export function testPostgres(): Promise<PostgresServer> | null {
+  if (!ON_POSTGRES) return null;
+  postgres ??= startPostgres();
+  return postgres;
 }
 
 /** Known tokens of every test app. */
@@ -88,6 +99,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   });
   const app = await createApp(config, { logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
+  // Statement counts of the tests start after the start-up work (asynchronous on a remote store).
+  await app.started;
   await options.prepare?.(app);
   let server: Server | null = null;
   let url = '';

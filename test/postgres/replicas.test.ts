@@ -72,7 +72,7 @@ describe('PostgreSQL unreachable at start', () => {
     try {
       const ready = await fetch(`${t.url}/readyz`);
       expect(ready.status).toBe(503);
-      const body = await ready.json();
+      const body = (await ready.json()) as any;
       expect(body.sources).toEqual([expect.objectContaining({ id: 'local', available: false })]);
       expect(JSON.stringify(body)).not.toContain(pg.password);
       const down = await t.http(CUSTOMER, { id: 'x' });

@@ -1,9 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteStore } from '../../adapters/sqlite/sqlite-store';
 import { generateDataset, type GenerateSummary } from '../../src/seed/generate';
-import { startTestApp, type TestApp } from '../helpers/test-app';
+import { openStore } from '../../src/sources/adapters';
+import { tallyingWriter } from '../helpers/dataset-tally';
+import { startTestApp, testDatabase, type TestApp } from '../helpers/test-app';
 
 // Statement counts per request (the contract's round-trip counter), over HTTP, on a generated
 // skewed dataset with one heavy customer. Every bound is also checked against the same service
@@ -57,32 +58,25 @@ let busyUser: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'helpdesk-roundtrips-'));
-  database = join(dir, 'helpdesk.db');
-  const store = openSqliteStore({ path: database, label: 'seed', maxPageSize: 100 });
-  const db = store.db;
-  summary = await generateDataset(store.seedWriter, { customers: 200, users: 1000, tickets: 8000, seed: 7 });
-  const ticketsOf = (customerId: string) =>
-    (db.handle.prepare(`SELECT count(*) AS n FROM ticket WHERE customer_key = lower(?)`).get(customerId) as { n: number }).n;
-  const lightRow = db.handle
-    .prepare(
-      `SELECT t.customer_id AS customerId, count(*) AS tickets FROM ticket t
-       WHERE EXISTS (SELECT 1 FROM customer_user_customer x WHERE x.customer_key = t.customer_key AND x.valid = 'VALID')
-       GROUP BY t.customer_key HAVING count(*) BETWEEN 5 AND 20 AND count(t.customer_user_key) > 0
-       ORDER BY abs(count(*) - 10), t.customer_key LIMIT 1`,
-    )
-    .get() as { customerId: string; tickets: number } | undefined;
-  if (!lightRow) throw new Error('the generated dataset has no customer with about 10 tickets; change its size');
-  light = lightRow;
+  database = await testDatabase(dir);
+  const store = openStore({ database, label: 'seed', maxPageSize: 100 });
+  const { writer, tally } = tallyingWriter(store.seedWriter);
+  try {
+    summary = await generateDataset(writer, { customers: 200, users: 1000, tickets: 8000, seed: 7 });
+  } finally {
+    await store.close();
+  }
+  const ticketsOf = (customerId: string) => tally.ticketsOfCustomer.get(customerId) ?? 0;
+  const lightest = [...tally.ticketsOfCustomer]
+    .filter(([id, n]) => n >= 5 && n <= 20 && (tally.ticketsWithUserOfCustomer.get(id) ?? 0) > 0 && tally.customersWithValidUsers.has(id.toLowerCase()))
+    .sort(([a, x], [b, y]) => Math.abs(x - 10) - Math.abs(y - 10) || (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+  if (lightest.length === 0) throw new Error('the generated dataset has no customer with about 10 tickets; change its size');
+  light = { customerId: lightest[0]![0], tickets: lightest[0]![1] };
   heavy = { customerId: summary.heaviestCustomerIds[0]!, tickets: ticketsOf(summary.heaviestCustomerIds[0]!) };
-  busyUser = (
-    db.handle
-      .prepare(`SELECT customer_user_login AS login FROM ticket WHERE customer_user_key IS NOT NULL GROUP BY customer_user_key ORDER BY count(*) DESC LIMIT 1`)
-      .get() as { login: string }
-  ).login;
-  db.close();
+  busyUser = [...tally.ticketsOfUser].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))[0]![0];
   batched = await startTestApp({ database });
   naive = await startTestApp({ database, config: { batching: false } });
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await batched?.close();

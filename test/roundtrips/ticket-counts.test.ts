@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { SqliteDatabase } from '../../adapters/sqlite/sqlite-database';
 import { MIGRATIONS } from '../../adapters/sqlite/sqlite-migrations';
 import { generateDataset } from '../../src/seed/generate';
+import { helpdeskSql, type HelpdeskSql } from '../helpers/helpdesk-sql';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 // The clock-independent ticket counts are read from `ticket_count`, which triggers keep current.
@@ -12,45 +13,33 @@ import { startTestApp, type TestApp } from '../helpers/test-app';
 
 type Handle = Database.Database;
 
-/** `ticket_count` as rows (zero counts left out), and the same counted from the ticket table. */
-function countsTable(db: Handle): unknown[] {
-  return db.prepare(`SELECT owner, owner_key, state_type, n FROM ticket_count WHERE n <> 0 ORDER BY 1, 2, 3`).all();
-}
-function countedFromTickets(db: Handle): unknown[] {
-  return db
-    .prepare(
-      `SELECT * FROM (
-         SELECT 'c' AS owner, customer_key AS owner_key, state_type, count(*) AS n FROM ticket WHERE customer_key IS NOT NULL GROUP BY 2, 3
-         UNION ALL
-         SELECT 'u', customer_user_key, state_type, count(*) FROM ticket WHERE customer_user_key IS NOT NULL GROUP BY 2, 3)
-       ORDER BY 1, 2, 3`,
-    )
-    .all();
-}
+/** Portable SQL of the checks below (SQLite and PostgreSQL): booleans as CASE, subqueries aliased, literals inline. */
+const COUNTS_TABLE = `SELECT owner, owner_key, state_type, n FROM ticket_count WHERE n <> 0 ORDER BY 1, 2, 3`;
+const COUNTED_FROM_TICKETS = `SELECT * FROM (
+    SELECT 'c' AS owner, customer_key AS owner_key, state_type, count(*) AS n FROM ticket WHERE customer_key IS NOT NULL GROUP BY 2, 3
+    UNION ALL
+    SELECT 'u', customer_user_key, state_type, count(*) FROM ticket WHERE customer_user_key IS NOT NULL GROUP BY 2, 3) x
+  ORDER BY 1, 2, 3`;
+const DUE_TABLE = `SELECT owner, owner_key, kind, hour, n FROM ticket_due WHERE n <> 0 ORDER BY 1, 2, 3, 4`;
+const part = (owner: string, col: string, kind: string, time: string, cond: string) =>
+  `SELECT '${owner}' AS owner, ${col} AS owner_key, '${kind}' AS kind, ${time} / 3600000 AS hour, count(*) AS n FROM ticket
+   WHERE ${col} IS NOT NULL AND ${time} IS NOT NULL AND ${cond} GROUP BY 2, 4`;
+const DUE_FROM_TICKETS = `SELECT * FROM (${[
+  part('c', 'customer_key', 'e', 'escalation_at', 'is_open'),
+  part('u', 'customer_user_key', 'e', 'escalation_at', 'is_open'),
+  part('c', 'customer_key', 'r', 'pending_until', "state_type = 'PENDING_REMINDER'"),
+  part('u', 'customer_user_key', 'r', 'pending_until', "state_type = 'PENDING_REMINDER'"),
+].join(' UNION ALL ')}) x ORDER BY 1, 2, 3, 4`;
 
-/** `ticket_due` as rows, and the same counted from the ticket table. */
-function dueTable(db: Handle): unknown[] {
-  return db.prepare(`SELECT owner, owner_key, kind, hour, n FROM ticket_due WHERE n <> 0 ORDER BY 1, 2, 3, 4`).all();
-}
-function dueFromTickets(db: Handle): unknown[] {
-  const part = (owner: string, col: string, kind: string, time: string, cond: string) =>
-    `SELECT '${owner}' AS owner, ${col} AS owner_key, '${kind}' AS kind, ${time} / 3600000 AS hour, count(*) AS n FROM ticket
-     WHERE ${col} IS NOT NULL AND ${time} IS NOT NULL AND ${cond} GROUP BY 2, 4`;
-  return db
-    .prepare(
-      `SELECT * FROM (${[
-        part('c', 'customer_key', 'e', 'escalation_at', 'is_open = 1'),
-        part('u', 'customer_user_key', 'e', 'escalation_at', 'is_open = 1'),
-        part('c', 'customer_key', 'r', 'pending_until', "state_type = 'PENDING_REMINDER'"),
-        part('u', 'customer_user_key', 'r', 'pending_until', "state_type = 'PENDING_REMINDER'"),
-      ].join(' UNION ALL ')}) ORDER BY 1, 2, 3, 4`,
-    )
-    .all();
-}
+/** The four queries on a SQLite handle (the migration test opens its own file). */
+const countsTable = (db: Handle) => db.prepare(COUNTS_TABLE).all();
+const countedFromTickets = (db: Handle) => db.prepare(COUNTED_FROM_TICKETS).all();
+const dueTable = (db: Handle) => db.prepare(DUE_TABLE).all();
+const dueFromTickets = (db: Handle) => db.prepare(DUE_FROM_TICKETS).all();
 
 describe('ticket_count and ticket_due', () => {
   let t: TestApp;
-  let db: Handle;
+  let db: HelpdeskSql;
   let customerId: string;
   let login: string;
 
@@ -58,10 +47,10 @@ describe('ticket_count and ticket_due', () => {
     t = await startTestApp({
       prepare: async (app) => void (await generateDataset(app.store.seedWriter, { customers: 12, users: 40, tickets: 600, seed: 3 })),
     });
-    db = t.app.helpdeskDb.handle;
-    ({ customerId, login } = db
-      .prepare(`SELECT customer_id AS customerId, login FROM customer_user WHERE valid = 'VALID' ORDER BY login_key LIMIT 1`)
-      .get() as { customerId: string; login: string });
+    db = helpdeskSql(t.app);
+    [{ customerId, login }] = (await db.rows(
+      `SELECT customer_id AS "customerId", login FROM customer_user WHERE valid = 'VALID' ORDER BY login_key LIMIT 1`,
+    )) as [{ customerId: string; login: string }];
   });
   afterAll(() => t.close());
 
@@ -75,34 +64,35 @@ describe('ticket_count and ticket_due', () => {
   }`;
 
   async function expectConsistent(): Promise<void> {
-    expect(countsTable(db)).toEqual(countedFromTickets(db));
-    expect(dueTable(db)).toEqual(dueFromTickets(db));
+    expect(await db.rows(COUNTS_TABLE)).toEqual(await db.rows(COUNTED_FROM_TICKETS));
+    expect(await db.rows(DUE_TABLE)).toEqual(await db.rows(DUE_FROM_TICKETS));
     const before = Date.now();
     const { data, errors } = await t.http(COUNTS, { c: customerId, l: login });
     expect(errors).toBeUndefined();
     // No generated or created time lies within the request (they are minutes apart from now).
     expect(Date.now() - before).toBeLessThan(60_000);
-    const direct = (col: string, key: string) =>
-      db
-        .prepare(
-          `SELECT count(*) AS total, coalesce(sum(is_open), 0) AS open, coalesce(sum(state_type = 'PENDING_REMINDER'), 0) AS pendingReminder,
-             coalesce(sum(state_type = 'CLOSED'), 0) AS closedType,
-             coalesce(sum(is_open = 1 AND escalation_at <= @now), 0) AS escalated,
-             coalesce(sum(state_type = 'PENDING_REMINDER' AND pending_until <= @now), 0) AS reached
-           FROM ticket WHERE ${col} = lower(@key)`,
+    const one = (cond: string) => `coalesce(sum(CASE WHEN ${cond} THEN 1 ELSE 0 END), 0)`;
+    const direct = async (col: string, key: string) =>
+      (
+        await db.rows<{ total: number; open: number; pendingReminder: number; closedType: number; escalated: number; reached: number }>(
+          `SELECT count(*) AS total, ${one('is_open')} AS open, ${one(`state_type = 'PENDING_REMINDER'`)} AS "pendingReminder",
+             ${one(`state_type = 'CLOSED'`)} AS "closedType",
+             ${one(`is_open AND escalation_at <= ${before}`)} AS escalated,
+             ${one(`state_type = 'PENDING_REMINDER' AND pending_until <= ${before}`)} AS reached
+           FROM ticket WHERE ${col} = '${key.toLowerCase().replace(/'/g, "''")}'`,
         )
-        .get({ key, now: before }) as { total: number; open: number; pendingReminder: number; closedType: number; escalated: number; reached: number };
-    const c = direct('customer_key', customerId);
+      )[0]!;
+    const c = await direct('customer_key', customerId);
     expect(data.customer.ticketCounts).toEqual({ open: c.open, closed: c.total - c.open, pendingReminder: c.pendingReminder, total: c.total, escalated: c.escalated });
     expect(data.customer.tickets.totalCount).toBe(c.closedType);
     expect(data.customer.reminderTickets.totalCount).toBe(c.reached);
-    const u = direct('customer_user_key', login);
+    const u = await direct('customer_user_key', login);
     expect(data.customerUser.ticketCounts).toEqual({ open: u.open, closed: u.total - u.open, pendingReminder: u.pendingReminder, total: u.total, escalated: u.escalated });
   }
 
   test('holds the counts of the generated tickets', async () => {
-    expect(countsTable(db).length).toBeGreaterThan(20);
-    expect(dueTable(db).length).toBeGreaterThan(20);
+    expect((await db.rows(COUNTS_TABLE)).length).toBeGreaterThan(20);
+    expect((await db.rows(DUE_TABLE)).length).toBeGreaterThan(20);
     await expectConsistent();
   });
 
@@ -146,13 +136,13 @@ describe('ticket_count and ticket_due', () => {
     expect(renamed.errors).toBeUndefined();
     customerId = 'RENAMED-FOR-COUNTS';
     await expectConsistent();
-    expect(db.prepare(`SELECT sum(n) AS n FROM ticket_count WHERE owner = 'c' AND owner_key = 'renamed-for-counts'`).get()).toEqual({ n: expect.any(Number) });
+    expect(await db.rows(`SELECT sum(n) AS n FROM ticket_count WHERE owner = 'c' AND owner_key = 'renamed-for-counts'`)).toEqual([{ n: expect.any(Number) }]);
   });
 
   test('follows deleted tickets and direct changes of owners', async () => {
-    db.prepare(`DELETE FROM ticket WHERE id IN (SELECT id FROM ticket ORDER BY id LIMIT 50)`).run();
+    await db.exec(`DELETE FROM ticket WHERE id IN (SELECT id FROM ticket ORDER BY id LIMIT 50)`);
     await expectConsistent();
-    db.prepare(`UPDATE ticket SET customer_user_key = NULL, customer_user_login = NULL WHERE id IN (SELECT id FROM ticket WHERE is_open = 1 ORDER BY id LIMIT 20)`).run();
+    await db.exec(`UPDATE ticket SET customer_user_key = NULL, customer_user_login = NULL WHERE id IN (SELECT id FROM ticket WHERE is_open ORDER BY id LIMIT 20)`);
     await expectConsistent();
   });
 });

@@ -1,0 +1,50 @@
+import type { App } from '../../src/app';
+
+/** Direct SQL on the helpdesk database of a test app, for assertions and fault injection. */
+export interface HelpdeskSql {
+  /** Rows of a statement (integers as JS numbers, booleans as the engine gives them); portable SQL, or SQL chosen by capability. */
+  rows<R = Record<string, unknown>>(sql: string): Promise<R[]>;
+  /** Runs statements without results. */
+  exec(sql: string): Promise<void>;
+}
+
+/**
+ * The helpdesk database of `app` reached directly: the in-process SQLite handle of an embedded
+ * store, a separate connection to the configured URL of a remote one. Chosen by
+ * `store.capabilities.embedded`, never by engine name; statements cost nothing on the app's
+ * operations counter.
+ */
+export function helpdeskSql(app: App): HelpdeskSql {
+  if (app.store.capabilities.embedded) {
+    const handle = app.helpdeskDb.handle;
+    return {
+      rows: async <R>(sql: string) => handle.prepare(sql).all() as R[],
+      exec: async (sql: string) => void handle.exec(sql),
+    };
+  }
+  const run = async (sql: string) => {
+    const pg = (await import('pg')).default;
+    // int8 and numeric (counts, sums, epoch milliseconds) as numbers, as SQLite gives them.
+    const types = { getTypeParser: (oid: number, format?: 'text') => (oid === 20 || oid === 1700 ? Number : pg.types.getTypeParser(oid, format)) };
+    const client = new pg.Client({ connectionString: app.config.database, types: types as never });
+    await client.connect();
+    try {
+      return await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    rows: async <R>(sql: string) => {
+      const result = await run(sql);
+      return (Array.isArray(result) ? result.at(-1)!.rows : result.rows) as R[];
+    },
+    exec: async (sql: string) => void (await run(sql)),
+  };
+}
+
+/** `SELECT count(*) AS n ...` as a number, on either engine. */
+export async function countRows(app: App, sql: string): Promise<number> {
+  const [row] = await helpdeskSql(app).rows<{ n: number | string }>(sql);
+  return Number(row!.n);
+}
