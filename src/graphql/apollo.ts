@@ -65,6 +65,8 @@ export interface ApolloOptions {
    * compares both (docs/performance.md).
    */
   readonly execution?: 'compiled' | 'interpreted';
+  /** The executor of compiled execution (tests read its counters); default a new one. */
+  readonly gateway?: ReturnType<typeof compiledExecutionGateway>;
 }
 
 /** How many compiled operations the executor keeps (the contract's operations are a handful). */
@@ -78,7 +80,7 @@ export function createApollo(options: ApolloOptions): ApolloServer<Context> {
   // the type name synchronously. Same answer for graphql-js.
   assertInterfaceType(schema.getType('Node')).resolveType = nodeTypeOf;
   return new ApolloServer<Context>({
-    ...(options.execution === 'interpreted' ? { schema } : { gateway: compiledExecutionGateway(schema, { maxDocuments: COMPILED_DOCUMENTS }) }),
+    ...(options.execution === 'interpreted' ? { schema } : { gateway: options.gateway ?? compiledExecutionGateway(schema, { maxDocuments: COMPILED_DOCUMENTS }) }),
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: options.introspection,
