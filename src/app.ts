@@ -12,10 +12,9 @@ import { createLogger, type Logger } from './log/logger';
 import { Metrics } from './metrics/metrics';
 import { CustomerService } from './services/customer-service';
 import { CustomerUserService } from './services/customer-user-service';
-import { InProcessChangeFeed } from './live/in-process-change-feed';
 import { IdempotencyStore } from './services/idempotency';
 import { TicketService } from './services/ticket-service';
-import { openDataSource, openHelpdeskStore } from './sources/adapters';
+import { openChangeFeed, openDataSource, openHelpdeskStore } from './sources/adapters';
 import { DataSourceRegistry } from './sources/data-source-registry';
 
 /** A running service, before or without its HTTP listener. */
@@ -92,7 +91,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     limits: config.limits,
   });
   await apollo.start();
-  const changeFeed = new InProcessChangeFeed((e) => logger.error({ err: e }, 'change feed listener failed'));
+  const changeFeed = openChangeFeed(config, store, logger);
   return {
     config,
     logger,

@@ -2,14 +2,17 @@ import { z } from 'zod';
 import { ldapSourceConfigSchema, type LdapSourceConfig } from '../../adapters/ldap/ldap-config';
 import { LdapDataSource } from '../../adapters/ldap/ldap-data-source';
 import { isPostgresUrl } from '../../adapters/postgres/postgres-config';
+import { PostgresChangeFeed } from '../../adapters/postgres/postgres-change-feed';
 import { openPostgresStore } from '../../adapters/postgres/postgres-store';
 import { sqliteSourceConfigSchema } from '../../adapters/sqlite/sqlite-config';
 import { openSqliteStore } from '../../adapters/sqlite/sqlite-store';
 import type { Config, DataSourceConfig } from '../config/config';
+import type { ChangeFeed } from '../domain/change-feed';
 import type { DataSource } from '../domain/data-source';
 import type { HelpdeskStore } from '../domain/helpdesk-store';
 import type { Logger } from '../log/logger';
 import type { Metrics } from '../metrics/metrics';
+import { InProcessChangeFeed } from '../live/in-process-change-feed';
 
 /**
  * The composition root of the adapters: the only module under src/ (with src/app.ts) that imports
@@ -103,4 +106,16 @@ export async function openDataSource(source: DataSourceConfig, deps: AdapterDeps
         onSearchPage: deps.metrics.operationCounter(source.id, 'ldap'),
       });
   }
+}
+
+/**
+ * The change feed for the configured store: across replicas (LISTEN/NOTIFY) when the store is
+ * shared by replicas, in process otherwise.
+ */
+export function openChangeFeed(config: Config, store: HelpdeskStore, logger: Logger): ChangeFeed {
+  const onError = (e: unknown) => logger.error({ err: e }, 'change feed listener failed');
+  if (!store.capabilities.sharedByReplicas) return new InProcessChangeFeed(onError);
+  const feed = new PostgresChangeFeed({ url: config.database, logger, connectTimeoutMs: config.databasePool?.connectTimeoutMs });
+  void feed.start();
+  return feed;
 }

@@ -19,8 +19,8 @@ export interface LiveTestApp {
 }
 
 /** Starts a test service (temp SQLite database) listening on loopback with graphql-ws attached. */
-export async function startLiveApp(config: Record<string, unknown> = {}, prepare?: TestAppOptions['prepare']): Promise<LiveTestApp> {
-  const t = await startTestApp({ http: false, config, prepare });
+export async function startLiveApp(config: Record<string, unknown> = {}, prepare?: TestAppOptions['prepare'], database?: string): Promise<LiveTestApp> {
+  const t = await startTestApp({ http: false, config, prepare, database });
   const { server, url } = await listen(t.app, '127.0.0.1', 0, httpOptions(t.app));
   const live = attachLive(server, t.app);
   return {
