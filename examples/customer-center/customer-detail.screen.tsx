@@ -6,7 +6,7 @@
  */
 import { useApolloClient, useQuery, useSubscription } from '@apollo/client/react';
 import { useState } from 'react';
-import { onlyDegraded, unavailableSourceIds } from './errors';
+import { codeOf, graphqlErrors, onlyDegraded, unavailableSourceIds } from './errors';
 import { AppCustomerDetailDocument, AppCustomerLiveDocument, AppCustomerTicketsDocument, type TicketRowFragment } from './generated/graphql';
 import { href } from './router';
 import { DegradedNotice, Failure, Loading, Tooltip } from './ui';
@@ -117,9 +117,15 @@ export function CustomerDetailScreen({ customerId }: { customerId: string }) {
   if (!c) {
     if (loading) return <Loading what="the customer" />;
     if (data && !error) return <p role="alert">No customer “{customerId}”.</p>;
-    const down = unavailableSourceIds(error);
+    // A lookup names no source in extensions (only lists do): show the service's message.
+    const down = graphqlErrors(error).filter((e) => codeOf(e) === 'DATA_SOURCE_UNAVAILABLE');
     return down.length > 0 ? (
-      <DegradedNotice sources={down.map((id) => ({ id }))} missing="The customer could not be read from it." />
+      <div className="notice" role="status" data-testid="degraded">
+        <strong>Unavailable: {down.map((e) => e.message).join(' ')}</strong> The customer is kept there, so its card cannot be shown until the source answers again.{' '}
+        <button type="button" onClick={() => void refetch()}>
+          Retry
+        </button>
+      </div>
     ) : (
       <Failure error={error} onRetry={() => void refetch()} />
     );

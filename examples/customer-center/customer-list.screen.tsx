@@ -4,7 +4,7 @@
  * id and the name, a pencil to edit, a click to open the detail view.
  */
 import { useQuery, useSubscription } from '@apollo/client/react';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { CustomerCardLink } from './business-card';
 import { onlyDegraded } from './errors';
 import { AppCustomerListDocument, AppCustomerListLiveDocument } from './generated/graphql';
@@ -27,6 +27,7 @@ export function CustomerListScreen({ route }: { route: Route }) {
   // Pushes land in the cache under each customer's global id: the rows re-render by themselves.
   useSubscription(AppCustomerListLiveDocument, { variables: { customerIds: ids }, skip: ids.length === 0 });
   const [query, setQuery] = useState(search);
+  useEffect(() => setQuery(search), [search]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();

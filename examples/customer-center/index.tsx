@@ -25,7 +25,7 @@ function Screen({ route }: { route: Route }) {
   if (first === 'customer-users' && second === 'new') return <CustomerUserFormScreen login={null} customerId={route.params.get('customerId')} />;
   if (first === 'customer-users' && second && third === 'edit') return <CustomerUserFormScreen login={second} customerId={null} />;
   if (first === 'tickets' && second === 'new') return <TicketCreateScreen customerUser={route.params.get('customerUser')} customerId={route.params.get('customerId')} />;
-  return <CustomerListScreen key={route.params.toString()} route={route} />;
+  return <CustomerListScreen route={route} />;
 }
 
 function App({ config }: { config: AppConfig }) {
