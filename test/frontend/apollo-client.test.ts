@@ -114,6 +114,9 @@ describe('Apollo Client 4 with the default InMemoryCache and relayStylePaginatio
       page = (await list.fetchMore({ variables: { after: page.customers.pageInfo.endCursor } })).data as CustomerListQuery;
       pages += 1;
     }
+    // The watched query (what a list screen renders) emits the merged list of every page.
+    const watched = await firstValueFrom(list.pipe(filter((r) => (r.data as CustomerListQuery | undefined)?.customers.edges.length === all.length)));
+    expect((watched.data as CustomerListQuery).customers.edges.map((e) => e.node.customerId)).toEqual(all.map((c) => c.customerId));
     sub.unsubscribe();
     expect(pages).toBe(Math.ceil(all.length / 5));
     expect(requests()).toBe(pages);
@@ -136,6 +139,9 @@ describe('Apollo Client 4 with the default InMemoryCache and relayStylePaginatio
       page = (await list.fetchMore({ variables: { last: 5, before: page.customers.pageInfo.startCursor } })).data as CustomerListQuery;
       pages += 1;
     }
+    // The watched query (what a list screen renders) emits the merged list of every page.
+    const watched = await firstValueFrom(list.pipe(filter((r) => (r.data as CustomerListQuery | undefined)?.customers.edges.length === all.length)));
+    expect((watched.data as CustomerListQuery).customers.edges.map((e) => e.node.customerId)).toEqual(all.map((c) => c.customerId));
     sub.unsubscribe();
     expect(pages).toBe(Math.ceil(all.length / 5));
     expect(requests()).toBe(pages);
