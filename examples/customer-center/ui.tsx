@@ -133,18 +133,33 @@ export function useFocusFirstInvalid(errors: Record<string, string>): void {
 export function Tooltip({ trigger, content, label }: { trigger: (props: Record<string, unknown>) => ReactNode; content: () => ReactNode; label: string }) {
   const id = useId();
   const [open, setOpen] = useState(false);
+  const [place, setPlace] = useState<{ top: number; left: number }>({ top: 0, left: 0 });
+  const host = useRef<HTMLSpanElement>(null);
   const closeTimer = useRef<number | undefined>(undefined);
   const show = () => {
     window.clearTimeout(closeTimer.current);
+    // Fixed position from the trigger's box, so that a scrolling table does not clip the card.
+    const box = host.current?.getBoundingClientRect();
+    if (box) setPlace({ top: box.bottom + 4, left: Math.max(4, Math.min(box.left, window.innerWidth - 330)) });
     setOpen(true);
   };
+  useEffect(() => {
+    if (!open) return;
+    const close = () => setOpen(false);
+    window.addEventListener('scroll', close, true);
+    window.addEventListener('resize', close);
+    return () => {
+      window.removeEventListener('scroll', close, true);
+      window.removeEventListener('resize', close);
+    };
+  }, [open]);
   const hide = () => {
     window.clearTimeout(closeTimer.current);
     closeTimer.current = window.setTimeout(() => setOpen(false), 150);
   };
   useEffect(() => () => window.clearTimeout(closeTimer.current), []);
   return (
-    <span className="tooltip-host" onMouseEnter={show} onMouseLeave={hide}>
+    <span className="tooltip-host" ref={host} onMouseEnter={show} onMouseLeave={hide}>
       {trigger({
         'aria-describedby': open ? id : undefined,
         onFocus: show,
@@ -154,7 +169,7 @@ export function Tooltip({ trigger, content, label }: { trigger: (props: Record<s
         },
       })}
       {open ? (
-        <span role="tooltip" id={id} className="tooltip" aria-label={label}>
+        <span role="tooltip" id={id} className="tooltip" aria-label={label} style={{ top: place.top, left: place.left }}>
           {content()}
         </span>
       ) : null}

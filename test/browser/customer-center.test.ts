@@ -244,6 +244,8 @@ describe('Customer Information Center in headless Chromium, network cut off', ()
     expect(await page.textContent('[role=tooltip] [data-testid=card-open]')).toBe('8');
     expect(await page.textContent('[role=tooltip] [data-testid=card-closed]')).toBe('4');
     expect(await page.locator('[role=tooltip] a').evaluateAll((as) => as.map((a) => a.textContent))).toEqual(expect.arrayContaining(['LinkedIn']));
+    // Not clipped by the scrolling table: the card's lower edge is the topmost element there.
+    expect(await page.evaluate(`(() => { const t = document.querySelector('[role=tooltip]'); const r = t.getBoundingClientRect(); return t.contains(document.elementFromPoint(r.left + r.width / 2, r.bottom - 4)); })()`)).toBe(true);
     await page.screenshot({ path: join(artifacts, 'customer-center-card.png') });
     await checkAxe('business card');
     await page.mouse.move(5, 5);
