@@ -75,7 +75,27 @@ export function attachLive(server: Server, app: App): LiveServer {
   const hub = new LiveHub({ app, feed: app.changeFeed, metrics, logger, coalesceMs: live.coalesceMs });
   const rules = [...specifiedRules, ...limitRules(limits)];
   const sockets = new Map<WebSocket, Extra>();
+  const corked = new Set<WebSocket>();
   let closing = false;
+
+  // Parsed and validated documents by their text: many subscribers send the same few documents,
+  // and sharing one AST also lets identical subscriptions share their execution (shared-execution.ts).
+  const documents = new Map<string, DocumentNode | GraphQLError[]>();
+  const checkDocument = (query: string): DocumentNode | GraphQLError[] => {
+    const known = documents.get(query);
+    if (known) return known;
+    let checked: DocumentNode | GraphQLError[];
+    try {
+      const document = parse(query, { maxTokens: limits.maxTokens });
+      const errors = validate(schema, document, rules);
+      checked = errors.length > 0 ? errors.map((e) => refused(e.message)) : document;
+    } catch (e) {
+      checked = [e instanceof GraphQLError ? refused(e.message, 'GRAPHQL_PARSE_FAILED') : refused('Syntax error', 'GRAPHQL_PARSE_FAILED')];
+    }
+    if (documents.size >= 200) documents.delete(documents.keys().next().value!);
+    documents.set(query, checked);
+    return checked;
+  };
 
   const options: ServerOptions<Record<string, unknown> | undefined, Extra> = {
     schema,
@@ -101,14 +121,9 @@ export function attachLive(server: Server, app: App): LiveServer {
       if (active > live.maxSubscriptionsPerConnection) {
         return [refused(`At most ${live.maxSubscriptionsPerConnection} subscriptions per connection`, 'BAD_REQUEST')];
       }
-      let document: DocumentNode;
-      try {
-        document = parse(payload.query, { maxTokens: limits.maxTokens });
-      } catch (e) {
-        return [e instanceof GraphQLError ? refused(e.message, 'GRAPHQL_PARSE_FAILED') : refused('Syntax error', 'GRAPHQL_PARSE_FAILED')];
-      }
-      const errors = validate(schema, document, rules);
-      if (errors.length > 0) return errors.map((e) => refused(e.message));
+      const checked = checkDocument(payload.query);
+      if (checked instanceof Array) return checked;
+      const document = checked;
       const operation = getOperationAST(document, payload.operationName);
       if (!operation) return [refused('Unable to identify the operation')];
       if (operation.operation !== 'subscription') return [refused('Only subscriptions are served over WebSocket; send queries and mutations over HTTP', 'BAD_REQUEST')];
@@ -157,6 +172,16 @@ export function attachLive(server: Server, app: App): LiveServer {
             logger.warn({ buffered: socket.bufferedAmount }, 'live: closing a connection that does not read');
             socket.terminate();
             return;
+          }
+          // The pushes of one tick leave in one write per socket: cork until the next turn of the loop.
+          const raw = (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+          if (raw && !corked.has(socket)) {
+            corked.add(socket);
+            raw.cork();
+            setImmediate(() => {
+              corked.delete(socket);
+              raw.uncork();
+            });
           }
           socket.send(data);
         },

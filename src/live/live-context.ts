@@ -35,7 +35,7 @@ export class LiveContext implements Context {
     /** The hub that serves this connection's subscriptions. */
     readonly live: LiveHub,
   ) {
-    this.frame = live.frame(null);
+    this.frame = live.subscribeFrame();
   }
 
   get now(): Date {

@@ -38,6 +38,7 @@ export class LiveHub {
   private ticking: Promise<void> | null = null;
   private readonly unsubscribe: () => void;
   private closed = false;
+  private starting: PushFrame | null = null;
   /** Ticks run so far (tests and the benchmark divide statements by it). */
   ticks = 0;
 
@@ -49,6 +50,18 @@ export class LiveHub {
   frame(committedAt: number | null, now = new Date()): PushFrame {
     const { sources, tickets, config } = this.deps.app;
     return { now, loaders: createLoaders({ sources, tickets, now, batching: config.batching }), partialErrors: new PartialErrors(), committedAt, shared: new Map() };
+  }
+
+  /**
+   * The frame of subscriptions starting now (only their existence checks use it): shared by the
+   * subscriptions of one turn of the event loop, so a burst of subscribes holds one set of loaders.
+   */
+  subscribeFrame(): PushFrame {
+    if (!this.starting) {
+      this.starting = this.frame(null);
+      setImmediate(() => (this.starting = null));
+    }
+    return this.starting;
   }
 
   /** Active watches (subscriptions). */

@@ -1,6 +1,16 @@
-import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { idKey, type CustomerRecord } from '../domain/records';
 import { LiveContext } from './live-context';
+
+const documentIds = new WeakMap<DocumentNode, number>();
+let nextDocumentId = 0;
+
+/** An id per document object (the WebSocket server hands out one object per document text). */
+function documentId(document: DocumentNode): number {
+  let id = documentIds.get(document);
+  if (id === undefined) documentIds.set(document, (id = ++nextDocumentId));
+  return id;
+}
 
 /**
  * graphql-ws's `subscribe`: the subscription's event stream, each event resolved with the
@@ -13,7 +23,7 @@ export async function subscribeShared(args: ExecutionArgs): Promise<AsyncIterabl
   if (!(Symbol.asyncIterator in stream)) return stream as ExecutionResult;
   const events = stream as AsyncIterableIterator<CustomerRecord>;
   const ctx = args.contextValue;
-  const view = ctx instanceof LiveContext ? `${ctx.role}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}\n${print(args.document)}` : null;
+  const view = ctx instanceof LiveContext ? `${ctx.role}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}\n${documentId(args.document)}` : null;
   const resolve = (record: CustomerRecord): Promise<ExecutionResult> | ExecutionResult => {
     const run = () => execute({ ...args, rootValue: record });
     if (!(ctx instanceof LiveContext) || view === null) return run();
