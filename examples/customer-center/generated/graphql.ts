@@ -18,6 +18,7 @@ export type Scalars = {
   DateTime: { input: string; output: string; }
 };
 
+/** A country, as ISO 3166-1 knows it. Select both fields wherever you select a country, so that caches merge it without loss. */
 export type Country = {
   __typename?: 'Country';
   /** ISO 3166-1 alpha-2 code, e.g. 'DE'. */
@@ -26,67 +27,104 @@ export type Country = {
   name: Scalars['String']['output'];
 };
 
+/** A new customer. Strings are trimmed; a failed field is named in extensions.field of BAD_USER_INPUT. */
 export type CreateCustomerInput = {
+  /** City; at most 200 characters. */
   city?: InputMaybe<Scalars['String']['input']>;
+  /** Free-text note for agents; at most 250 characters. */
   comment?: InputMaybe<Scalars['String']['input']>;
-  /** ISO 3166-1 alpha-2 code. */
+  /** ISO 3166-1 alpha-2 code, any case; stored upper case. */
   country: Scalars['String']['input'];
+  /** The internal name (OTRS CustomerID): 1 to 150 letters, digits, spaces and . _ - @ & + /, no leading or trailing space; unique across all sources, ignoring case. */
   customerId: Scalars['ID']['input'];
   /** The data source to store the customer in; must be writable. */
   dataSource: Scalars['ID']['input'];
+  /** The full name, usually the company name; at most 191 characters, unique within the data source. */
   name: Scalars['String']['input'];
+  /** Street and house number; at most 200 characters. */
   street?: InputMaybe<Scalars['String']['input']>;
+  /** Web site: an absolute http or https URL. */
   url?: InputMaybe<Scalars['String']['input']>;
+  /** Validity of the new customer; VALID unless given. */
   valid?: InputMaybe<Validity>;
+  /** Postal code; at most 200 characters. */
   zip?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A new customer user. Strings are trimmed; a failed field is named in extensions.field of BAD_USER_INPUT. */
 export type CreateCustomerUserInput = {
   /** Further customer ids, each naming an existing customer. */
   additionalCustomerIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** City; at most 200 characters. */
   city?: InputMaybe<Scalars['String']['input']>;
+  /** Free-text note for agents; at most 250 characters. */
   comment?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 3166-1 alpha-2 code, any case; stored upper case. */
   country?: InputMaybe<Scalars['String']['input']>;
   /** The primary customer id; it must name an existing customer. */
   customerId: Scalars['ID']['input'];
+  /** The data source to store the customer user in; must be writable. */
   dataSource: Scalars['ID']['input'];
+  /** E-mail address; at most 191 characters. */
   email: Scalars['String']['input'];
+  /** First name; at most 191 characters. */
   firstName: Scalars['String']['input'];
+  /** Last name; at most 191 characters. */
   lastName: Scalars['String']['input'];
+  /** The login: at most 191 characters, unique across all sources, ignoring case. */
   login: Scalars['ID']['input'];
+  /** Mobile number; at most 200 characters. */
   mobile?: InputMaybe<Scalars['String']['input']>;
+  /** Phone number; at most 200 characters. */
   phone?: InputMaybe<Scalars['String']['input']>;
+  /** Street and house number; at most 200 characters. */
   street?: InputMaybe<Scalars['String']['input']>;
+  /** Salutation or title, e.g. 'Dr.'; at most 200 characters. */
   title?: InputMaybe<Scalars['String']['input']>;
+  /** Validity of the new customer user; VALID unless given. */
   valid?: InputMaybe<Validity>;
+  /** Postal code; at most 200 characters. */
   zip?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A new ticket, for a customer user or a customer (at least one of customerUserLogin and customerId). */
 export type CreateTicketInput = {
+  /** The ticket's customer; it must exist. Without it, the customer user's primary customer. */
   customerId?: InputMaybe<Scalars['ID']['input']>;
   /** The customer user the ticket is for; the ticket's customer is their primary customer unless customerId is given. */
   customerUserLogin?: InputMaybe<Scalars['ID']['input']>;
+  /** When the ticket escalates; none when not given. */
   escalationAt?: InputMaybe<Scalars['DateTime']['input']>;
   /** Required for pending states. */
   pendingUntil?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The priority, e.g. '3 normal'. */
   priority?: InputMaybe<Scalars['String']['input']>;
+  /** The queue the ticket is filed in. */
   queue?: InputMaybe<Scalars['String']['input']>;
+  /** One of the OTRS ticket states, e.g. 'new', 'open', 'pending reminder'. */
   state?: InputMaybe<Scalars['String']['input']>;
+  /** The subject line; at most 200 characters. */
   title: Scalars['String']['input'];
 };
 
 /** An organization, company or authority whose people open tickets. */
 export type Customer = Node & {
   __typename?: 'Customer';
+  /** When the record was last changed; null when the source does not say. */
   changedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** City. */
   city?: Maybe<Scalars['String']['output']>;
+  /** Free-text note for agents. */
   comment?: Maybe<Scalars['String']['output']>;
+  /** The country of the address; null when none is recorded. */
   country?: Maybe<Country>;
+  /** When the record was created; null when the source does not say. */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** The internal name (OTRS CustomerID). Unique across all data sources, ignoring case. */
   customerId: Scalars['ID']['output'];
   /** Customer users whose customer ids include this customer, by last name, first name, login. Without `valid`, only VALID users. */
   customerUsers: CustomerUserConnection;
+  /** The data source the record comes from. */
   dataSource: DataSource;
   /** Open tickets past their escalation time, the most overdue first. totalCount equals ticketCounts.escalated. */
   escalatedTickets: TicketConnection;
@@ -104,14 +142,19 @@ export type Customer = Node & {
   readOnly: Scalars['Boolean']['output'];
   /** PENDING_REMINDER tickets, the soonest reminder first; reachedOnly keeps those whose reminder time has passed. */
   reminderTickets: TicketConnection;
+  /** Street and house number. */
   street?: Maybe<Scalars['String']['output']>;
+  /** The customer's ticket counts (all its tickets, whichever customer user they are for). */
   ticketCounts: TicketCounts;
   /** All tickets of the customer, the newest first, optionally restricted to some state types. */
   tickets: TicketConnection;
+  /** Web site (http or https URL). */
   url?: Maybe<Scalars['String']['output']>;
+  /** Whether the customer is in use. */
   valid: Validity;
   /** True when the caller may edit this customer: the source is writable and the caller's role allows it. */
   viewerCanUpdate: Scalars['Boolean']['output'];
+  /** Postal code. */
   zip?: Maybe<Scalars['String']['output']>;
 };
 
@@ -190,10 +233,15 @@ export type CustomerEdge = {
 /** A person who belongs to one or more customers. */
 export type CustomerUser = Node & {
   __typename?: 'CustomerUser';
+  /** When the record was last changed; null when the source does not say. */
   changedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** City. */
   city?: Maybe<Scalars['String']['output']>;
+  /** Free-text note for agents. */
   comment?: Maybe<Scalars['String']['output']>;
+  /** The country of the address; null when none is recorded. */
   country?: Maybe<Country>;
+  /** When the record was created; null when the source does not say. */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** The primary customer, when a customer record exists for customerId. */
   customer?: Maybe<Customer>;
@@ -201,25 +249,39 @@ export type CustomerUser = Node & {
   customerId: Scalars['ID']['output'];
   /** All customer ids of the user, the primary one first. */
   customerIds: Array<Scalars['ID']['output']>;
+  /** The data source the record comes from. */
   dataSource: DataSource;
+  /** E-mail address. */
   email: Scalars['String']['output'];
+  /** First name. */
   firstName: Scalars['String']['output'];
   /** Title, first and last name joined with single spaces. */
   fullName: Scalars['String']['output'];
   /** Opaque global id (see Node); not the login. */
   id: Scalars['ID']['output'];
+  /** Last name. */
   lastName: Scalars['String']['output'];
   /** Unique across all data sources, ignoring case. */
   login: Scalars['ID']['output'];
+  /** Mobile number. */
   mobile?: Maybe<Scalars['String']['output']>;
+  /** Phone number. */
   phone?: Maybe<Scalars['String']['output']>;
+  /** True when the record's data source is read-only. */
   readOnly: Scalars['Boolean']['output'];
+  /** Street and house number. */
   street?: Maybe<Scalars['String']['output']>;
+  /** The ticket counts of the customer user's own tickets. */
   ticketCounts: TicketCounts;
+  /** The tickets of the customer user, the newest first, optionally restricted to some state types. */
   tickets: TicketConnection;
+  /** Salutation or title, e.g. 'Dr.'. */
   title?: Maybe<Scalars['String']['output']>;
+  /** Whether the customer user is in use. */
   valid: Validity;
+  /** True when the caller may edit this customer user: the source is writable and the caller's role allows it. */
   viewerCanUpdate: Scalars['Boolean']['output'];
+  /** Postal code. */
   zip?: Maybe<Scalars['String']['output']>;
 };
 
@@ -266,7 +328,9 @@ export type DataSource = {
   id: Scalars['ID']['output'];
   /** Adapter kind: 'sqlite', 'ldap', ... */
   kind: Scalars['String']['output'];
+  /** Display name from the configuration. */
   name: Scalars['String']['output'];
+  /** Which records the source serves: customers, customer users or both. */
   objects: Array<DataSourceObject>;
   /** True when no record of this source can be created or changed through the API. */
   readOnly: Scalars['Boolean']['output'];
@@ -274,7 +338,9 @@ export type DataSource = {
 
 /** What kind of record a data source serves. */
 export type DataSourceObject =
+  /** Customers (organizations). */
   | 'CUSTOMER'
+  /** Customer users (people). */
   | 'CUSTOMER_USER';
 
 /** A configured link on the customer information card (map, web, social or search engine). */
@@ -282,48 +348,63 @@ export type Link = {
   __typename?: 'Link';
   /** 'map', 'web' or 'social'. */
   kind: Scalars['String']['output'];
+  /** The text to show, e.g. 'LinkedIn'. */
   label: Scalars['String']['output'];
+  /** The address, with the customer fields filled in (URL-encoded). */
   url: Scalars['String']['output'];
 };
 
+/** Writes (agent role). A failed mutation changes nothing; send an Idempotency-Key header to retry one safely. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Creates a customer in a writable data source (agent role). */
   createCustomer: Customer;
+  /** Creates a customer user in a writable data source (agent role). */
   createCustomerUser: CustomerUser;
+  /** Creates a ticket for a customer user or a customer (agent role). The counts of both follow at once. */
   createTicket: Ticket;
+  /** Changes a customer of a writable data source (agent role), including a rename of its customer id; its global id stays the same. */
   updateCustomer: Customer;
+  /** Changes a customer user of a writable data source (agent role), including their customer ids. */
   updateCustomerUser: CustomerUser;
+  /** Changes a ticket (agent role): title, state, priority, queue, pending and escalation times. */
   updateTicket: Ticket;
 };
 
 
+/** Writes (agent role). A failed mutation changes nothing; send an Idempotency-Key header to retry one safely. */
 export type MutationCreateCustomerArgs = {
   input: CreateCustomerInput;
 };
 
 
+/** Writes (agent role). A failed mutation changes nothing; send an Idempotency-Key header to retry one safely. */
 export type MutationCreateCustomerUserArgs = {
   input: CreateCustomerUserInput;
 };
 
 
+/** Writes (agent role). A failed mutation changes nothing; send an Idempotency-Key header to retry one safely. */
 export type MutationCreateTicketArgs = {
   input: CreateTicketInput;
 };
 
 
+/** Writes (agent role). A failed mutation changes nothing; send an Idempotency-Key header to retry one safely. */
 export type MutationUpdateCustomerArgs = {
   customerId: Scalars['ID']['input'];
   input: UpdateCustomerInput;
 };
 
 
+/** Writes (agent role). A failed mutation changes nothing; send an Idempotency-Key header to retry one safely. */
 export type MutationUpdateCustomerUserArgs = {
   input: UpdateCustomerUserInput;
   login: Scalars['ID']['input'];
 };
 
 
+/** Writes (agent role). A failed mutation changes nothing; send an Idempotency-Key header to retry one safely. */
 export type MutationUpdateTicketArgs = {
   input: UpdateTicketInput;
   number: Scalars['String']['input'];
@@ -348,12 +429,14 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** Reads: customers, customer users, tickets and data sources, by key, by global id (node, nodes) or as paged lists. */
 export type Query = {
   __typename?: 'Query';
   /** The ISO 3166-1 countries, by name. */
   countries: Array<Country>;
   /** Lookup by customer id, ignoring case as OTRS does, across all data sources; the first source in configuration order wins. */
   customer?: Maybe<Customer>;
+  /** Lookup by login, ignoring case, across all data sources; the first source in configuration order wins. */
   customerUser?: Maybe<CustomerUser>;
   /** Customer users of all sources, by last name, first name, login. `search` matches a case-insensitive substring of login, email, first or last name, taken literally. Without `valid`, only VALID users. */
   customerUsers: CustomerUserConnection;
@@ -369,20 +452,24 @@ export type Query = {
   node?: Maybe<Node>;
   /** The records with these global ids, in the same order; null for an unknown id. */
   nodes: Array<Maybe<Node>>;
+  /** Lookup by ticket number; null when no ticket has it. */
   ticket?: Maybe<Ticket>;
 };
 
 
+/** Reads: customers, customer users, tickets and data sources, by key, by global id (node, nodes) or as paged lists. */
 export type QueryCustomerArgs = {
   customerId: Scalars['ID']['input'];
 };
 
 
+/** Reads: customers, customer users, tickets and data sources, by key, by global id (node, nodes) or as paged lists. */
 export type QueryCustomerUserArgs = {
   login: Scalars['ID']['input'];
 };
 
 
+/** Reads: customers, customer users, tickets and data sources, by key, by global id (node, nodes) or as paged lists. */
 export type QueryCustomerUsersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -395,6 +482,7 @@ export type QueryCustomerUsersArgs = {
 };
 
 
+/** Reads: customers, customer users, tickets and data sources, by key, by global id (node, nodes) or as paged lists. */
 export type QueryCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -406,25 +494,30 @@ export type QueryCustomersArgs = {
 };
 
 
+/** Reads: customers, customer users, tickets and data sources, by key, by global id (node, nodes) or as paged lists. */
 export type QueryDataSourcesArgs = {
   writable?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
+/** Reads: customers, customer users, tickets and data sources, by key, by global id (node, nodes) or as paged lists. */
 export type QueryNodeArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Reads: customers, customer users, tickets and data sources, by key, by global id (node, nodes) or as paged lists. */
 export type QueryNodesArgs = {
   ids: Array<Scalars['ID']['input']>;
 };
 
 
+/** Reads: customers, customer users, tickets and data sources, by key, by global id (node, nodes) or as paged lists. */
 export type QueryTicketArgs = {
   number: Scalars['String']['input'];
 };
 
+/** Live updates over WebSocket (graphql-transport-ws at /graphql): a push follows each committed write. */
 export type Subscription = {
   __typename?: 'Subscription';
   /**
@@ -439,11 +532,13 @@ export type Subscription = {
 };
 
 
+/** Live updates over WebSocket (graphql-transport-ws at /graphql): a push follows each committed write. */
 export type SubscriptionCustomerChangedArgs = {
   customerId: Scalars['ID']['input'];
 };
 
 
+/** Live updates over WebSocket (graphql-transport-ws at /graphql): a push follows each committed write. */
 export type SubscriptionCustomersChangedArgs = {
   customerIds: Array<Scalars['ID']['input']>;
 };
@@ -451,11 +546,17 @@ export type SubscriptionCustomersChangedArgs = {
 /** A ticket of the helpdesk (customer data only: no articles). */
 export type Ticket = Node & {
   __typename?: 'Ticket';
+  /** When the ticket was last changed. */
   changedAt: Scalars['DateTime']['output'];
+  /** When the ticket was created. */
   createdAt: Scalars['DateTime']['output'];
+  /** The ticket's customer; null when it has none or the customer no longer exists. */
   customer?: Maybe<Customer>;
+  /** The ticket's customer id; null when the ticket has none. */
   customerId?: Maybe<Scalars['ID']['output']>;
+  /** The ticket's customer user; null when it has none or the customer user no longer exists. */
   customerUser?: Maybe<CustomerUser>;
+  /** The login of the ticket's customer user; null when the ticket has none. */
   customerUserLogin?: Maybe<Scalars['ID']['output']>;
   /** True when the ticket is open and escalationAt has passed. */
   escalated: Scalars['Boolean']['output'];
@@ -467,11 +568,15 @@ export type Ticket = Node & {
   number: Scalars['String']['output'];
   /** When a pending ticket's reminder or auto-close time is reached; null when not pending. */
   pendingUntil?: Maybe<Scalars['DateTime']['output']>;
+  /** The priority, e.g. '3 normal'. */
   priority: Scalars['String']['output'];
+  /** The queue the ticket is filed in. */
   queue: Scalars['String']['output'];
   /** The state's name, e.g. 'open' or 'closed successful'. */
   state: Scalars['String']['output'];
+  /** The state type of state; what the counts and widgets go by. */
   stateType: TicketStateType;
+  /** The subject line. */
   title: Scalars['String']['output'];
 };
 
@@ -495,10 +600,15 @@ export type TicketConnection = {
  */
 export type TicketCounts = {
   __typename?: 'TicketCounts';
+  /** All tickets that are not open (closed, pending auto close, merged, removed). */
   closed: Scalars['Int']['output'];
+  /** Open tickets whose escalation time has passed. */
   escalated: Scalars['Int']['output'];
+  /** NEW, OPEN and PENDING_REMINDER tickets. */
   open: Scalars['Int']['output'];
+  /** PENDING_REMINDER tickets, whatever their reminder time. */
   pendingReminder: Scalars['Int']['output'];
+  /** All tickets: open plus closed. */
   total: Scalars['Int']['output'];
 };
 
@@ -513,59 +623,98 @@ export type TicketEdge = {
 
 /** The state type of a ticket; the state itself (e.g. 'closed successful') is free text. */
 export type TicketStateType =
+  /** Closed ('closed successful' or 'closed unsuccessful'). */
   | 'CLOSED'
+  /** Merged into another ticket (state 'merged'); counted as closed. */
   | 'MERGED'
+  /** A new ticket nobody has worked on yet (state 'new'); counted as open. */
   | 'NEW'
+  /** A ticket being worked on (state 'open'); counted as open. */
   | 'OPEN'
+  /** Closed automatically at pendingUntil ('pending auto close+' or 'pending auto close-'); counted as closed. */
   | 'PENDING_AUTO'
+  /** Waiting until pendingUntil, then reminding its owner (state 'pending reminder'); counted as open. */
   | 'PENDING_REMINDER'
+  /** Removed (state 'removed'); counted as closed. */
   | 'REMOVED';
 
 /** Only the fields given are changed; null clears an optional field. */
 export type UpdateCustomerInput = {
+  /** City; at most 200 characters. */
   city?: InputMaybe<Scalars['String']['input']>;
+  /** Free-text note for agents; at most 250 characters. */
   comment?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 3166-1 alpha-2 code, any case; stored upper case. Cannot be cleared. */
   country?: InputMaybe<Scalars['String']['input']>;
   /** A new customer id: customer users and tickets follow the rename in the same transaction. */
   customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** A new full name; at most 191 characters, unique within the data source. Cannot be cleared. */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** Street and house number; at most 200 characters. */
   street?: InputMaybe<Scalars['String']['input']>;
+  /** Web site: an absolute http or https URL. */
   url?: InputMaybe<Scalars['String']['input']>;
+  /** A new validity. Cannot be cleared. */
   valid?: InputMaybe<Validity>;
+  /** Postal code; at most 200 characters. */
   zip?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Only the fields given are changed; null clears an optional field. */
 export type UpdateCustomerUserInput = {
+  /** Replaces the further customer ids (an empty list clears them); each must name an existing customer. */
   additionalCustomerIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** City. */
   city?: InputMaybe<Scalars['String']['input']>;
+  /** Free-text note for agents; at most 250 characters. */
   comment?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 3166-1 alpha-2 code, any case; stored upper case. */
   country?: InputMaybe<Scalars['String']['input']>;
+  /** A new primary customer id; it must name an existing customer. Cannot be cleared. */
   customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** A new e-mail address. Cannot be cleared. */
   email?: InputMaybe<Scalars['String']['input']>;
+  /** A new first name. Cannot be cleared. */
   firstName?: InputMaybe<Scalars['String']['input']>;
+  /** A new last name. Cannot be cleared. */
   lastName?: InputMaybe<Scalars['String']['input']>;
+  /** Mobile number. */
   mobile?: InputMaybe<Scalars['String']['input']>;
+  /** Phone number. */
   phone?: InputMaybe<Scalars['String']['input']>;
+  /** Street and house number. */
   street?: InputMaybe<Scalars['String']['input']>;
+  /** Salutation or title, e.g. 'Dr.'. */
   title?: InputMaybe<Scalars['String']['input']>;
+  /** A new validity. Cannot be cleared. */
   valid?: InputMaybe<Validity>;
+  /** Postal code. */
   zip?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Only the fields given are changed; null clears an optional field. */
 export type UpdateTicketInput = {
+  /** When the ticket escalates; null removes the escalation. */
   escalationAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The reminder or auto-close time of a pending state. */
   pendingUntil?: InputMaybe<Scalars['DateTime']['input']>;
+  /** A new priority. Cannot be cleared. */
   priority?: InputMaybe<Scalars['String']['input']>;
+  /** A new queue. Cannot be cleared. */
   queue?: InputMaybe<Scalars['String']['input']>;
+  /** A new OTRS ticket state; a pending state needs pendingUntil. Cannot be cleared. */
   state?: InputMaybe<Scalars['String']['input']>;
+  /** A new subject line. Cannot be cleared. */
   title?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Validity of a customer or customer user, as in OTRS. Only VALID records are used for new work. */
 export type Validity =
+  /** No longer in use: kept for the history, left out of lists unless asked for. */
   | 'INVALID'
+  /** Not in use for now (e.g. a locked directory account); left out of lists unless asked for. */
   | 'INVALID_TEMPORARILY'
+  /** In use: listed by default and offered for new tickets. */
   | 'VALID';
 
 export type CustomerRowFragment = { __typename?: 'Customer', id: string, customerId: string, name: string, city?: string | null, valid: Validity, readOnly: boolean, viewerCanUpdate: boolean, country?: { __typename?: 'Country', code: string, name: string } | null, dataSource: { __typename?: 'DataSource', id: string, name: string }, ticketCounts: { __typename?: 'TicketCounts', open: number, closed: number } };
