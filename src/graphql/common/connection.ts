@@ -2,7 +2,7 @@ import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import type { Page, SortKey } from '../../domain/page';
 import { encodeCursor } from './cursor';
 
-@ObjectType({ description: 'Where a page lies in its list (Relay cursor connections).' })
+@ObjectType({ simpleResolvers: true, description: 'Where a page lies in its list (Relay cursor connections).' })
 export class PageInfo {
   @Field({ description: 'More records follow the last one of this page.' })
   hasNextPage!: boolean;
@@ -28,7 +28,7 @@ export interface EdgeValue<T> {
  * `pageInfo` and `totalCount`, and its `<Node>Edge` type. Subclass it to add fields.
  */
 export function Connection<TNode extends object>(node: ClassType<TNode>) {
-  @ObjectType(`${node.name}Edge`, { description: `A ${node.name} with its cursor.` })
+  @ObjectType(`${node.name}Edge`, { simpleResolvers: true, description: `A ${node.name} with its cursor.` })
   class Edge {
     @Field({ description: 'Opaque cursor of this node: pass it as `after` or `before`.' })
     cursor!: string;

@@ -6,7 +6,7 @@ import { Validity } from '../common/enums';
 import { DateTimeScalar } from '../common/scalars';
 
 // Computed fields (fullName, country, customer, dataSource, counts, tickets) come from CustomerUserResolver.
-@ObjectType({ implements: Node, description: 'A person who belongs to one or more customers.' })
+@ObjectType({ simpleResolvers: true, implements: Node, description: 'A person who belongs to one or more customers.' })
 export class CustomerUser extends Node {
   @Field(() => ID, { description: 'Opaque global id (see Node); not the login.' })
   override id!: string;

@@ -7,7 +7,7 @@ import { DateTimeScalar } from '../common/scalars';
 
 // Fields computed from other records (country, dataSource, counts, lists, links) are declared
 // by CustomerResolver's field resolvers.
-@ObjectType({ implements: Node, description: 'An organization, company or authority whose people open tickets.' })
+@ObjectType({ simpleResolvers: true, implements: Node, description: 'An organization, company or authority whose people open tickets.' })
 export class Customer extends Node {
   @Field(() => ID, { description: 'Opaque global id (see Node); not the customer id.' })
   override id!: string;
@@ -51,7 +51,7 @@ export class CustomerConnection extends Connection(Customer) {
   unavailableSources!: DataSourceNode[];
 }
 
-@ObjectType({ description: 'A configured link on the customer information card (map, web, social or search engine).' })
+@ObjectType({ simpleResolvers: true, description: 'A configured link on the customer information card (map, web, social or search engine).' })
 export class Link {
   @Field({ description: "'map', 'web' or 'social'." })
   kind!: string;

@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { DataSourceObject } from '../common/enums';
 
-@ObjectType('DataSource', { description: 'A configured backend: the writable helpdesk database, or an external directory.' })
+@ObjectType('DataSource', { simpleResolvers: true, description: 'A configured backend: the writable helpdesk database, or an external directory.' })
 export class DataSourceNode {
   @Field(() => ID, { description: "Stable id from the configuration, e.g. 'local' or 'directory'." })
   id!: string;

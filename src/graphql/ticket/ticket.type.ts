@@ -4,7 +4,7 @@ import { Connection } from '../common/connection';
 import { Node } from '../node/node.type';
 import { DateTimeScalar } from '../common/scalars';
 
-@ObjectType({ implements: Node, description: 'A ticket of the helpdesk (customer data only: no articles).' })
+@ObjectType({ simpleResolvers: true, implements: Node, description: 'A ticket of the helpdesk (customer data only: no articles).' })
 export class Ticket extends Node {
 
   @Field({ description: 'The ticket number, unique.' })
