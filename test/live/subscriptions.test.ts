@@ -118,6 +118,35 @@ describe('live subscriptions over graphql-ws (a real client over the network)', 
     expect(app.live.hub.ticks).toBe(ticksBefore + 1);
   });
 
+  test('a reminder time being reached pushes the reached reminder list', async () => {
+    await createCustomer(app, 'VANDELAY');
+    const query = `subscription($id: ID!) { customerChanged(customerId: $id) { customerId reminderTickets(reachedOnly: true) { totalCount } } }`;
+    const rec = await subscribed(query, { id: 'VANDELAY' });
+    const pendingUntil = new Date(Date.now() + 1500).toISOString();
+    await createTicket(app, { customerId: 'VANDELAY', state: 'pending reminder', pendingUntil });
+    await waitUntil(() => rec.pushes.length >= 1, 'the push of the new ticket');
+    expect(rec.pushes[0].data.customerChanged.reminderTickets.totalCount).toBe(0);
+    await waitUntil(() => rec.pushes.length === 2, 'the push at the reminder time', 500);
+    expect(rec.pushes[1].data.customerChanged.reminderTickets.totalCount).toBe(1);
+  });
+
+  test('metrics: connections and subscriptions (gauges), pushes, write-to-push latency', async () => {
+    const metric = async (name: string) => {
+      const text = await app.t.app.metrics.registry.metrics();
+      return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    };
+    const pushes = await metric('helpdesk_live_pushes_total');
+    const observed = await metric('helpdesk_live_write_to_push_seconds_count');
+    const rec = await subscribed(LIVE_CUSTOMER_DETAIL, { customerId: 'ACME' });
+    expect(await metric('helpdesk_live_subscriptions')).toBe(1);
+    expect(await metric('helpdesk_live_connections')).toBe(1);
+    await createTicket(app, { customerId: 'ACME' });
+    await waitUntil(() => rec.pushes.length === 1, 'one push');
+    await app.live.hub.idle();
+    expect(await metric('helpdesk_live_pushes_total')).toBe(pushes + 1);
+    expect(await metric('helpdesk_live_write_to_push_seconds_count')).toBe(observed + 1);
+  });
+
   test('a customer user moved between customers pushes both customers', async () => {
     await createCustomer(app, 'STARK');
     await createCustomer(app, 'WAYNE');
