@@ -94,6 +94,33 @@ describe('live: authentication, limits, slow consumers', () => {
     await waitUntil(() => app.live.connections() === 0, 'the sockets to close');
   });
 
+  test('keep-alive: the server pings; a client that does not answer is closed (ping_timeout)', async () => {
+    const quick = await startLiveApp({ live: { keepAliveMs: 100 } });
+    try {
+      const open = (autoPong: boolean) =>
+        new Promise<{ socket: WebSocket; pings: () => number }>((resolve, reject) => {
+          const socket = new WebSocket(quick.wsUrl, 'graphql-transport-ws', { autoPong });
+          let pings = 0;
+          socket.on('ping', () => pings++);
+          socket.once('open', () => {
+            socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${TOKENS.agent}` } }));
+            resolve({ socket, pings: () => pings });
+          });
+          socket.once('error', reject);
+        });
+      const silent = await open(false);
+      const answering = await open(true);
+      await new Promise<void>((r) => silent.socket.once('close', () => r()));
+      expect(silent.pings()).toBeGreaterThanOrEqual(1);
+      await waitUntil(async () => (await metricValue(quick, /helpdesk_live_disconnections_total\{reason="ping_timeout"\}/)) === 1, 'the ping_timeout count');
+      await waitUntil(() => answering.pings() >= 3, 'more pings to the answering client');
+      expect(answering.socket.readyState).toBe(WebSocket.OPEN);
+      answering.socket.close();
+    } finally {
+      await quick.close();
+    }
+  });
+
   test('a client that does not read its socket is disconnected once its buffer passes live.maxBufferedBytes; a reading one is not', async () => {
     await createCustomer(app, 'BIGCO');
     const longTitle = 'x'.repeat(200);
