@@ -18,7 +18,7 @@ import {
   type NewCustomerUser,
 } from '../../src/domain/records';
 import { collationKey, customerSortKey, customerUserSortKey } from '../../src/domain/sort-keys';
-import type { PostgresDatabase, Tx } from './postgres-database';
+import { jsonParam, type PostgresDatabase, type Tx } from './postgres-database';
 import { keysetSql, Params } from './postgres-keyset';
 import { CUSTOMER_USER_COLUMNS, inKeyOrder, toCustomer, toCustomerUser, type CustomerRow, type CustomerUserRow } from './postgres-mapper';
 
@@ -166,7 +166,7 @@ export class PostgresDataSource implements DataSource {
          JOIN customer_user u ON u.id = x.user_id
        ) w ON true
        ORDER BY k.idx, w.s0 ${dir}, w.s1 ${dir}, w.s2 ${dir}`,
-      [JSON.stringify(specs)],
+      [jsonParam(specs)],
     );
     const grouped = batch.map(() => [] as CustomerUserRecord[]);
     const totals = batch.map(() => 0);

@@ -38,6 +38,22 @@ const CONFLICTS: Record<string, { field: string; message: string }> = {
   customer_user_login_unique: { field: 'login', message: 'The login is taken' },
 };
 
+/**
+ * PostgreSQL text cannot hold NUL (SQLite's can): a NUL in a bound value would fail the
+ * statement. No stored value holds one (validation refuses control characters), so a key or
+ * search text with NUL matches nothing either way: it is bound with U+FFFF in its place.
+ */
+function bindable(params: readonly unknown[]): unknown[] {
+  const clean = (v: unknown): unknown =>
+    typeof v === 'string' ? (v.includes('\u0000') ? v.replace(/\u0000/g, '\uffff') : v) : Array.isArray(v) ? v.map(clean) : v;
+  return params.map(clean);
+}
+
+/** A value bound as one `jsonb` parameter, with NUL replaced as in {@link bindable} (jsonb refuses `\u0000` too). */
+export function jsonParam(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'string' && v.includes('\u0000') ? v.replace(/\u0000/g, '\uffff') : v));
+}
+
 /** Transient conditions: retried inside {@link PostgresDatabase.transaction}. */
 const RETRYABLE = new Set(['40001', '40P01']);
 const ATTEMPTS = 4;
@@ -116,7 +132,7 @@ export class PostgresDatabase {
     await this.ready();
     this.onStatement();
     try {
-      return (await this.pool.query(sql, params as unknown[])).rows as R[];
+      return (await this.pool.query(sql, bindable(params))).rows as R[];
     } catch (e) {
       throw this.translate(e);
     }
@@ -142,7 +158,7 @@ export class PostgresDatabase {
       const tx: Tx = {
         query: async <R>(sql: string, params: readonly unknown[] = []) => {
           this.onStatement();
-          return (await client.query(sql, params as unknown[])).rows as R[];
+          return (await client.query(sql, bindable(params))).rows as R[];
         },
       };
       try {

@@ -15,7 +15,7 @@ import {
   type TicketSlice,
   type TicketStore,
 } from '../../src/domain/tickets';
-import type { PostgresDatabase } from './postgres-database';
+import { jsonParam, type PostgresDatabase } from './postgres-database';
 import { inKeyOrder, toTicket, type TicketRow } from './postgres-mapper';
 
 const OWNER_COLUMN: Record<TicketOwner, string> = { customer: 'customer_key', customerUser: 'customer_user_key' };
@@ -130,7 +130,7 @@ export class PostgresTicketStore implements TicketStore {
         `WITH k AS (SELECT *, $2::bigint AS now_ms FROM jsonb_to_recordset($1::jsonb) AS k(i int, o text, kind text, back boolean, lo0 bigint, lo1 bigint,
            hi0 bigint, hi1 bigint, types text[], reached boolean, n int))
          ${branches.join('\nUNION ALL\n')}`,
-        [JSON.stringify(keys), now.getTime()],
+        [jsonParam(keys), now.getTime()],
       );
       const byIdx = new Map<number, TicketRecord[]>();
       for (const r of rows) {

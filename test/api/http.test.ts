@@ -39,7 +39,7 @@ describe('HTTP routes', () => {
   test('GET /metrics counts statements per source and requests per operation', async () => {
     await t.http('query CustomerCount { customers { totalCount } }', {}, { operationName: 'CustomerCount' });
     const text = await (await fetch(`${t.url}/metrics`)).text();
-    expect(text).toMatch(/^helpdesk_datasource_operations_total\{source="local",kind="sqlite"\} [1-9]\d*$/m);
+    expect(text).toMatch(new RegExp(`^helpdesk_datasource_operations_total\\{source="local",kind="${t.app.store.kind}"\\} [1-9]\\d*$`, 'm'));
     expect(text).toMatch(/^helpdesk_graphql_requests_total\{operation="CustomerCount"\} 1$/m);
     expect(text).toMatch(/^helpdesk_graphql_request_duration_seconds_count\{operation="CustomerCount"\} 1$/m);
   });

@@ -91,7 +91,7 @@ describe.each([
       customerId: 'ACME',
       customerIds: ['ACME', 'globex', 'MUELLER'],
       customer: { customerId: 'ACME', name: 'Acme Corporation' },
-      dataSource: { id: 'local', kind: 'sqlite', readOnly: false },
+      dataSource: { id: 'local', kind: t.app.store.kind, readOnly: false },
     });
     expect(res.data.customerUser.tickets).toEqual({
       totalCount: 3,
@@ -193,7 +193,7 @@ describe.each([
 
   test('data sources and countries', async () => {
     const res = await run(t, '{ dataSources { id name kind readOnly objects available } writable: dataSources(writable: true) { id } ro: dataSources(writable: false) { id } countries { code name } }');
-    expect(res.data.dataSources).toEqual([{ id: 'local', name: 'Helpdesk database', kind: 'sqlite', readOnly: false, objects: ['CUSTOMER', 'CUSTOMER_USER'], available: true }]);
+    expect(res.data.dataSources).toEqual([{ id: 'local', name: 'Helpdesk database', kind: t.app.store.kind, readOnly: false, objects: ['CUSTOMER', 'CUSTOMER_USER'], available: true }]);
     expect(res.data.writable).toEqual([{ id: 'local' }]);
     expect(res.data.ro).toEqual([]);
     expect(res.data.countries.length).toBeGreaterThanOrEqual(249);

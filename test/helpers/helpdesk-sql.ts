@@ -1,4 +1,24 @@
+import type pg from 'pg';
 import type { App } from '../../src/app';
+
+/** One small pool per remote database of this test file, ended after the file. */
+const pools = new Map<string, Promise<pg.Pool>>();
+if (typeof afterAll === 'function') afterAll(async () => void (await Promise.all([...pools.values()].map(async (p) => (await p).end()))));
+
+function pool(url: string): Promise<pg.Pool> {
+  let p = pools.get(url);
+  if (!p) {
+    p = import('pg').then(({ default: pg }) => {
+      // int8 and numeric (counts, sums, epoch milliseconds) as numbers, as SQLite gives them.
+      const types = { getTypeParser: (oid: number, format?: 'text') => (oid === 20 || oid === 1700 ? Number : pg.types.getTypeParser(oid, format)) };
+      const created = new pg.Pool({ connectionString: url, max: 2, types: types as never });
+      created.on('error', () => {});
+      return created;
+    });
+    pools.set(url, p);
+  }
+  return p;
+}
 
 /** Direct SQL on the helpdesk database of a test app, for assertions and fault injection. */
 export interface HelpdeskSql {
@@ -22,18 +42,7 @@ export function helpdeskSql(app: App): HelpdeskSql {
       exec: async (sql: string) => void handle.exec(sql),
     };
   }
-  const run = async (sql: string) => {
-    const pg = (await import('pg')).default;
-    // int8 and numeric (counts, sums, epoch milliseconds) as numbers, as SQLite gives them.
-    const types = { getTypeParser: (oid: number, format?: 'text') => (oid === 20 || oid === 1700 ? Number : pg.types.getTypeParser(oid, format)) };
-    const client = new pg.Client({ connectionString: app.config.database, types: types as never });
-    await client.connect();
-    try {
-      return await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
+  const run = async (sql: string) => (await pool(app.config.database)).query(sql);
   return {
     rows: async <R>(sql: string) => {
       const result = await run(sql);
