@@ -188,6 +188,7 @@ export class LdapDataSource implements DataSource {
       customerUsers: this.users !== null && this.users.mapping.map.login !== undefined,
       writableCustomers: false,
       writableCustomerUsers: false,
+      movesTicketsOnRename: false,
     };
     this.timeoutMs = config.timeoutMs;
     this.readTimeoutMs = config.index.readTimeoutMs;

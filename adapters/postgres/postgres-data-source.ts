@@ -44,6 +44,7 @@ export class PostgresDataSource implements DataSource {
     customerUsers: true,
     writableCustomers: true,
     writableCustomerUsers: true,
+    movesTicketsOnRename: true,
   };
   readonly id: string;
   readonly name: string;

@@ -45,12 +45,7 @@ export interface SqliteDataSourceOptions {
 /** Customers and customer users in a helpdesk SQLite database: readable and writable. */
 export class SqliteDataSource implements DataSource {
   readonly kind = 'sqlite';
-  readonly capabilities: DataSourceCapabilities = {
-    customers: true,
-    customerUsers: true,
-    writableCustomers: true,
-    writableCustomerUsers: true,
-  };
+  readonly capabilities: DataSourceCapabilities;
   readonly id: string;
   readonly name: string;
   private readonly db: SqliteDatabase;
@@ -58,6 +53,13 @@ export class SqliteDataSource implements DataSource {
   private readonly limit: number;
 
   constructor(private readonly options: SqliteDataSourceOptions) {
+    this.capabilities = {
+      customers: true,
+      customerUsers: true,
+      writableCustomers: true,
+      writableCustomerUsers: true,
+      movesTicketsOnRename: options.holdsTickets,
+    };
     this.id = options.config.id;
     this.name = options.config.name;
     this.db = options.db;

@@ -22,6 +22,11 @@ export interface DataSourceCapabilities {
   readonly writableCustomers: boolean;
   /** Customer users of this source can be created and changed through the API. */
   readonly writableCustomerUsers: boolean;
+  /**
+   * Renaming a customer here moves its tickets in the same transaction (the source is the helpdesk
+   * database itself); otherwise the caller moves them in the ticket store.
+   */
+  readonly movesTicketsOnRename: boolean;
 }
 
 /** A customer list request. `search` is matched literally, ignoring case. */

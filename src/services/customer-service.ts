@@ -40,7 +40,10 @@ export class CustomerService {
     const patch = renameKeys(parseInput(customerPatchSchema, input), { country: 'countryCode' });
     if (patch.customerId !== undefined) await this.assertIdFree(patch.customerId, current.customerId);
     const updated = await this.sources.track(source, () => source.updateCustomer(current.customerId, patch));
-    if (updated.customerId !== current.customerId) await this.tickets.renameCustomer(current.customerId, updated.customerId);
+    // A source that is the helpdesk database moved the tickets in its own transaction.
+    if (updated.customerId !== current.customerId && !source.capabilities.movesTicketsOnRename) {
+      await this.tickets.renameCustomer(current.customerId, updated.customerId);
+    }
     this.feed.publish({ customers: [{ before: current.customerId, after: updated.customerId }], committedAt: Date.now() });
     return updated;
   }

@@ -46,7 +46,7 @@ defineDataSourceSuite(
     const { source, pages } = openSource(adConfig());
     return { source, operations: pages, dispose: () => source.close() };
   },
-  { customers: true, customerUsers: true, writableCustomers: false, writableCustomerUsers: false },
+  { customers: true, customerUsers: true, writableCustomers: false, writableCustomerUsers: false, movesTicketsOnRename: false },
 );
 
 describe('Active Directory preset on Samba', () => {

@@ -72,7 +72,7 @@ describe('ldap source configuration', () => {
       customerUsers: { baseDN: 'ou=Users,dc=example,dc=com', map: { customerId: 'department', title: null } },
     });
     const source = new LdapDataSource({ config, logger: createLogger('silent'), onSearchPage: () => undefined });
-    expect(source.capabilities).toEqual({ customers: false, customerUsers: true, writableCustomers: false, writableCustomerUsers: false });
+    expect(source.capabilities).toEqual({ customers: false, customerUsers: true, writableCustomers: false, writableCustomerUsers: false, movesTicketsOnRename: false });
     const users = (source as unknown as { users: { mapping: { map: Record<string, string> }; attributes: string[]; scope: string } }).users;
     expect(users.mapping.map).toMatchObject({ login: 'sAMAccountName', customerId: 'department', email: 'mail' });
     expect(users.mapping.map.title).toBeUndefined();
