@@ -1,30 +1,29 @@
 /**
  * Browser entry of the self-hosted, fully offline GraphiQL page.
  *
- * Bundled by scripts/build-graphiql.mjs (esbuild) into dist/graphiql/app.{js,css},
- * served by src/http/graphiql.ts. Nothing here may load anything from another origin.
+ * Bundled by scripts/build-graphiql.mjs (esbuild) into dist/graphiql/app.{js,css} plus Monaco's
+ * web workers (dist/graphiql/*.worker.js), served by src/http/graphiql.route.ts. Nothing here may
+ * load anything from another origin.
  *
- * Version choice: graphiql@3.9 (last 3.x) with React 18. GraphiQL 3 is built on
- * CodeMirror 5, so the whole UI is one plain JS bundle plus one CSS file whose fonts
- * (Roboto, Fira Code) and icons are already inlined as data: URLs. GraphiQL 4 still
- * depends on the same CodeMirror 5 stack but drops props used here, and GraphiQL 5
- * moved to Monaco, which needs separately served web workers (and usually a
- * worker-src/blob: CSP relaxation). @graphiql/plugin-explorer@3.2 is the matching
- * explorer plugin (peer @graphiql/react ^0.29, same as graphiql 3.9).
+ * GraphiQL 5 (with @graphiql/plugin-explorer 5) on the project's one React (18, shared with the
+ * Customer Information Center). GraphiQL 5 edits in Monaco, whose workers monaco-workers.ts
+ * starts from /graphiql/ (CSP `worker-src 'self'`).
  *
  * The page embeds its configuration as
  *   <script id="graphiql-config" type="application/json">{...}</script>
  * with { endpoint, defaultQuery, defaultVariables, token }.
  */
+import './monaco-workers';
 import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type FormEvent } from 'react';
 import { createRoot } from 'react-dom/client';
-import { GraphiQL } from 'graphiql';
+import { GraphiQL, HISTORY_PLUGIN } from 'graphiql';
+import { useGraphiQL, useGraphiQLActions } from '@graphiql/react';
 import { explorerPlugin } from '@graphiql/plugin-explorer';
 import type { Fetcher, Storage } from '@graphiql/toolkit';
 import { getOperationAST, parse } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
-import 'graphiql/graphiql.css';
-import '@graphiql/plugin-explorer/dist/style.css';
+import 'graphiql/style.css';
+import '@graphiql/plugin-explorer/style.css';
 
 interface GraphiqlConfig {
   endpoint: string;
@@ -127,11 +126,13 @@ function hash(s: string): string {
   return (h >>> 0).toString(36);
 }
 
+/** Storage keys that hold the headers editor itself: never written (they carry the token). */
+const HEADERS_KEY = /(?:^|:)headers$/;
+
 /** Header values (tokens) must never reach localStorage. */
 function scrubHeaders(key: string, value: string): string {
-  // GraphiQL (3.x) writes headers into the history ("queries"/"favorites") even when
+  // The history plugin ("queries"/"favorites") records each run's headers even when
   // shouldPersistHeaders is false; tabState is already scrubbed by GraphiQL, keep it safe anyway.
-  if (/(?:^|:)headers$/.test(key)) return '';
   if (!/(?:^|:)(?:queries|favorites|tabState)$/.test(key)) return value;
   try {
     return JSON.stringify(JSON.parse(value), (k, v: unknown) => (k === 'headers' ? undefined : v));
@@ -157,7 +158,7 @@ function namespacedStorage(ns: string): Storage {
     const mem = new Map<string, string>();
     return {
       getItem: (key) => mem.get(key) ?? null,
-      setItem: (key, value) => void mem.set(key, scrubHeaders(key, value)),
+      setItem: (key, value) => void (HEADERS_KEY.test(key) ? mem.delete(key) : mem.set(key, scrubHeaders(key, value))),
       removeItem: (key) => void mem.delete(key),
       clear: () => mem.clear(),
       get length() {
@@ -175,7 +176,7 @@ function namespacedStorage(ns: string): Storage {
   };
   return {
     getItem: (key) => ls.getItem(ns + key),
-    setItem: (key, value) => ls.setItem(ns + key, scrubHeaders(key, value)),
+    setItem: (key, value) => (HEADERS_KEY.test(key) ? ls.removeItem(ns + key) : ls.setItem(ns + key, scrubHeaders(key, value))),
     removeItem: (key) => ls.removeItem(ns + key),
     clear: () => ownKeys().forEach((k) => ls.removeItem(k)),
     get length() {
@@ -185,9 +186,9 @@ function namespacedStorage(ns: string): Storage {
 }
 
 /**
- * First load for this configuration (no stored tabs): seed the stored variables. GraphiQL 3 takes
+ * First load for this configuration (no stored tabs): seed the stored variables. GraphiQL 5 takes
  * the initial variables editor content from props/storage only (not from defaultTabs), while the
- * initial query falls back to `defaultQuery`. Passing `variables`/`query` props instead would make
+ * initial query falls back to `defaultQuery`. Passing `initialVariables`/`initialQuery` instead would make
  * GraphiQL append a new tab on every reload once the user edited the first one.
  */
 function seedFirstLoad(storage: Storage, variables: string): void {
@@ -261,38 +262,59 @@ function TokenBar(props: { applied: boolean; onToken: (token: string) => void })
   );
 }
 
+/** A token to put into the Headers editor; `n` tells two applications of the same token apart. */
+interface AppliedToken {
+  readonly value: string;
+  readonly n: number;
+}
+
+/**
+ * Rendered inside GraphiQL (its store): puts an applied token into the Headers editor, keeping
+ * the other headers, and fetches the schema again with it, so the docs and autocompletion work.
+ * GraphiQL introspects on mount, before Monaco has created the Headers editor, so that first
+ * introspection (and GraphiQL's retry of it) goes without headers: once it is over and left no
+ * schema while the editor holds headers (the embedded development token), fetch it again, once.
+ */
+function HeadersSync({ token }: { token: AppliedToken | null }) {
+  const headerEditor = useGraphiQL((state) => state.headerEditor);
+  const introspecting = useGraphiQL((state) => state.isIntrospecting);
+  const hasSchema = useGraphiQL((state) => Boolean(state.schema));
+  const { introspect } = useGraphiQLActions();
+  const retried = useRef(false);
+
+  useEffect(() => {
+    if (retried.current || !headerEditor || introspecting) return;
+    retried.current = true;
+    if (!hasSchema && headerEditor.getValue().trim() !== '') void introspect();
+  }, [headerEditor, introspecting, hasSchema, introspect]);
+
+  useEffect(() => {
+    if (!token || !headerEditor) return;
+    headerEditor.setValue(authHeaders(token.value, headerEditor.getValue()));
+    void introspect();
+  }, [token, headerEditor, introspect]);
+  return null;
+}
+
 function App({ config }: { config: GraphiqlConfig }) {
-  // Bumped after a token is applied: a new fetcher identity makes GraphiQL introspect again.
-  const [schemaEpoch, setSchemaEpoch] = useState(0);
-  const fetcher = useMemo(() => makeFetcher(config.endpoint), [config.endpoint, schemaEpoch]);
-  const plugins = useMemo(() => [explorerPlugin()], []);
+  const fetcher = useMemo(() => makeFetcher(config.endpoint), [config.endpoint]);
+  const plugins = useMemo(() => [HISTORY_PLUGIN, explorerPlugin()], []);
   const storage = useMemo(() => {
     const st = namespacedStorage(`helpdesk-graphiql:${hash(JSON.stringify([config.endpoint, config.defaultQuery, config.defaultVariables]))}:`);
     seedFirstLoad(st, config.defaultVariables);
     return st;
   }, [config]);
   const initialHeaders = config.token ? authHeaders(config.token) : '';
+  // Headers of tabs opened later: the last applied token.
   const [defaultHeaders, setDefaultHeaders] = useState(initialHeaders);
-  // `headers` is pushed into the header editor whenever it changes (GraphiQL syncs the prop).
-  const [headers, setHeaders] = useState<string | undefined>(undefined);
+  const [token, setToken] = useState<AppliedToken | null>(null);
   const [tokenApplied, setTokenApplied] = useState(config.token !== null);
-  const currentHeaders = useRef(initialHeaders);
 
-  const onToken = useCallback((token: string) => {
-    const next = authHeaders(token, currentHeaders.current);
-    setDefaultHeaders(authHeaders(token));
-    // Toggle a trailing newline so that re-applying the same value still changes the prop.
-    setHeaders((prev) => (prev === next ? `${next}\n` : next));
-    currentHeaders.current = next;
+  const onToken = useCallback((value: string) => {
+    setDefaultHeaders(authHeaders(value));
+    setToken((prev) => ({ value, n: (prev?.n ?? 0) + 1 }));
     setTokenApplied(true);
   }, []);
-
-  // Without a token the first introspection was refused, leaving the docs explorer and
-  // autocompletion empty. This effect runs after the commit in which GraphiQL's header editor took
-  // the new headers (children's effects run first), so the new introspection sends the token.
-  useEffect(() => {
-    if (headers !== undefined) setSchemaEpoch((n) => n + 1);
-  }, [headers]);
 
   const toolsVisibility = config.token === null ? 'headers' : config.defaultVariables.trim() ? 'variables' : false;
 
@@ -306,16 +328,15 @@ function App({ config }: { config: GraphiqlConfig }) {
           plugins={plugins}
           storage={storage}
           defaultQuery={config.defaultQuery}
+          initialHeaders={initialHeaders}
           defaultHeaders={defaultHeaders}
-          headers={headers}
-          onEditHeaders={(value) => {
-            currentHeaders.current = value;
-          }}
           shouldPersistHeaders={false}
           showPersistHeadersSettings={false}
           defaultEditorToolsVisibility={toolsVisibility}
           isHeadersEditorEnabled
-        />
+        >
+          <HeadersSync token={token} />
+        </GraphiQL>
       </div>
     </div>
   );

@@ -1,6 +1,7 @@
 /**
  * The static files of the offline GraphiQL page: the bundle built by `npm run build:graphiql`
- * into dist/graphiql/{app.js,app.css}, served from the same origin.
+ * into dist/graphiql/ (app.js, app.css and Monaco's editor.worker.js, json.worker.js,
+ * graphql.worker.js), served from the same origin.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,7 +1,7 @@
 /**
  * Self-hosted, fully offline GraphiQL: the HTML page. It loads the bundle built from
- * graphiql/app.tsx (`npm run build:graphiql`) from the same origin (graphiql.assets.ts); no
- * framework, no network access.
+ * graphiql/app.tsx (`npm run build:graphiql`) and Monaco's workers from the same origin
+ * (graphiql.assets.ts); no framework, no network access.
  */
 import { GRAPHIQL_ASSET_PREFIX } from './graphiql.assets';
 
@@ -27,8 +27,10 @@ export interface GraphiqlPageOptions {
  * block is a non-executable `application/json` script, so no inline script is needed.
  * `style-src 'unsafe-inline'` is required: GraphiQL's dialogs (settings, short keys; radix +
  * react-remove-scroll) inject a `<style>` element whose content varies, so a hash won't do.
- * Fonts and icons are data: URLs inside app.css. `form-action 'none'` guarantees the token
- * form can never submit the token in a URL.
+ * Fonts and icons are data: URLs inside app.css. `worker-src 'self'`: Monaco (GraphiQL 5's
+ * editor) runs its language services in web workers, started from /graphiql/*.worker.js only
+ * (no blob: or data: worker). `form-action 'none'` guarantees the token form can never submit the
+ * token in a URL.
  */
 export const GRAPHIQL_CSP = [
   "default-src 'self'",
@@ -37,6 +39,7 @@ export const GRAPHIQL_CSP = [
   "img-src 'self' data:",
   "font-src 'self' data:",
   "connect-src 'self'",
+  "worker-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",

@@ -21,11 +21,38 @@ import { startTestApp, TOKENS, type TestApp } from '../helpers/test-app';
 import { createTicket, LIVE_CUSTOMER_DETAIL, startLiveApp, type LiveTestApp } from '../live/live-helpers';
 
 // Globals of the page, for the functions evaluated in the browser (the tsconfig has no DOM lib).
-declare const document: { querySelector(selector: string): ({ textContent: string | null } & Partial<CodeMirrorHost>) | null };
-declare const localStorage: Record<string, string>;
-interface CodeMirrorHost {
-  CodeMirror: { getValue(): string; setValue(value: string): void };
+interface DomNode {
+  textContent: string | null;
+  contains(other: DomNode): boolean;
 }
+declare const document: { querySelector(selector: string): DomNode | null };
+declare const localStorage: Record<string, string>;
+/** Monaco's documented global (MonacoEnvironment.globalAPI, set by graphiql/monaco-workers.ts). */
+interface MonacoGlobal {
+  editor: { getEditors(): { getValue(): string; setValue(value: string): void; getContainerDomNode(): DomNode }[] };
+}
+/** Installed in every page of the test's browser contexts by {@link EDITOR_HELPERS}. */
+declare function editorTexts(selector: string): string[];
+declare function setEditorText(selector: string, value: string): void;
+
+/**
+ * GraphiQL 5 edits in Monaco: the text of the Monaco editors inside an element of the page
+ * (`editorTexts(selector)`, in DOM order) and setting the first one's text (`setEditorText`).
+ * `editorTexts` is empty until Monaco has loaded and created the editors.
+ */
+const EDITOR_HELPERS = () => {
+  const g = globalThis as unknown as { monaco?: MonacoGlobal; editorTexts: typeof editorTexts; setEditorText: typeof setEditorText };
+  const within = (selector: string) => {
+    const host = document.querySelector(selector);
+    return host && g.monaco ? g.monaco.editor.getEditors().filter((e) => host.contains(e.getContainerDomNode())) : [];
+  };
+  g.editorTexts = (selector) => within(selector).map((e) => e.getValue());
+  g.setEditorText = (selector, value) => {
+    const [first] = within(selector);
+    if (!first) throw new Error(`no Monaco editor in ${selector}`);
+    first.setValue(value);
+  };
+};
 
 const CHROMIUM = '/usr/bin/chromium';
 const root = join(__dirname, '../..');
@@ -70,6 +97,7 @@ async function offlineContext(browser: Browser, origin: string): Promise<{ conte
     const entry = byRequest.get(r);
     if (entry) entry.failed = r.failure()?.errorText ?? 'failed';
   });
+  await context.addInitScript(EDITOR_HELPERS);
   await context.route('**/*', async (route) => {
     const url = route.request().url();
     if (new URL(url).origin === origin) return route.continue();
@@ -80,12 +108,16 @@ async function offlineContext(browser: Browser, origin: string): Promise<{ conte
   return { context, requests };
 }
 
-/** Text of the CodeMirror editor inside `selector`. */
-function editorText(page: Page, selector: string): Promise<string> {
-  return page.$eval(selector, (el) => (el as unknown as CodeMirrorHost).CodeMirror.getValue());
+/** Text of the (first) Monaco editor inside `selector`, once Monaco has created it. */
+async function editorText(page: Page, selector: string): Promise<string> {
+  await page.waitForFunction((sel) => editorTexts(sel).length > 0, selector);
+  return page.evaluate((sel) => editorTexts(sel)[0]!, selector);
 }
 
-const RESULT = '.graphiql-response .CodeMirror';
+const QUERY = '.graphiql-query-editor';
+/** The variables and headers editors. */
+const TOOLS = '.graphiql-editor-tool';
+const RESULT = '.graphiql-response';
 
 /** Clicks run, waits for the operation's response and until the result pane shows exactly that response. */
 async function runQuery(page: Page, operationName = 'CustomerDetailView'): Promise<Record<string, any>> {
@@ -96,7 +128,7 @@ async function runQuery(page: Page, operationName = 'CustomerDetailView'): Promi
   const sent = JSON.stringify(await (await response).json());
   await page.waitForFunction(
     ([sel, expected]) => {
-      const text = document.querySelector(sel!)?.CodeMirror?.getValue() ?? '';
+      const text = editorTexts(sel!)[0] ?? '';
       try {
         return JSON.stringify(JSON.parse(text)) === expected;
       } catch {
@@ -168,8 +200,10 @@ describe('GraphiQL in headless Chromium, network cut off', () => {
       const pageErrors: string[] = [];
       page.on('pageerror', (e) => pageErrors.push(e.message));
       // Console errors include CSP violations ("Refused to load ..."); the 401s before the token are expected.
+      // Monaco warns when it cannot start its web workers (and runs them on the page instead).
       page.on('console', (m) => {
         if (m.type() === 'error' && !/status of 401 \(Unauthorized\)/.test(m.text())) pageErrors.push(m.text());
+        if (m.type() === 'warning' && /worker/i.test(m.text())) pageErrors.push(m.text());
       });
       const introspections = watchIntrospection(page);
       try {
@@ -177,14 +211,12 @@ describe('GraphiQL in headless Chromium, network cut off', () => {
         expect(res?.status()).toBe(200);
         expect(res?.headers()['content-type']).toMatch(/^text\/html/);
         expect(res?.headers()['content-security-policy']).toContain("connect-src 'self'");
+        expect(res?.headers()['content-security-policy']).toContain("worker-src 'self'");
         await page.waitForSelector('.graphiql-container');
-        await page.waitForSelector('.graphiql-query-editor .CodeMirror');
 
         // The default operation and variables naming the real customer.
-        expect(await editorText(page, '.graphiql-query-editor .CodeMirror')).toBe(detailView);
-        const variables = await page.$$eval('.graphiql-editor-tool .CodeMirror', (els) =>
-          els.map((el) => (el as unknown as CodeMirrorHost).CodeMirror.getValue()),
-        );
+        expect(await editorText(page, QUERY)).toBe(detailView);
+        const variables = await page.evaluate((sel) => editorTexts(sel), TOOLS);
         expect(variables.map((v) => v.trim()).filter(Boolean).map((v) => JSON.parse(v))).toContainEqual({ customerId: customer.customerId });
 
         // No token yet: the bar asks for one and the service answers UNAUTHENTICATED.
@@ -200,10 +232,15 @@ describe('GraphiQL in headless Chromium, network cut off', () => {
         expect(result.data.customer.customerId).toBe(customer.customerId);
         expect(result.data.customer.name).toBe(customer.name);
         expect(result.data.customer.ticketCounts).toEqual({ open: 5, closed: 4, escalated: 2, pendingReminder: 2, total: 9 });
-        expect(await page.textContent('.graphiql-response')).toContain(customer.name);
+        // Monaco renders spaces as no-break spaces.
+        expect((await page.textContent(RESULT))?.replace(/\u00a0/g, ' ')).toContain(customer.name);
 
         // Documentation explorer, from the schema fetched by introspection.
         await openDocs(page, introspections);
+
+        // The explorer plugin is in the sidebar and opens.
+        await page.click('.graphiql-sidebar button[aria-label="Show GraphiQL Explorer"]');
+        await page.waitForSelector('.graphiql-explorer-root');
 
         await page.screenshot({ path: join(artifacts, 'graphiql.png') });
 
@@ -217,6 +254,10 @@ describe('GraphiQL in headless Chromium, network cut off', () => {
       expect(pageErrors).toEqual([]);
       expect(requests.length).toBeGreaterThan(3);
       expect(requests.map((r) => r.url)).toEqual(expect.arrayContaining([`${t.url}/graphql`, `${t.url}/graphiql/app.js`, `${t.url}/graphiql/app.css`]));
+      // Monaco's editor, JSON and GraphQL workers, started from the service's own files.
+      expect(requests.map((r) => r.url)).toEqual(
+        expect.arrayContaining(['editor', 'json', 'graphql'].map((w) => `${t.url}/graphiql/${w}.worker.js`)),
+      );
       // Every request the page made (failed ones included) went to the service's own origin.
       expect(requests.filter((r) => new URL(r.url).origin !== origin)).toEqual([]);
       expect(requests.filter((r) => r.blocked || r.failed)).toEqual([]);
@@ -264,7 +305,7 @@ describe('GraphiQL in headless Chromium, network cut off', () => {
         page.waitForFunction(
           ([sel, open]) => {
             try {
-              return JSON.parse(document.querySelector(sel!)?.CodeMirror?.getValue() ?? '').data.customerChanged.ticketCounts.open === open;
+              return JSON.parse(editorTexts(sel!)[0] ?? '').data.customerChanged.ticketCounts.open === open;
             } catch {
               return false;
             }
@@ -273,12 +314,12 @@ describe('GraphiQL in headless Chromium, network cut off', () => {
         );
       try {
         await page.goto(`${live.url}/graphql`, { waitUntil: 'load' });
-        await page.waitForSelector('.graphiql-query-editor .CodeMirror');
+        await editorText(page, QUERY);
         await page.fill('#graphiql-token-input', TOKENS.reader);
         await page.click('#graphiql-token-apply');
         await page.waitForFunction(() => document.querySelector('#graphiql-token-form')?.textContent?.includes('Token set'));
-        await page.$eval('.graphiql-query-editor .CodeMirror', (el, q) => (el as unknown as CodeMirrorHost).CodeMirror.setValue(q), LIVE_CUSTOMER_DETAIL);
-        await page.$eval('.graphiql-editor-tool .CodeMirror', (el) => (el as unknown as CodeMirrorHost).CodeMirror.setValue('{ "customerId": "ACME" }'));
+        await page.evaluate(([sel, q]) => setEditorText(sel!, q!), [QUERY, LIVE_CUSTOMER_DETAIL]);
+        await page.evaluate((sel) => setEditorText(sel, '{ "customerId": "ACME" }'), TOOLS);
         // GraphiQL takes the edited operation and variables into its state after a debounce, then stores them.
         await page.waitForFunction(() => {
           const stored = Object.entries(localStorage);
@@ -338,11 +379,9 @@ describe('GraphiQL in headless Chromium, network cut off', () => {
       const introspections = watchIntrospection(page);
       try {
         await page.goto(`${url}/graphql`, { waitUntil: 'load' });
-        await page.waitForSelector('.graphiql-query-editor .CodeMirror');
+        await editorText(page, QUERY);
         expect(await page.$('#graphiql-token-form')).toBeNull();
-        const editors = await page.$$eval('.graphiql-editor-tool .CodeMirror', (els) =>
-          els.map((el) => (el as unknown as CodeMirrorHost).CodeMirror.getValue()),
-        );
+        const editors = await page.evaluate((sel) => editorTexts(sel), TOOLS);
         expect(editors.join('\n')).toContain(`"Authorization": "Bearer ${devToken}"`);
         expect(editors.join('\n')).toContain(`"customerId": "${first.customerId}"`);
 
