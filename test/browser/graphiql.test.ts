@@ -5,7 +5,7 @@
  * customer, and open the documentation explorer, without one request leaving the origin.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -397,6 +397,41 @@ describe('GraphiQL in headless Chromium, network cut off', () => {
       expect(requests.filter((r) => new URL(r.url).origin !== origin || r.blocked || r.failed)).toEqual([]);
     }, 120_000);
   });
+
+  test('the build (scripts/bundle.mjs) fails on a reference to another origin, workers included', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'helpdesk-bundle-'));
+    /** Bundles one script with the shared helper as build-graphiql does; its exit status and message. */
+    const bundleOf = (source: string): { status: number; stderr: string } => {
+      writeFileSync(join(dir, 'entry.js'), source);
+      const script = `import { bundle } from ${JSON.stringify(join(root, 'scripts/bundle.mjs'))};
+        await bundle({ name: 'probe', entryPoints: { app: ${JSON.stringify(join(dir, 'entry.js'))} }, outdir: ${JSON.stringify(join(dir, 'out'))},
+          expectedFiles: ['app.js'], sources: [], workerPrefix: '/graphiql/', ifStale: false });`;
+      try {
+        execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, stdio: 'pipe' });
+        return { status: 0, stderr: '' };
+      } catch (e) {
+        const err = e as { status: number; stderr: Buffer };
+        return { status: err.status, stderr: err.stderr.toString() };
+      }
+    };
+    try {
+      expect(bundleOf(`new Worker('/graphiql/graphql.worker.js'); console.log('https://example.com/only-a-link')`)).toEqual({ status: 0, stderr: '' });
+      const refused = [
+        [`new Worker('https://cdn.example/editor.worker.js')`, 'a worker not under /graphiql/'],
+        [`new Worker('blob:' + location.origin + '/x')`, 'a worker not under /graphiql/'],
+        [`new Worker('/elsewhere/editor.worker.js')`, 'a worker not under /graphiql/'],
+        [`importScripts('https://cdn.example/lib.js')`, 'importScripts of an absolute URL'],
+        [`import('https://esm.example/lib.js')`, 'remote dynamic import'],
+        [`document.head.append(Object.assign(document.createElement('link'), { href: 'https://fonts.googleapis.com/css?family=Roboto' }))`, 'web-font host'],
+      ];
+      for (const [source, what] of refused) {
+        const out = bundleOf(source!);
+        expect({ source, status: out.status, refused: out.stderr.includes(`probe: FAILED: app.js contains ${what}`) }).toEqual({ source, status: 1, refused: true });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   test('the full introspection query GraphiQL sends (graphql-js getIntrospectionQuery) is answered', async () => {
     const t = await startTestApp();
