@@ -167,9 +167,6 @@ export class LdapDataSource implements DataSource {
   private indexReads: Promise<unknown> = Promise.resolve();
   private readonly customers: ObjectSettings<CustomerAttributeMap> | null;
   private readonly users: ObjectSettings<CustomerUserAttributeMap> | null;
-  /** Searches under way, so that a lookup arriving meanwhile reuses their entries (see {@link fromSearchesInFlight}). */
-  private readonly customersInFlight = new Set<Promise<readonly CustomerRecord[]>>();
-  private readonly usersInFlight = new Set<Promise<readonly CustomerUserRecord[]>>();
   private readonly indexes: { customers: ListIndex | null; users: ListIndex | null };
   private readonly timeoutMs: number;
   private readonly readTimeoutMs: number;
@@ -225,17 +222,13 @@ export class LdapDataSource implements DataSource {
   async customersByIds(customerIds: readonly string[]): Promise<(CustomerRecord | null)[]> {
     const c = this.customers;
     if (!c || !this.capabilities.customers) return customerIds.map(() => null);
-    return this.byKeys(customerIds, this.customersInFlight, (r) => r.customerId, (missing) =>
-      this.shared(this.customersInFlight, () => this.lookup(missing, [c.mapping.map.customerId!], c, (e) => toCustomer(e, c.mapping))),
-    );
+    return this.byKeys(customerIds, (r) => r.customerId, (keys) => this.lookup(keys, [c.mapping.map.customerId!], c, (e) => toCustomer(e, c.mapping)));
   }
 
   async customerUsersByLogins(logins: readonly string[]): Promise<(CustomerUserRecord | null)[]> {
     const u = this.users;
     if (!u || !this.capabilities.customerUsers) return logins.map(() => null);
-    return this.byKeys(logins, this.usersInFlight, (r) => r.login, (missing) =>
-      this.shared(this.usersInFlight, () => this.lookup(missing, [u.mapping.map.login!], u, (e) => toCustomerUser(e, u.mapping))),
-    );
+    return this.byKeys(logins, (r) => r.login, (keys) => this.lookup(keys, [u.mapping.map.login!], u, (e) => toCustomerUser(e, u.mapping)));
   }
 
   async customersByStableIds(stableIds: readonly string[]): Promise<(CustomerRecord | null)[]> {
@@ -321,23 +314,17 @@ export class LdapDataSource implements DataSource {
     return new ReadOnlyDataSourceError(`Data source '${this.id}' is a read-only directory`);
   }
 
-  /** Entries whose key attribute equals one of the keys: one search per {@link LOOKUP_CHUNK} distinct keys. */
   /**
-   * Records by key (ignoring case), in key order with null for missing: taken from searches
-   * already under way where they have them, the rest from one batched lookup.
+   * Records by key (ignoring case), in key order with null for missing, from one batched lookup.
+   * (Repeated lookups within a request are the per-request loaders' to save, not the adapter's.)
    */
-  private async byKeys<R>(
-    keys: readonly string[],
-    inFlight: ReadonlySet<Promise<readonly R[]>>,
-    keyOf: (r: R) => string,
-    lookup: (missing: readonly string[]) => Promise<R[]>,
-  ): Promise<(R | null)[]> {
-    const byKey = await fromSearchesInFlight(inFlight, (r) => idKey(keyOf(r)));
-    const found = await lookup(keys.filter((k) => !byKey.has(idKey(k))));
-    for (const r of found) if (!byKey.has(idKey(keyOf(r)))) byKey.set(idKey(keyOf(r)), r);
+  private async byKeys<R>(keys: readonly string[], keyOf: (r: R) => string, lookup: (keys: readonly string[]) => Promise<R[]>): Promise<(R | null)[]> {
+    const byKey = new Map<string, R>();
+    for (const r of await lookup(keys)) if (!byKey.has(idKey(keyOf(r)))) byKey.set(idKey(keyOf(r)), r);
     return keys.map((k) => byKey.get(idKey(k)) ?? null);
   }
 
+  /** Entries whose key attribute equals one of the keys: one search per {@link LOOKUP_CHUNK} distinct keys. */
   private async lookup<M, R>(keys: readonly string[], attributes: string[], o: ObjectSettings<M>, map: (e: Entry) => R | null): Promise<R[]> {
     const wanted = distinct(keys.filter(searchable));
     const out: R[] = [];
@@ -349,15 +336,6 @@ export class LdapDataSource implements DataSource {
       }
     }
     return out;
-  }
-
-  /** Runs a search whose records lookups may reuse while it is under way. */
-  private shared<R>(inFlight: Set<Promise<readonly R[]>>, search: () => Promise<R[]>): Promise<R[]> {
-    const running = search();
-    inFlight.add(running);
-    const done = () => void inFlight.delete(running);
-    running.then(done, done);
-    return running;
   }
 
   private fetch<M>(o: ObjectSettings<M>, narrow: Filter | null): Promise<Entry[]> {
@@ -485,13 +463,6 @@ export class LdapDataSource implements DataSource {
  * search fails, the lookup fails with it (the directory just failed), which keeps it within
  * `timeoutMs`.
  */
-async function fromSearchesInFlight<R>(inFlight: ReadonlySet<Promise<readonly R[]>>, key: (r: R) => string): Promise<Map<string, R>> {
-  const byKey = new Map<string, R>();
-  if (inFlight.size === 0) return byKey;
-  for (const records of await Promise.all(inFlight)) for (const r of records) if (!byKey.has(key(r))) byKey.set(key(r), r);
-  return byKey;
-}
-
 function equalsAnyFilters(filters: Filter[]): Filter {
   return new OrFilter({ filters });
 }

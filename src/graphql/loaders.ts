@@ -42,13 +42,37 @@ export interface LoaderDeps {
 export function createLoaders({ sources, tickets, now, batching }: LoaderDeps): Loaders {
   const options = { batch: batching };
   const keyed = { ...options, cacheKeyFn: (k: object) => JSON.stringify(k) };
+  // Customer user pages of this request still loading: a lookup of a user they list waits for
+  // them instead of asking the source again (a detail view's tickets name the users its widget lists).
+  const pagesInFlight = new Set<Promise<readonly MergedPage<CustomerUserRecord>[]>>();
+  const customerUser = new DataLoader(async (keys: readonly string[]) => {
+    const listed = new Map<string, CustomerUserRecord>();
+    for (const settled of await Promise.allSettled(pagesInFlight)) {
+      if (settled.status === 'fulfilled') for (const page of settled.value) for (const u of page.nodes) listed.set(idKey(u.login), u);
+    }
+    const missing = keys.filter((k) => !listed.has(k));
+    const found = missing.length > 0 ? await sources.customerUsersByLogins(missing) : [];
+    const byKey = new Map(missing.map((k, i) => [k, found[i]!] as const));
+    return keys.map((k) => listed.get(k) ?? byKey.get(k) ?? null);
+  }, options);
   return {
     customer: new DataLoader((keys) => sources.customersByIds(keys), options),
-    customerUser: new DataLoader((keys) => sources.customerUsersByLogins(keys), options),
+    customerUser,
     customerTicketCounts: new DataLoader((keys) => tickets.counts('customer', keys, now), options),
     customerUserTicketCounts: new DataLoader((keys) => tickets.counts('customerUser', keys, now), options),
     ticketList: new DataLoader((specs: readonly TicketListSpec[]) => tickets.lists(specs, now), keyed),
-    customerUsersOfCustomer: new DataLoader((queries: readonly CustomerUsersOfCustomerQuery[]) => sources.customerUsersOfCustomers(queries), keyed),
+    // The users a page lists are then looked up by login without another round trip.
+    customerUsersOfCustomer: new DataLoader(async (queries: readonly CustomerUsersOfCustomerQuery[]) => {
+      const loading = sources.customerUsersOfCustomers(queries);
+      pagesInFlight.add(loading);
+      try {
+        const pages = await loading;
+        for (const page of pages) for (const u of page.nodes) customerUser.prime(idKey(u.login), u);
+        return pages;
+      } finally {
+        pagesInFlight.delete(loading);
+      }
+    }, keyed),
     customerByStableId: new DataLoader((keys: readonly StableKey[]) => sources.customersByStableIds(keys), keyed),
     customerUserByStableId: new DataLoader((keys: readonly StableKey[]) => sources.customerUsersByStableIds(keys), keyed),
     ticketById: new DataLoader((ids: readonly number[]) => tickets.byIds(ids), options),
