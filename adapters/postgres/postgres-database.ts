@@ -73,19 +73,20 @@ export class PostgresDatabase {
   private migrated: Promise<void> | null = null;
   private readonly onStatement: StatementCounter;
 
+  private readonly clientConfig: pg.ClientConfig;
+
   constructor(options: PostgresOpenOptions) {
     this.label = options.label;
     this.onStatement = options.onStatement ?? (() => {});
-    this.pool = new pg.Pool({
+    this.clientConfig = {
       connectionString: options.url,
-      max: options.pool.size,
       connectionTimeoutMillis: options.pool.connectTimeoutMs,
       statement_timeout: options.pool.statementTimeoutMs,
       query_timeout: options.pool.statementTimeoutMs + 1000,
-      idleTimeoutMillis: 30_000,
       application_name: 'helpdesk-customer-service',
       types: TYPES,
-    });
+    };
+    this.pool = new pg.Pool({ ...this.clientConfig, max: options.pool.size, idleTimeoutMillis: 30_000 });
     // An idle connection that breaks (the server restarted) is dropped; the next checkout reconnects.
     this.pool.on('error', () => {});
   }
@@ -155,6 +156,10 @@ export class PostgresDatabase {
         throw this.translate(e);
       }
       let broken = false;
+      // A checked-out client whose connection breaks (server crash) emits 'error': without a
+      // listener that would be an uncaught exception; the failing query rejects anyway.
+      const onError = () => (broken = true);
+      client.on('error', onError);
       const tx: Tx = {
         query: async <R>(sql: string, params: readonly unknown[] = []) => {
           this.onStatement();
@@ -179,9 +184,18 @@ export class PostgresDatabase {
         if (code && RETRYABLE.has(code) && attempt < ATTEMPTS) continue;
         throw this.translate(e);
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     }
+  }
+
+  /** A connection of its own, outside the pool (the pool's `size` stays for requests); the caller ends it. */
+  async connectClient(): Promise<pg.Client> {
+    const client = new pg.Client(this.clientConfig);
+    client.on('error', () => {});
+    await client.connect();
+    return client;
   }
 
   /** Ends the pool. */

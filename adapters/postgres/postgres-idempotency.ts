@@ -17,30 +17,33 @@ const LIVENESS_CLASS = 0x4844_5350; // 'HDSP'
 export class PostgresIdempotencyRecords implements IdempotencyRecords {
   private readonly number = randomInt(1, 2 ** 31 - 1);
   readonly owner = `${this.number}:${randomUUID()}`;
-  private session: Promise<pg.PoolClient> | null = null;
+  private session: Promise<pg.Client> | null = null;
   private closed = false;
 
   constructor(private readonly db: PostgresDatabase) {}
 
-  /** The connection holding this process's liveness lock (outside the pool's accounting for requests). */
-  private alive(): Promise<pg.PoolClient> {
+  /** The connection holding this process's liveness lock: its own, not one of the pool's request connections. */
+  private alive(): Promise<pg.Client> {
     this.session ??= (async () => {
-      const client = await this.db.pool.connect();
+      const client = await this.db.connectClient();
       try {
         await client.query('SELECT pg_advisory_lock($1, $2)', [LIVENESS_CLASS, this.number]);
       } catch (e) {
-        client.release(true);
+        await client.end().catch(() => {});
         throw e;
       }
-      client.on('error', () => {
-        this.session = null;
-        client.release(true);
-      });
+      const lost = () => {
+        if (this.session === current) this.session = null;
+        void client.end().catch(() => {});
+      };
+      client.on('error', lost);
+      client.on('end', lost);
       return client;
     })().catch((e: unknown) => {
       this.session = null;
       throw this.db.translate(e);
     });
+    const current = this.session;
     return this.session;
   }
 
@@ -109,6 +112,6 @@ export class PostgresIdempotencyRecords implements IdempotencyRecords {
     this.closed = true;
     const session = this.session;
     this.session = null;
-    if (session) await session.then((c) => c.release(true), () => {});
+    if (session) await session.then((c) => c.end(), () => {}).catch(() => {});
   }
 }

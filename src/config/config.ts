@@ -92,7 +92,7 @@ const configSchema = z
     /** PostgreSQL only: connections per process, statement timeout, connection wait. */
     databasePool: z
       .object({
-        size: z.number().int().min(2).max(200).default(10),
+        size: z.number().int().min(1).max(200).default(10),
         statementTimeoutMs: z.number().int().min(100).max(600_000).default(5000),
         connectTimeoutMs: z.number().int().min(100).max(60_000).default(5000),
       })

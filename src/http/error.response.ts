@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  * HTTP-level refusals (405 for a mutation over GET, 406, 415 for a GET with another content
  * type) carry `BAD_REQUEST` too; the status tells them apart.
  */
-export const HTTP_ERROR_CODES = ['BAD_REQUEST', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'PERSISTED_QUERY_NOT_FOUND', 'INTERNAL_SERVER_ERROR'] as const;
+export const HTTP_ERROR_CODES = ['BAD_REQUEST', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'PERSISTED_QUERY_NOT_FOUND', 'DATA_SOURCE_UNAVAILABLE', 'INTERNAL_SERVER_ERROR'] as const;
 
 /** One of {@link HTTP_ERROR_CODES}. */
 export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];

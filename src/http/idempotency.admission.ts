@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { DataSourceUnavailableError } from '../domain/errors';
 import { requestFingerprint, type IdempotencyScope, type IdempotencyStore } from '../services/idempotency';
 import { HttpError } from './error.response';
 
@@ -8,7 +9,7 @@ export type Admission = { kind: 'none' } | { kind: 'new'; scope: IdempotencyScop
 /**
  * Admits a request under its `Idempotency-Key`: 400 for a malformed key or a request that cannot
  * carry one (not a POST with a JSON object), 409 `CONFLICT` for a key used with another request
- * or still in progress.
+ * or still in progress, 503 `DATA_SOURCE_UNAVAILABLE` when the key cannot be recorded (database down).
  */
 export async function admitIdempotent(store: IdempotencyStore, req: IncomingMessage, body: unknown, caller: string): Promise<Admission> {
   const key = req.headers['idempotency-key'];
@@ -25,7 +26,16 @@ export async function admitIdempotent(store: IdempotencyStore, req: IncomingMess
   } catch {
     throw new HttpError(400, 'BAD_REQUEST', 'The request is nested too deeply');
   }
-  const decision = await store.begin(caller, key, fingerprint);
+  let decision: Awaited<ReturnType<IdempotencyStore['begin']>>;
+  try {
+    decision = await store.begin(caller, key, fingerprint);
+  } catch (e) {
+    // The key's store (the helpdesk database) is down: nothing ran, the client retries with the same key.
+    if (e instanceof DataSourceUnavailableError) {
+      throw new HttpError(503, 'DATA_SOURCE_UNAVAILABLE', 'The helpdesk database is unavailable; try again', { 'retry-after': '1' });
+    }
+    throw e;
+  }
   switch (decision.kind) {
     case 'replay':
       return { kind: 'replay', status: decision.status, body: decision.body };
