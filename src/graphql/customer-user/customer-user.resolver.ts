@@ -2,18 +2,15 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { idKey, type CustomerRecord, type CustomerUserRecord } from '../../domain/records';
 import type { TicketCounts, TicketRecord, TicketStateType as StateType } from '../../domain/tickets';
-import { countryByCode, type CountryInfo } from '../../validation/countries';
 import { LazyConnection } from '../common/connection';
 import { TicketStateType, Validity } from '../common/enums';
 import { customerUserSortKey } from '../../domain/sort-keys';
 import { encodeGlobalId } from '../common/global-id';
+import { SourceRecordResolver } from '../common/source-record.resolver';
 import { PAGE_SIZES, PageArgs, PageSize, pageRequest, searchFilter, SHAPES, validityFilter } from '../common/page-args';
 import { mergedConnection } from '../data-source/merged-list';
-import { canWrite, type Context } from '../context';
-import { Country } from '../country/country.type';
+import type { Context } from '../context';
 import { Customer } from '../customer/customer.type';
-import { DataSourceNode } from '../data-source/data-source.type';
-import { describeSource } from '../data-source/data-source.view';
 import { primeCustomerUsers } from '../loaders';
 import { TicketCountsType } from '../ticket/ticket-counts.type';
 import { ticketConnection } from '../ticket/ticket-lists';
@@ -22,7 +19,7 @@ import { CreateCustomerUserInput, UpdateCustomerUserInput } from './customer-use
 import { CustomerUser, CustomerUserConnection } from './customer-user.type';
 
 @Resolver(() => CustomerUser)
-export class CustomerUserResolver {
+export class CustomerUserResolver extends SourceRecordResolver(CustomerUser, 'customerUsers', 'customer user') {
   @Query(() => CustomerUser, {
     nullable: true,
     description: 'Lookup by login, ignoring case, across all data sources; the first source in configuration order wins.',
@@ -83,31 +80,9 @@ export class CustomerUserResolver {
     return [u.title, u.firstName, u.lastName].filter((p) => p && p.trim() !== '').join(' ').replace(/\s+/g, ' ');
   }
 
-  @FieldResolver(() => Country, { nullable: true, description: 'The country of the address; null when none is recorded.' })
-  country(@Root() u: CustomerUserRecord): CountryInfo | null {
-    return countryByCode(u.countryCode);
-  }
-
   @FieldResolver(() => Customer, { nullable: true, description: 'The primary customer, when a customer record exists for customerId.' })
   customer(@Root() u: CustomerUserRecord, @Ctx() ctx: Context): Promise<CustomerRecord | null> {
     return ctx.loaders.customer.load(idKey(u.customerId));
-  }
-
-  @FieldResolver(() => DataSourceNode, { description: 'The data source the record comes from.' })
-  dataSource(@Root() u: CustomerUserRecord, @Ctx() ctx: Context): DataSourceNode {
-    return describeSource(ctx.app.sources.get(u.sourceId), ctx.app.sources);
-  }
-
-  @FieldResolver(() => Boolean, { description: "True when the record's data source is read-only." })
-  readOnly(@Root() u: CustomerUserRecord, @Ctx() ctx: Context): boolean {
-    return !ctx.app.sources.get(u.sourceId).capabilities.writableCustomerUsers;
-  }
-
-  @FieldResolver(() => Boolean, {
-    description: "True when the caller may edit this customer user: the source is writable and the caller's role allows it.",
-  })
-  viewerCanUpdate(@Root() u: CustomerUserRecord, @Ctx() ctx: Context): boolean {
-    return canWrite(ctx, ctx.app.sources.get(u.sourceId), 'customerUsers');
   }
 
   @FieldResolver(() => TicketCountsType, { description: "The ticket counts of the customer user's own tickets." })

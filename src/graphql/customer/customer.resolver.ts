@@ -2,18 +2,15 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { idKey, type CustomerRecord, type CustomerUserRecord } from '../../domain/records';
 import type { TicketCounts, TicketRecord, TicketStateType as StateType } from '../../domain/tickets';
-import { countryByCode, type CountryInfo } from '../../validation/countries';
 import { LazyConnection } from '../common/connection';
 import { TicketStateType, Validity } from '../common/enums';
 import { encodeGlobalId } from '../common/global-id';
+import { SourceRecordResolver } from '../common/source-record.resolver';
 import { PAGE_SIZES, PageArgs, PageSize, pageRequest, searchFilter, SHAPES, validityFilter } from '../common/page-args';
 import { lazyMergedConnection, mergedConnection } from '../data-source/merged-list';
 import { customerSortKey, customerUserSortKey } from '../../domain/sort-keys';
-import { canWrite, type Context } from '../context';
-import { Country } from '../country/country.type';
+import type { Context } from '../context';
 import { CustomerUserConnection } from '../customer-user/customer-user.type';
-import { DataSourceNode } from '../data-source/data-source.type';
-import { describeSource } from '../data-source/data-source.view';
 import { primeCustomers } from '../loaders';
 import { TicketCountsType } from '../ticket/ticket-counts.type';
 import { ticketConnection } from '../ticket/ticket-lists';
@@ -23,7 +20,7 @@ import { CreateCustomerInput, UpdateCustomerInput } from './customer.input';
 import { Customer, CustomerConnection, Link } from './customer.type';
 
 @Resolver(() => Customer)
-export class CustomerResolver {
+export class CustomerResolver extends SourceRecordResolver(Customer, 'customers', 'customer') {
   @Query(() => Customer, {
     nullable: true,
     description: 'Lookup by customer id, ignoring case as OTRS does, across all data sources; the first source in configuration order wins.',
@@ -76,28 +73,6 @@ customers are listed.`,
   @FieldResolver(() => ID, { description: 'Opaque global id (see Node); not the customer id.' })
   id(@Root() c: CustomerRecord): string {
     return encodeGlobalId({ type: 'Customer', sourceId: c.sourceId, stableId: c.stableId });
-  }
-
-  @FieldResolver(() => Country, { nullable: true, description: 'The country of the address; null when none is recorded.' })
-  country(@Root() c: CustomerRecord): CountryInfo | null {
-    return countryByCode(c.countryCode);
-  }
-
-  @FieldResolver(() => DataSourceNode, { description: 'The data source the record comes from.' })
-  dataSource(@Root() c: CustomerRecord, @Ctx() ctx: Context): DataSourceNode {
-    return describeSource(ctx.app.sources.get(c.sourceId), ctx.app.sources);
-  }
-
-  @FieldResolver(() => Boolean, { description: "True when the record's data source is read-only." })
-  readOnly(@Root() c: CustomerRecord, @Ctx() ctx: Context): boolean {
-    return !ctx.app.sources.get(c.sourceId).capabilities.writableCustomers;
-  }
-
-  @FieldResolver(() => Boolean, {
-    description: "True when the caller may edit this customer: the source is writable and the caller's role allows it.",
-  })
-  viewerCanUpdate(@Root() c: CustomerRecord, @Ctx() ctx: Context): boolean {
-    return canWrite(ctx, ctx.app.sources.get(c.sourceId), 'customers');
   }
 
   @FieldResolver(() => TicketCountsType, { description: "The customer's ticket counts (all its tickets, whichever customer user they are for)." })

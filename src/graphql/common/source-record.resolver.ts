@@ -1,0 +1,46 @@
+import { Ctx, FieldResolver, Resolver, Root, type ClassType } from 'type-graphql';
+import type { DataSourceCapabilities } from '../../domain/data-source';
+import { countryByCode, type CountryInfo } from '../../validation/countries';
+import { canWrite, type Context } from '../context';
+import { Country } from '../country/country.type';
+import { DataSourceNode } from '../data-source/data-source.type';
+import { describeSource } from '../data-source/data-source.view';
+
+/** What customers and customer users share: a source and an address. */
+interface SourceRecord {
+  readonly sourceId: string;
+  readonly countryCode: string | null;
+}
+
+/**
+ * The field resolvers common to customers and customer users, written once: `country`,
+ * `dataSource`, `readOnly` and `viewerCanUpdate`. A resolver of either type extends the class
+ * this returns for its type.
+ */
+export function SourceRecordResolver<T extends object>(type: ClassType<T>, object: 'customers' | 'customerUsers', noun: string) {
+  const writable: keyof DataSourceCapabilities = object === 'customers' ? 'writableCustomers' : 'writableCustomerUsers';
+
+  @Resolver(() => type)
+  abstract class SourceRecordFields {
+    @FieldResolver(() => Country, { nullable: true, description: 'The country of the address; null when none is recorded.' })
+    country(@Root() r: SourceRecord): CountryInfo | null {
+      return countryByCode(r.countryCode);
+    }
+
+    @FieldResolver(() => DataSourceNode, { description: 'The data source the record comes from.' })
+    dataSource(@Root() r: SourceRecord, @Ctx() ctx: Context): DataSourceNode {
+      return describeSource(ctx.app.sources.get(r.sourceId), ctx.app.sources);
+    }
+
+    @FieldResolver(() => Boolean, { description: "True when the record's data source is read-only." })
+    readOnly(@Root() r: SourceRecord, @Ctx() ctx: Context): boolean {
+      return !ctx.app.sources.get(r.sourceId).capabilities[writable];
+    }
+
+    @FieldResolver(() => Boolean, { description: `True when the caller may edit this ${noun}: the source is writable and the caller's role allows it.` })
+    viewerCanUpdate(@Root() r: SourceRecord, @Ctx() ctx: Context): boolean {
+      return canWrite(ctx, ctx.app.sources.get(r.sourceId), object);
+    }
+  }
+  return SourceRecordFields;
+}
