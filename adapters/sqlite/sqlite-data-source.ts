@@ -151,9 +151,30 @@ export class SqliteDataSource implements DataSource {
     // One statement per direction present in the batch (a detail view pages one way: one statement).
     for (const backward of [false, true]) {
       const batch = queries.map((q, i) => ({ q, i })).filter((x) => x.q.backward === backward);
-      if (batch.length > 0) this.usersOfCustomers(batch, backward).forEach((page, j) => (out[batch[j]!.i] = page));
+      if (batch.length === 1) out[batch[0]!.i] = this.usersOfOneCustomer(batch[0]!.q);
+      else if (batch.length > 1) this.usersOfCustomers(batch, backward).forEach((page, j) => (out[batch[j]!.i] = page));
     }
     return out;
+  }
+
+  /**
+   * The page of one customer (the detail view's case): a range of customer_user_customer_order
+   * in list order and a covering count, without the batch statement's JSON specs and window.
+   */
+  private usersOfOneCustomer(q: CustomerUsersOfCustomerQuery): Page<CustomerUserRecord> {
+    const valid = validityFilter('x.valid', q.valid);
+    const ks = keysetSql(['last_key', 'first_key', 'login_key'], q, 'x.');
+    const rows = this.db.all<CustomerUserRow & { total: number; login: string | null }>(
+      `SELECT p.*, (SELECT count(*) FROM customer_user_customer x WHERE x.customer_key = @c AND ${valid.sql}) AS total
+       FROM (SELECT 1) LEFT JOIN (
+         SELECT ${CUSTOMER_USER_COLUMNS} FROM customer_user_customer x JOIN customer_user u ON u.id = x.user_id
+         WHERE x.customer_key = @c AND ${valid.sql} ${ks.where} ORDER BY ${ks.order()} LIMIT @n
+       ) p`,
+      { c: idKey(q.customerId), ...valid.params, ...ks.params, n: Math.min(this.limit, q.size + 1) },
+    );
+    const total = rows[0]?.total ?? 0;
+    const records = rows.filter((r) => r.login !== null).map((r) => toCustomerUser(r, this.id));
+    return toPage(records, q, total, customerUserSortKey);
   }
 
   /** The pages of a batch of one direction, each query's total and window in one statement. */
