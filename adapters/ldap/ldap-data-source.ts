@@ -9,6 +9,7 @@ import type {
 import { ReadOnlyDataSourceError } from '../../src/domain/errors';
 import { pageOfAll, toPage, type Page, type PageRequest, type SortKey } from '../../src/domain/page';
 import {
+  distinctIds,
   idKey,
   type CustomerPatch,
   type CustomerRecord,
@@ -326,7 +327,7 @@ export class LdapDataSource implements DataSource {
 
   /** Entries whose key attribute equals one of the keys: one search per {@link LOOKUP_CHUNK} distinct keys. */
   private async lookup<M, R>(keys: readonly string[], attributes: string[], o: ObjectSettings<M>, map: (e: Entry) => R | null): Promise<R[]> {
-    const wanted = distinct(keys.filter(searchable));
+    const wanted = distinctIds(keys.filter(searchable));
     const out: R[] = [];
     for (let i = 0; i < wanted.length; i += LOOKUP_CHUNK) {
       const entries = await this.fetch(o, equalsAny(attributes, wanted.slice(i, i + LOOKUP_CHUNK)));
@@ -431,7 +432,7 @@ export class LdapDataSource implements DataSource {
     byKeys: (keys: string[]) => Promise<(R | null)[]>,
   ): Promise<(R | null)[]> {
     const attribute = o.mapping.stableIdAttribute;
-    const guids = attribute ? distinct(stableIds.filter(isGuidString)) : [];
+    const guids = attribute ? distinctIds(stableIds.filter(isGuidString)) : [];
     const dns = attribute ? [] : stableIds.filter((id) => searchable(id) && /=/.test(id));
     const byId = new Map<string, R>();
     for (let i = 0; i < guids.length; i += LOOKUP_CHUNK) {
@@ -472,10 +473,5 @@ function searchable(key: string): boolean {
   return key.length > 0 && !key.includes('\u0000');
 }
 
-function distinct(keys: readonly string[]): string[] {
-  const seen = new Map<string, string>();
-  for (const k of keys) if (!seen.has(idKey(k))) seen.set(idKey(k), k);
-  return [...seen.values()];
-}
 
 

@@ -1,5 +1,5 @@
 import type { Entry, Filter } from 'ldapts';
-import { idKey, Validity, type CustomerRecord, type CustomerUserRecord } from '../../src/domain/records';
+import { distinctIds, idKey, Validity, type CustomerRecord, type CustomerUserRecord } from '../../src/domain/records';
 import { decodeBinary, isBinaryAttribute } from './ldap-binary';
 import { matchesFilter, type EntryValues } from './ldap-filters';
 import type { CustomerAttributeMap, CustomerUserAttributeMap } from './ldap-presets';
@@ -196,16 +196,9 @@ export function toCustomerUser(entry: Entry, m: EntryMapping<CustomerUserAttribu
   const v = entryValues(entry);
   const login = first(v, map.login);
   if (login === null) return null;
-  const ids: string[] = [];
-  const seen = new Set<string>();
   const fromOU = m.customerIdFromOU ? customerIdFromDn(entry.dn, m.customerIdFromOU.customersBaseDN) : null;
   const primary = m.customerIdFromOU ? (fromOU === null ? [] : [fromOU]) : all(v, map.customerId);
-  for (const id of [...primary, ...all(v, map.customerIds)]) {
-    if (!seen.has(idKey(id))) {
-      seen.add(idKey(id));
-      ids.push(id);
-    }
-  }
+  const ids = distinctIds([...primary, ...all(v, map.customerIds)]);
   return {
     sourceId: m.sourceId,
     stableId: stableIdOf(entry, v, m.stableIdAttribute),

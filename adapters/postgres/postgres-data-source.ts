@@ -9,6 +9,7 @@ import { ConflictError, NotFoundError } from '../../src/domain/errors';
 import type { HelpdeskSourceConfig } from '../../src/domain/helpdesk-store';
 import { toPage, type Page } from '../../src/domain/page';
 import {
+  distinctIds,
   idKey,
   type CustomerPatch,
   type CustomerRecord,
@@ -290,8 +291,7 @@ export class PostgresDataSource implements DataSource {
     userId: number,
     u: Pick<NewCustomerUser, 'customerId' | 'additionalCustomerIds' | 'firstName' | 'lastName' | 'valid'> & { login: string },
   ): Promise<void> {
-    const seen = new Set<string>();
-    const ids = [u.customerId, ...u.additionalCustomerIds].filter((c) => !seen.has(idKey(c)) && seen.add(idKey(c)));
+    const ids = distinctIds([u.customerId, ...u.additionalCustomerIds]);
     await tx.query(
       `INSERT INTO customer_user_customer (user_id, customer_key, customer_id, position, last_key, first_key, login_key, valid)
        SELECT $1, k.key, k.id, k.pos - 1, $3, $4, $5, $6 FROM unnest($2::text[], $7::text[]) WITH ORDINALITY AS k(id, key, pos)`,

@@ -8,6 +8,7 @@ import type {
 import { ConflictError, NotFoundError } from '../../src/domain/errors';
 import { toPage, type Page } from '../../src/domain/page';
 import {
+  distinctIds,
   idKey,
   type CustomerPatch,
   type CustomerRecord,
@@ -346,11 +347,7 @@ export class SqliteDataSource implements DataSource {
   }
 
   private writeUserCustomers(userId: number, u: Pick<NewCustomerUser, 'customerId' | 'additionalCustomerIds' | 'firstName' | 'lastName' | 'valid'> & { login: string }): void {
-    const ids = [u.customerId, ...u.additionalCustomerIds.filter((c) => idKey(c) !== idKey(u.customerId))];
-    const seen = new Set<string>();
-    ids.forEach((customerId, position) => {
-      if (seen.has(idKey(customerId))) return;
-      seen.add(idKey(customerId));
+    distinctIds([u.customerId, ...u.additionalCustomerIds]).forEach((customerId, position) => {
       this.db.exec(
         `INSERT INTO customer_user_customer (user_id, customer_key, customer_id, position, last_key, first_key, login_key, valid)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,

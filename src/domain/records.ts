@@ -84,3 +84,10 @@ export type CustomerUserPatch = Partial<Omit<NewCustomerUser, 'login'>>;
 export function idKey(value: string): string {
   return value.toLowerCase();
 }
+
+/** The ids without repeats by {@link idKey}, in their order; the first spelling of each wins. */
+export function distinctIds(values: Iterable<string>): string[] {
+  const seen = new Map<string, string>();
+  for (const v of values) if (!seen.has(idKey(v))) seen.set(idKey(v), v);
+  return [...seen.values()];
+}

@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, ReadOnlyDataSourceError, ValidationError } from '../domain/errors';
-import { idKey, type CustomerUserRecord } from '../domain/records';
+import { distinctIds, idKey, type CustomerUserRecord } from '../domain/records';
 import type { ChangeFeed } from '../domain/change-feed';
 import type { DataSourceRegistry } from '../sources/data-source-registry';
 import { customerUserPatchSchema, newCustomerUserSchema } from '../validation/inputs';
@@ -78,8 +78,7 @@ export class CustomerUserService {
       }
       return record.customerId;
     });
-    const seen = new Set([idKey(spelled[0]!)]);
-    const rest = spelled.slice(1).filter((id) => !seen.has(idKey(id)) && (seen.add(idKey(id)), true));
-    return { customerId: spelled[0]!, additional: rest };
+    const [customerId, ...others] = distinctIds(spelled);
+    return { customerId: customerId!, additional: others };
   }
 }
