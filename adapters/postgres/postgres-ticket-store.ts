@@ -1,5 +1,5 @@
 import { NotFoundError } from '../../src/domain/errors';
-import { toPage } from '../../src/domain/page';
+import { toPage, type Slice } from '../../src/domain/page';
 import { idKey } from '../../src/domain/records';
 import {
   isOpenType,
@@ -12,7 +12,6 @@ import {
   type TicketOwner,
   type TicketPatch,
   type TicketRecord,
-  type TicketSlice,
   type TicketStore,
 } from '../../src/domain/tickets';
 import { jsonParam, type PostgresDatabase } from './postgres-database';
@@ -100,8 +99,8 @@ export class PostgresTicketStore implements TicketStore {
     return out;
   }
 
-  async lists(specs: readonly TicketListSpec[], now: Date): Promise<TicketSlice[]> {
-    const out: TicketSlice[] = new Array(specs.length);
+  async lists(specs: readonly TicketListSpec[], now: Date): Promise<Slice<TicketRecord>[]> {
+    const out: Slice<TicketRecord>[] = new Array(specs.length);
     for (const owner of ['customer', 'customerUser'] as const) {
       const mine = specs.map((s, i) => ({ s, i })).filter((x) => x.s.owner === owner);
       if (mine.length === 0) continue;

@@ -1,5 +1,5 @@
 import { NotFoundError } from '../../src/domain/errors';
-import { toPage } from '../../src/domain/page';
+import { toPage, type Slice } from '../../src/domain/page';
 import { idKey } from '../../src/domain/records';
 import {
   isOpenType,
@@ -12,7 +12,6 @@ import {
   type TicketOwner,
   type TicketPatch,
   type TicketRecord,
-  type TicketSlice,
   type TicketStateType,
   type TicketStore,
 } from '../../src/domain/tickets';
@@ -66,6 +65,9 @@ function listBranch(kind: TicketListKind, backward: boolean, col: string): strin
 
 /** The clock-dependent counts: escalated ('e') and reminder reached ('r'). */
 type DueKind = 'e' | 'r';
+
+/** Up to this many lists of one owner kind in a batch get a branch each (see `fewLists`). */
+const FEW_LISTS = 8;
 
 const KINDS: readonly TicketListKind[] = ['escalated', 'reminder', 'open', 'all'];
 
@@ -178,11 +180,64 @@ export class SqliteTicketStore implements TicketStore {
     return out;
   }
 
-  async lists(specs: readonly TicketListSpec[], now: Date): Promise<TicketSlice[]> {
-    const out: TicketSlice[] = new Array(specs.length);
+  async lists(specs: readonly TicketListSpec[], now: Date): Promise<Slice<TicketRecord>[]> {
+    const out: Slice<TicketRecord>[] = new Array(specs.length);
     for (const owner of ['customer', 'customerUser'] as const) {
       const mine = specs.map((s, i) => ({ s, i })).filter((x) => x.s.owner === owner);
       if (mine.length === 0) continue;
+      const rows = mine.length <= FEW_LISTS ? this.fewLists(owner, mine, now) : this.manyLists(owner, mine, now);
+      const byIdx = new Map<number, TicketRecord[]>();
+      for (const r of rows) {
+        const list = byIdx.get(r.idx);
+        if (list) list.push(toTicket(r));
+        else byIdx.set(r.idx, [toTicket(r)]);
+      }
+      for (const { s, i } of mine) {
+        const inFetchOrder = (byIdx.get(i) ?? []).sort((a, b) => compareInList(s.kind, a, b) * (s.backward ? -1 : 1));
+        out[i] = toPage(inFetchOrder, s, 0, (t) => ticketListKey(s.kind, t));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A few lists (a detail view's widgets): one branch per list, each a range of its kind's index
+   * with its own bound owner, window and limit; no JSON specs to unpack.
+   */
+  private fewLists(owner: TicketOwner, mine: readonly { s: TicketListSpec; i: number }[], now: Date): (TicketRow & { idx: number })[] {
+    const col = OWNER_COLUMN[owner];
+    const params: Record<string, string | number> = { now: now.getTime() };
+    const branches = mine.map(({ s, i }, j) => {
+      const c = ORDER_COLUMN[s.kind];
+      const dir = ascends(s.kind) !== s.backward ? 'ASC' : 'DESC';
+      // The window in ascending column order: a descending list's `after` is its upper bound.
+      const [lo, hi] = ascends(s.kind) ? [s.after, s.before] : [s.before, s.after];
+      Object.assign(params, { [`i${j}`]: i, [`o${j}`]: idKey(s.ownerId), [`n${j}`]: Math.min(this.limit, s.size + 1) });
+      const conditions = [`t2.${col} = @o${j}`];
+      if (s.kind === 'open') conditions.push('t2.is_open = 1');
+      if (s.kind === 'escalated') conditions.push('t2.is_open = 1 AND t2.escalation_at <= @now');
+      if (s.kind === 'reminder') conditions.push(`t2.state_type = 'PENDING_REMINDER' AND t2.pending_until <= ${s.reachedOnly ? '@now' : MAX}`);
+      if (s.kind === 'all' && s.stateTypes) {
+        params[`ty${j}`] = JSON.stringify(s.stateTypes);
+        conditions.push(`t2.state_type IN (SELECT value FROM json_each(@ty${j}))`);
+      }
+      if (lo) {
+        Object.assign(params, { [`lo${j}a`]: lo[0]!, [`lo${j}b`]: lo[1]! });
+        conditions.push(`(t2.${c}, t2.id) > (@lo${j}a, @lo${j}b)`);
+      }
+      if (hi) {
+        Object.assign(params, { [`hi${j}a`]: hi[0]!, [`hi${j}b`]: hi[1]! });
+        conditions.push(`(t2.${c}, t2.id) < (@hi${j}a, @hi${j}b)`);
+      }
+      return `SELECT @i${j} AS idx, t.* FROM ticket t WHERE t.id IN (
+        SELECT id FROM ticket t2 WHERE ${conditions.join(' AND ')} ORDER BY t2.${c} ${dir}, t2.id ${dir} LIMIT @n${j})`;
+    });
+    return this.db.all<TicketRow & { idx: number }>(branches.join('\nUNION ALL\n'), params);
+  }
+
+  /** Many lists (a page of owners): one branch per kind and direction present, the owners' windows bound as one JSON array. */
+  private manyLists(owner: TicketOwner, mine: readonly { s: TicketListSpec; i: number }[], now: Date): (TicketRow & { idx: number })[] {
+    {
       const limits = new Map<string, number>();
       for (const { s } of mine) {
         const name = `lim_${s.kind}_${s.backward ? 'b' : 'f'}`;
@@ -208,23 +263,12 @@ export class SqliteTicketStore implements TicketStore {
           };
         }),
       );
-      const rows = this.db.all<TicketRow & { idx: number }>(this.listSql(owner, branches), {
+      return this.db.all<TicketRow & { idx: number }>(this.listSql(owner, branches), {
         keys,
         now: now.getTime(),
         ...Object.fromEntries(limits),
       });
-      const byIdx = new Map<number, TicketRecord[]>();
-      for (const r of rows) {
-        const list = byIdx.get(r.idx);
-        if (list) list.push(toTicket(r));
-        else byIdx.set(r.idx, [toTicket(r)]);
-      }
-      for (const { s, i } of mine) {
-        const inFetchOrder = (byIdx.get(i) ?? []).sort((a, b) => compareInList(s.kind, a, b) * (s.backward ? -1 : 1));
-        out[i] = toPage(inFetchOrder, s, 0, (t) => ticketListKey(s.kind, t));
-      }
     }
-    return out;
   }
 
   /** The list statement of one owner for the kinds and directions present in a batch (rows unordered). */

@@ -17,7 +17,13 @@ export interface PageRequest {
 }
 
 /** One page of a keyset-paginated list, in list order. */
-export interface Page<T> {
+export interface Page<T> extends Slice<T> {
+  /** How many records the whole list holds (all pages). */
+  readonly totalCount: number;
+}
+
+/** A page without its total (ticket lists take theirs from the kept counts). */
+export interface Slice<T> {
   readonly nodes: readonly T[];
   /** More rows follow the last node (for a backward page: `before` was given). */
   readonly hasNextPage: boolean;
@@ -27,7 +33,6 @@ export interface Page<T> {
   readonly startKey: SortKey | null;
   /** Sort key of the last node; null on an empty page. */
   readonly endKey: SortKey | null;
-  readonly totalCount: number;
 }
 
 /** The first page of a list: `size` rows from the start. */

@@ -1,4 +1,4 @@
-import type { Page, PageRequest } from './page';
+import type { PageRequest, Slice } from './page';
 
 /** The state type of a ticket, as in OTRS. */
 export enum TicketStateType {
@@ -92,8 +92,6 @@ export interface TicketListSpec extends PageRequest {
   readonly reachedOnly: boolean;
 }
 
-/** A ticket list page without its total (totals come from the counts). */
-export type TicketSlice = Omit<Page<TicketRecord>, 'totalCount'>;
 
 /** Fields of a new ticket, validated; customer references resolved. */
 export type NewTicket = Omit<TicketRecord, 'id' | 'number' | 'createdAt' | 'changedAt'>;
@@ -106,7 +104,7 @@ export interface TicketStore {
   /** Counts per owner id, in key order; `now` decides escalation and reminder times. */
   counts(owner: TicketOwner, ownerIds: readonly string[], now: Date): Promise<TicketCounts[]>;
   /** One slice per spec, in spec order. */
-  lists(specs: readonly TicketListSpec[], now: Date): Promise<TicketSlice[]>;
+  lists(specs: readonly TicketListSpec[], now: Date): Promise<Slice<TicketRecord>[]>;
   byNumbers(numbers: readonly string[]): Promise<(TicketRecord | null)[]>;
   /** Tickets by their row id (the stable part of a ticket's global id), in key order. */
   byIds(ids: readonly number[]): Promise<(TicketRecord | null)[]>;

@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import type { CustomerUsersOfCustomerQuery } from '../domain/data-source';
 import { idKey, type CustomerRecord, type CustomerUserRecord } from '../domain/records';
-import type { TicketCounts, TicketListSpec, TicketRecord, TicketSlice, TicketStore } from '../domain/tickets';
+import type { Slice } from '../domain/page';
+import type { TicketCounts, TicketListSpec, TicketRecord, TicketStore } from '../domain/tickets';
 import type { DataSourceRegistry, MergedPage } from '../sources/data-source-registry';
 
 /** The per-request loaders: every relation, count and widget list goes through one of these. */
@@ -12,7 +13,7 @@ export interface Loaders {
   readonly customerUser: DataLoader<string, CustomerUserRecord | null>;
   readonly customerTicketCounts: DataLoader<string, TicketCounts>;
   readonly customerUserTicketCounts: DataLoader<string, TicketCounts>;
-  readonly ticketList: DataLoader<TicketListSpec, TicketSlice, string>;
+  readonly ticketList: DataLoader<TicketListSpec, Slice<TicketRecord>, string>;
   readonly customerUsersOfCustomer: DataLoader<CustomerUsersOfCustomerQuery, MergedPage<CustomerUserRecord>, string>;
   /** Customers by source and stable id (global ids). */
   readonly customerByStableId: DataLoader<StableKey, CustomerRecord | null, string>;

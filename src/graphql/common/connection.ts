@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
-import type { Page, SortKey } from '../../domain/page';
+import type { Page, Slice, SortKey } from '../../domain/page';
 import { encodeCursor } from './cursor';
 
 @ObjectType({ simpleResolvers: true, description: 'Where a page lies in its list (Relay cursor connections).' })
@@ -54,19 +54,17 @@ export function Connection<TNode extends object>(node: ClassType<TNode>) {
   return ConnectionBase;
 }
 
-/** A page as the connection needs it: no total (that may come from elsewhere). */
-export type PageSlice<T> = Omit<Page<T>, 'totalCount'>;
 
 /**
  * The root object of every *Connection type. Its page and its total are loaded only when the
  * query selects them, and each at most once.
  */
 export class LazyConnection<T> {
-  private slice?: Promise<PageSlice<T>>;
+  private slice?: Promise<Slice<T>>;
   private total?: Promise<number>;
 
   constructor(
-    private readonly loadSlice: () => Promise<PageSlice<T>>,
+    private readonly loadSlice: () => Promise<Slice<T>>,
     private readonly loadTotal: () => Promise<number>,
     private readonly key: (t: T) => SortKey,
     /** The sources a merged list left out (connections of customers and customer users). */
@@ -109,7 +107,7 @@ export class LazyConnection<T> {
   }
 
   /** The page (loaded once). */
-  getSlice(): Promise<PageSlice<T>> {
+  getSlice(): Promise<Slice<T>> {
     return (this.slice ??= this.loadSlice());
   }
 }
