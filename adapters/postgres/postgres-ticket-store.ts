@@ -3,6 +3,7 @@ import { toPage, type Slice } from '../../src/domain/page';
 import { idKey } from '../../src/domain/records';
 import {
   isOpenType,
+  OPEN_STATE_TYPES,
   ticketListKey,
   ticketNumber,
   type NewTicket,
@@ -16,6 +17,9 @@ import {
 } from '../../src/domain/tickets';
 import { jsonParam, type PostgresDatabase } from './postgres-database';
 import { inKeyOrder, toTicket, type TicketRow } from './postgres-mapper';
+
+/** The open state types (src/domain/tickets.ts) as an SQL list. */
+const OPEN_TYPES_SQL = OPEN_STATE_TYPES.map((t) => `'${t}'`).join(', ');
 
 const OWNER_COLUMN: Record<TicketOwner, string> = { customer: 'customer_key', customerUser: 'customer_user_key' };
 const HOUR = 3_600_000;
@@ -88,7 +92,7 @@ export class PostgresTicketStore implements TicketStore {
        FROM unnest($1::text[]) WITH ORDINALITY AS k(key, idx)
        CROSS JOIN LATERAL (
          SELECT coalesce(sum(c.n), 0) AS total,
-           coalesce(sum(c.n) FILTER (WHERE c.state_type IN ('NEW', 'OPEN', 'PENDING_REMINDER')), 0) AS open,
+           coalesce(sum(c.n) FILTER (WHERE c.state_type IN (${OPEN_TYPES_SQL})), 0) AS open,
            coalesce(sum(c.n) FILTER (WHERE c.state_type = 'PENDING_REMINDER'), 0) AS pending,
            jsonb_object_agg(c.state_type, c.n) FILTER (WHERE c.n > 0) AS by
          FROM ticket_count c WHERE c.owner = '${o}' AND c.owner_key = k.key) c`,

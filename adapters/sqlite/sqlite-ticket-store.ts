@@ -3,6 +3,7 @@ import { toPage, type Slice } from '../../src/domain/page';
 import { idKey } from '../../src/domain/records';
 import {
   isOpenType,
+  OPEN_STATE_TYPES,
   ticketListKey,
   ticketNumber,
   type NewTicket,
@@ -17,6 +18,9 @@ import {
 } from '../../src/domain/tickets';
 import type { SqliteDatabase } from './sqlite-database';
 import { inKeyOrder, toTicket, type TicketRow } from './sqlite-mapper';
+
+/** The open state types (src/domain/tickets.ts) as an SQL list. */
+const OPEN_TYPES_SQL = OPEN_STATE_TYPES.map((t) => `'${t}'`).join(', ');
 
 const OWNER_COLUMN: Record<TicketOwner, string> = { customer: 'customer_key', customerUser: 'customer_user_key' };
 
@@ -136,7 +140,7 @@ export class SqliteTicketStore implements TicketStore {
   private countsSql(owner: TicketOwner): string {
     return `SELECT k.key AS idx,
         coalesce(sum(c.n), 0) AS total,
-        coalesce(sum(c.n) FILTER (WHERE c.state_type IN ('NEW', 'OPEN', 'PENDING_REMINDER')), 0) AS open,
+        coalesce(sum(c.n) FILTER (WHERE c.state_type IN (${OPEN_TYPES_SQL})), 0) AS open,
         coalesce(sum(c.n) FILTER (WHERE c.state_type = 'PENDING_REMINDER'), 0) AS pending
       FROM json_each(@keys) k LEFT JOIN ticket_count c ON c.owner = '${owner === 'customer' ? 'c' : 'u'}' AND c.owner_key = k.value
       GROUP BY k.key`;
@@ -237,38 +241,36 @@ export class SqliteTicketStore implements TicketStore {
 
   /** Many lists (a page of owners): one branch per kind and direction present, the owners' windows bound as one JSON array. */
   private manyLists(owner: TicketOwner, mine: readonly { s: TicketListSpec; i: number }[], now: Date): (TicketRow & { idx: number })[] {
-    {
-      const limits = new Map<string, number>();
-      for (const { s } of mine) {
-        const name = `lim_${s.kind}_${s.backward ? 'b' : 'f'}`;
-        limits.set(name, Math.min(this.limit, Math.max(limits.get(name) ?? 0, s.size + 1)));
-      }
-      const branches = KINDS.flatMap((kind) => [false, true].map((backward) => ({ kind, backward })))
-        .filter((b) => limits.has(`lim_${b.kind}_${b.backward ? 'b' : 'f'}`));
-      const keys = JSON.stringify(
-        mine.map(({ s, i }) => {
-          // The window in ascending column order: a descending list's `after` is its upper bound.
-          const [lo, hi] = ascends(s.kind) ? [s.after, s.before] : [s.before, s.after];
-          return {
-            i,
-            o: idKey(s.ownerId),
-            kind: s.kind,
-            back: s.backward ? 1 : 0,
-            lo0: lo?.[0] ?? -MAX,
-            lo1: lo?.[1] ?? -MAX,
-            hi0: hi?.[0] ?? MAX,
-            hi1: hi?.[1] ?? MAX,
-            types: s.stateTypes ? JSON.stringify(s.stateTypes) : null,
-            reached: s.reachedOnly ? 1 : 0,
-          };
-        }),
-      );
-      return this.db.all<TicketRow & { idx: number }>(this.listSql(owner, branches), {
-        keys,
-        now: now.getTime(),
-        ...Object.fromEntries(limits),
-      });
+    const limits = new Map<string, number>();
+    for (const { s } of mine) {
+      const name = `lim_${s.kind}_${s.backward ? 'b' : 'f'}`;
+      limits.set(name, Math.min(this.limit, Math.max(limits.get(name) ?? 0, s.size + 1)));
     }
+    const branches = KINDS.flatMap((kind) => [false, true].map((backward) => ({ kind, backward })))
+      .filter((b) => limits.has(`lim_${b.kind}_${b.backward ? 'b' : 'f'}`));
+    const keys = JSON.stringify(
+      mine.map(({ s, i }) => {
+        // The window in ascending column order: a descending list's `after` is its upper bound.
+        const [lo, hi] = ascends(s.kind) ? [s.after, s.before] : [s.before, s.after];
+        return {
+          i,
+          o: idKey(s.ownerId),
+          kind: s.kind,
+          back: s.backward ? 1 : 0,
+          lo0: lo?.[0] ?? -MAX,
+          lo1: lo?.[1] ?? -MAX,
+          hi0: hi?.[0] ?? MAX,
+          hi1: hi?.[1] ?? MAX,
+          types: s.stateTypes ? JSON.stringify(s.stateTypes) : null,
+          reached: s.reachedOnly ? 1 : 0,
+        };
+      }),
+    );
+    return this.db.all<TicketRow & { idx: number }>(this.listSql(owner, branches), {
+      keys,
+      now: now.getTime(),
+      ...Object.fromEntries(limits),
+    });
   }
 
   /** The list statement of one owner for the kinds and directions present in a batch (rows unordered). */
