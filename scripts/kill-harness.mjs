@@ -4,6 +4,11 @@
 // present exactly once. Unacknowledged mutations are retried with their Idempotency-Key.
 //
 //   npm run kill-harness -- [--kills 100] [--concurrency 4] [--max-delay-ms 300] [--json]
+//                           [--database postgres://USER:PASSWORD@HOST:PORT/DB]
+//
+// With --database (an empty PostgreSQL database), two replicas share it: the mutations go to
+// both (alternately), each kill hits one of the two at random while the other keeps serving, and
+// the killed one's unacknowledged mutations are retried on either replica.
 //
 // Needs `npm run build` first (dist/src/main.js).
 import Database from 'better-sqlite3';
@@ -21,6 +26,12 @@ function option(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
+function text(name) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const SHARED = text('database');
+const REPLICAS = SHARED ? 2 : 1;
 const KILLS = option('kills', 100);
 const CONCURRENCY = option('concurrency', 4);
 const MAX_DELAY_MS = option('max-delay-ms', 300);
@@ -33,7 +44,7 @@ if (!existsSync(MAIN)) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'helpdesk-kill-'));
-const database = join(dir, 'helpdesk.db');
+const database = SHARED ?? join(dir, 'helpdesk.db');
 const token = randomBytes(24).toString('base64url');
 const configFile = join(dir, 'config.json');
 writeFileSync(
@@ -84,7 +95,7 @@ const CREATE = 'mutation CreateTicket($input: CreateTicketInput!) { createTicket
 
 /** Every mutation ever sent, by key: pending until acknowledged. */
 const mutations = new Map();
-const stats = { kills: 0, sent: 0, acknowledged: 0, retriedAfterKill: 0, replayed: 0, failed: 0, integrityChecks: 0, integrityFailures: 0, lost: 0, duplicates: 0, wrongResults: 0 };
+const stats = { replicas: REPLICAS, transient: 0, kills: 0, sent: 0, acknowledged: 0, retriedAfterKill: 0, replayed: 0, failed: 0, integrityChecks: 0, integrityFailures: 0, lost: 0, duplicates: 0, wrongResults: 0 };
 
 function newMutation() {
   const key = randomUUID();
@@ -96,7 +107,14 @@ function newMutation() {
 async function send(url, m) {
   m.attempts++;
   stats.sent++;
-  const { body, replayed } = await mutate(url, m); // throws when the server dies under it
+  const { status, body, replayed } = await mutate(url, m); // throws when the server dies under it
+  // Another replica's claim of the key that is not yet seen as dead, or the database busy: retry.
+  const transient = body.errors?.every((e) => e.extensions?.code === 'DATA_SOURCE_UNAVAILABLE' || (status === 409 && /in progress/.test(e.message)));
+  if (body.errors && transient) {
+    stats.transient++;
+    await new Promise((r) => setTimeout(r, 50));
+    return send(url, m);
+  }
   if (body.errors) {
     stats.failed++;
     throw Object.assign(new Error(`mutation ${m.key} failed: ${JSON.stringify(body.errors)}`), { fatal: true });
@@ -111,34 +129,60 @@ async function send(url, m) {
   if (replayed) stats.replayed++;
 }
 
-/** Checks the file as it is after a kill: integrity, and every acknowledged mutation exactly once. */
-function verify(final) {
+/** Titles of the harness's tickets in the database: count and smallest number per title, and the total. */
+async function ticketsByTitle() {
+  if (SHARED) {
+    const pg = (await import('pg')).default;
+    const client = new pg.Client({ connectionString: SHARED });
+    await client.connect();
+    try {
+      const rows = (await client.query(`SELECT title, count(*)::int AS n, min(number) AS number FROM ticket WHERE title LIKE 'kill-%' GROUP BY title`)).rows;
+      return { integrity: 'ok', rows: new Map(rows.map((r) => [r.title, r])) };
+    } finally {
+      await client.end();
+    }
+  }
   const db = new Database(database);
   try {
-    stats.integrityChecks++;
     const integrity = db.pragma('integrity_check', { simple: true });
-    if (integrity !== 'ok') stats.integrityFailures++;
-    const count = db.prepare('SELECT count(*) AS n, min(number) AS number FROM ticket WHERE title = ?');
-    let lost = 0;
-    let duplicates = 0;
-    for (const m of mutations.values()) {
-      const { n, number } = count.get(m.title);
-      if (n > 1) duplicates++;
-      if (m.acked && (n !== 1 || number !== m.acked)) lost++;
-      if (final && n !== 1) lost++;
-    }
-    stats.lost = Math.max(stats.lost, lost);
-    stats.duplicates = Math.max(stats.duplicates, duplicates);
-    const total = db.prepare(`SELECT count(*) AS n FROM ticket WHERE title LIKE 'kill-%'`).get().n;
-    if (total > mutations.size) stats.duplicates = Math.max(stats.duplicates, total - mutations.size);
-    return integrity;
+    const rows = db.prepare(`SELECT title, count(*) AS n, min(number) AS number FROM ticket WHERE title LIKE 'kill-%' GROUP BY title`).all();
+    return { integrity, rows: new Map(rows.map((r) => [r.title, r])) };
   } finally {
     db.close();
   }
 }
 
+/**
+ * Checks the database as it is after a kill: every acknowledged mutation exactly once, nothing
+ * twice, and (SQLite) `integrity_check`; PostgreSQL's own crash safety is not what is tested.
+ */
+async function verify(final) {
+  const { integrity, rows } = await ticketsByTitle();
+  stats.integrityChecks++;
+  if (integrity !== 'ok') stats.integrityFailures++;
+  let lost = 0;
+  let duplicates = 0;
+  let total = 0;
+  for (const m of mutations.values()) {
+    const { n, number } = rows.get(m.title) ?? { n: 0, number: null };
+    if (n > 1) duplicates++;
+    if (m.acked && (n !== 1 || number !== m.acked)) lost++;
+    if (final && n !== 1) lost++;
+  }
+  for (const r of rows.values()) total += r.n;
+  stats.lost = Math.max(stats.lost, lost);
+  stats.duplicates = Math.max(stats.duplicates, duplicates);
+  if (total > mutations.size) stats.duplicates = Math.max(stats.duplicates, total - mutations.size);
+  return integrity;
+}
+
+/** The running replicas (index: replica); a killed one is started again by the next cycle. */
+const servers = new Array(REPLICAS).fill(null);
+
 async function cycle(kill) {
-  const server = await start();
+  for (let i = 0; i < REPLICAS; i++) servers[i] ??= await start();
+  const victim = Math.floor(Math.random() * REPLICAS);
+  const server = servers[victim];
   let dead = false;
   const workers = [];
   const pending = [...mutations.values()].filter((m) => !m.acked);
@@ -149,28 +193,32 @@ async function cycle(kill) {
       server.proc.kill('SIGKILL');
     }, Math.random() * MAX_DELAY_MS);
   }
-  const run = async (first) => {
+  const run = async (first, url) => {
     try {
       // Retry the unacknowledged ones first (their keys make the retry safe), then new ones.
       for (let m = first; !dead; m = pending.shift() ?? (kill ? newMutation() : null)) {
         if (!m) break;
-        await send(server.url, m);
+        await send(url, m);
       }
     } catch (e) {
       if (e.fatal) throw e;
-      if (!dead) throw e;
+      if (!dead || url !== server.url) throw e;
     }
   };
-  for (let i = 0; i < CONCURRENCY; i++) workers.push(run(pending.shift() ?? (kill ? newMutation() : null)));
+  for (let i = 0; i < CONCURRENCY; i++) workers.push(run(pending.shift() ?? (kill ? newMutation() : null), servers[i % REPLICAS].url));
   await Promise.all(workers);
   if (kill) {
     await server.exited;
+    servers[victim] = null;
     stats.kills++;
   } else {
     clearTimeout(timer);
-    server.proc.kill('SIGTERM');
-    const exit = await server.exited;
-    if (exit.code !== 0) throw new Error(`final SIGTERM exit ${JSON.stringify(exit)}`);
+    for (let i = 0; i < REPLICAS; i++) {
+      servers[i].proc.kill('SIGTERM');
+      const exit = await servers[i].exited;
+      servers[i] = null;
+      if (exit.code !== 0) throw new Error(`final SIGTERM exit ${JSON.stringify(exit)}`);
+    }
   }
 }
 
@@ -190,14 +238,15 @@ try {
   }
   for (let i = 0; i < KILLS; i++) {
     await cycle(true);
-    const integrity = verify(false);
+    const integrity = await verify(false);
     if (integrity !== 'ok' || stats.lost || stats.duplicates) break;
     if ((i + 1) % 10 === 0) log(`kills ${i + 1}/${KILLS}: acknowledged ${stats.acknowledged}, pending ${[...mutations.values()].filter((m) => !m.acked).length}`);
   }
   // Last start: retry whatever is still unacknowledged, then every mutation must be there once.
   await cycle(false);
-  verify(true);
+  await verify(true);
 } finally {
+  for (const s of servers) s?.proc.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 }
 const result = { ...stats, mutations: mutations.size, seconds: Math.round((Date.now() - started) / 100) / 10 };

@@ -81,7 +81,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const tickets = store.tickets;
   const idempotency = new IdempotencyStore(store.idempotency, config.limits.idempotencyKeyTtlSeconds * 1000);
   store.setJournal(idempotency);
-  const started = idempotency.purge().catch((e: unknown) => logger.warn({ err: e }, 'could not purge expired idempotency keys'));
+  const started = (async () => {
+    // A remote store is not contacted before the first request: say at once why it cannot be reached (TLS, down, ...).
+    if (store.capabilities.remote) {
+      await store.ping().then(
+        () => logger.info({ database: store.kind }, 'the helpdesk database answers'),
+        (e: unknown) => logger.error({ reason: e instanceof Error ? e.message : String(e) }, 'the helpdesk database cannot be reached; /readyz answers 503 until it can'),
+      );
+    }
+    await idempotency.purge().catch((e: unknown) => logger.warn({ err: e }, 'could not purge expired idempotency keys'));
+  })();
   const production = config.production;
   const apollo = createApollo({
     metrics,

@@ -220,11 +220,36 @@ export class PostgresDatabase {
       RETRYABLE.has(code) ||
       ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN'].includes(code) ||
       /timeout|terminat|Connection|connect/i.test(err.message ?? '');
+    const tls = tlsRefusal(err);
+    if (tls) {
+      return new DataSourceUnavailableError(this.label, `Data source '${this.label}' is unavailable: ${tls}; try again`, { cause: scrub(e) });
+    }
     if (unavailable) {
       return new DataSourceUnavailableError(this.label, `Data source '${this.label}' is unavailable; try again`, { cause: scrub(e) });
     }
     return e;
   }
+}
+
+/** Why TLS refused the server (for /readyz and the log: names no host, URL or password), or null. */
+function tlsRefusal(err: { code?: string; message?: string }): string | null {
+  switch (err.code) {
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return "the server's TLS certificate does not name the host of the database URL";
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'UNABLE_TO_GET_ISSUER_CERT':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+    case 'CERT_UNTRUSTED':
+    case 'CERT_SIGNATURE_FAILURE':
+      return "the server's TLS certificate is not signed by a trusted CA (sslrootcert)";
+    case 'CERT_HAS_EXPIRED':
+    case 'CERT_NOT_YET_VALID':
+      return "the server's TLS certificate is outside its validity period";
+  }
+  if (/does not support SSL/i.test(err.message ?? '')) return 'the database server does not accept TLS, which the URL requires (sslmode)';
+  return null;
 }
 
 /** The error without anything that could carry the connection string. */

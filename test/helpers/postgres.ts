@@ -67,12 +67,18 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
+/** Options of {@link startPostgres}. */
+export interface PostgresOptions {
+  /** Serve TLS (`ssl=on`) with this certificate and key (PEM text); plain connections stay allowed. */
+  readonly tls?: { readonly cert: string; readonly key: string };
+}
+
 /**
  * Starts PostgreSQL for a test file: `initdb` into a new temporary folder owned by an
  * unprivileged user, `pg_ctl start` on a free loopback port with password (SCRAM) authentication.
  * Never touches a system cluster. Fails with the install command when the binaries are missing.
  */
-export async function startPostgres(): Promise<PostgresServer> {
+export async function startPostgres(options: PostgresOptions = {}): Promise<PostgresServer> {
   postgresBin();
   const dir = mkdtempSync(join(tmpdir(), 'helpdesk-pg-'));
   const data = join(dir, 'data');
@@ -87,11 +93,24 @@ export async function startPostgres(): Promise<PostgresServer> {
   }
   chmodSync(dir, 0o700);
   runPg('initdb', ['-D', data, '-U', user, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
+  let tlsFlags = '';
+  if (options.tls) {
+    const cert = join(dir, 'server.crt');
+    const key = join(dir, 'server.key');
+    writeFileSync(cert, options.tls.cert, { mode: 0o644 });
+    writeFileSync(key, options.tls.key, { mode: 0o600 });
+    if (process.getuid?.() === 0) {
+      const { uid, gid } = uidGid(RUN_AS);
+      chownSync(cert, uid, gid);
+      chownSync(key, uid, gid);
+    }
+    tlsFlags = ` -c ssl=on -c ssl_cert_file=${cert} -c ssl_key_file=${key}`;
+  }
   const port = await freePort();
   const start = () =>
     runPg('pg_ctl', [
       'start', '-w', '-t', '60', '-D', data, '-l', join(dir, 'server.log'),
-      '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c shared_buffers=32MB`,
+      '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c shared_buffers=32MB${tlsFlags}`,
     ]);
   start();
   const url = (database: string) => `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
