@@ -48,6 +48,13 @@ export function createRequestHandler(app: App, options: HttpOptions = {}): (req:
 export function listen(app: App, host = app.config.listen.host, port = app.config.listen.port, options: HttpOptions = {}): Promise<{ server: Server; url: string }> {
   const server = createServer(createRequestHandler(app, options));
   server.keepAliveTimeout = 65_000;
+  // A request Node's HTTP parser refuses (a NUL in a header, a broken request line) never reaches
+  // the handler: answer it too with a JSON error that carries its code.
+  server.on('clientError', (_err, socket) => {
+    if (!socket.writable) return void socket.destroy();
+    const body = JSON.stringify({ errors: [{ message: 'Malformed HTTP request', extensions: { code: 'BAD_REQUEST' } }] });
+    socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

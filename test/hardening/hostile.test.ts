@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import fc from 'fast-check';
 import {
   getNamedType,
@@ -84,6 +85,38 @@ async function send(t: TestApp, body: string | Buffer | Uint8Array, headers: Rec
 }
 
 const gql = (t: TestApp, query: string, variables?: unknown, headers?: Record<string, string>) => send(t, JSON.stringify({ query, variables }), headers);
+
+/**
+ * Sends a POST with exactly these header bytes over a plain socket (fetch refuses header values
+ * it considers invalid, e.g. a NUL, so those would never reach the server).
+ */
+function sendRaw(t: TestApp, body: string, headers: Record<string, string>): Promise<Sent> {
+  tried++;
+  const url = new URL(t.url);
+  const all: Record<string, string> = { host: url.host, 'content-type': 'application/json', authorization: `Bearer ${TOKENS.agent}`, ...headers, 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
+  const head = `POST /graphql HTTP/1.1\r\n${Object.entries(all).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`;
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname, () => socket.end(Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from(body)])));
+    const chunks: Buffer[] = [];
+    socket.on('data', (c) => chunks.push(c));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(raw)?.[1] ?? 0);
+      const bodyStart = raw.indexOf('\r\n\r\n');
+      let text = bodyStart < 0 ? '' : raw.slice(bodyStart + 4);
+      // A chunked answer: keep the JSON between the chunk sizes.
+      if (/transfer-encoding: chunked/i.test(raw.slice(0, bodyStart))) text = text.replace(/^[0-9a-f]+\r\n/i, '').replace(/\r\n0\r\n\r\n$/, '');
+      let json: any = null;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = null;
+      }
+      resolve({ status, text, json });
+    });
+  });
+}
 
 /** No 5xx, a JSON body, and every error carries a client code of the contract. */
 function assertHandled(r: Sent, label: string): string[] {
@@ -211,7 +244,8 @@ describe('hostile input', () => {
     const cases: [Record<string, string>, number, string][] = [
       [{ authorization: 'Bearer ' + 'x'.repeat(600) }, 401, 'UNAUTHENTICATED'],
       [{ authorization: 'Basic YWRtaW46YWRtaW4=' }, 401, 'UNAUTHENTICATED'],
-      [{ authorization: `Bearer ${TOKENS.agent}\u0000` }, 401, 'UNAUTHENTICATED'],
+      // A NUL in a header value: refused by the HTTP parser, answered as a malformed request.
+      [{ authorization: `Bearer ${TOKENS.agent}\u0000` }, 400, 'BAD_REQUEST'],
       [{ authorization: `Bearer ${TOKENS.agent.toUpperCase()}` }, 401, 'UNAUTHENTICATED'],
       [{ authorization: 'Bearer *' }, 401, 'UNAUTHENTICATED'],
       [{ 'content-type': 'application/x-www-form-urlencoded' }, 400, 'BAD_REQUEST'],
@@ -220,15 +254,9 @@ describe('hostile input', () => {
       [{ 'idempotency-key': 'k\u00e9y' }, 400, 'BAD_REQUEST'],
     ];
     for (const [headers, status, code] of cases) {
-      let r: Sent;
-      try {
-        r = await send(t, query, headers);
-      } catch {
-        // fetch itself refuses some header values (NUL): nothing reached the server.
-        continue;
-      }
+      const r = await sendRaw(t, query, headers);
       expect({ headers, status: r.status }).toEqual({ headers, status });
-      expect(r.json?.errors?.[0]?.extensions?.code ?? (r.text.includes('CSRF') ? 'BAD_REQUEST' : r.text)).toBe(code);
+      expect({ headers, code: r.json?.errors?.[0]?.extensions?.code }).toEqual({ headers, code });
     }
     // A deeply nested variables object under an Idempotency-Key (the key's fingerprint hashes the variables).
     const deepVars = `{"query": "mutation { __typename }", "variables": {"a": ${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}}`;
