@@ -164,6 +164,28 @@ describe('SQLite query plans', () => {
     }
   });
 
+  test("a detail view's few widgets: one branch per list, each a range of its kind's index, paged both ways", async () => {
+    const first = await store.tickets.lists([{ owner: 'customer', ownerId: heavyCustomer, kind: 'all', after: null, before: null, size: 3, backward: false, stateTypes: null, reachedOnly: false }], new Date());
+    const cursor = first[0]!.endKey!;
+    const widget = (kind: TicketListKind, extra: Partial<TicketListSpec> = {}): TicketListSpec => ({
+      owner: 'customer', ownerId: heavyCustomer, kind, after: null, before: null, size: 10, backward: false, stateTypes: null, reachedOnly: false, ...extra,
+    });
+    const specs = [widget('escalated'), widget('reminder', { reachedOnly: true }), widget('open', { backward: true, before: cursor }), widget('all', { after: cursor, stateTypes: [TicketStateType.CLOSED] })];
+    const plans = await plansOf(() => store.tickets.lists(specs, new Date()));
+    expect(plans).toHaveLength(1);
+    const plan = plans[0]!.plan.join('\n');
+    expect(plans[0]!.sql).not.toMatch(/json_extract/);
+    expect(plan).not.toMatch(/SCAN t2\b|SCAN ticket\b|SCAN t\b/);
+    for (const index of ['escalation', 'pending', 'open', 'all']) expect(plan).toMatch(new RegExp(`SEARCH t2 USING (COVERING )?INDEX ticket_c_${index} \\(customer_key=\\?`));
+    // The same pages as the batched statement gives when many lists share it.
+    const now = new Date();
+    const alone = await store.tickets.lists(specs, now);
+    expect(alone.reduce((n, p) => n + p.nodes.length, 0)).toBeGreaterThan(10);
+    const batched = await store.tickets.lists([...specs, ...Array.from({ length: 8 }, () => widget('all', { ownerId: busyUser, owner: 'customerUser' })), ...specs], now);
+    expect(batched.slice(0, 4)).toEqual(alone);
+    expect(batched.slice(12)).toEqual(alone);
+  });
+
   test('counts: one keyed read of ticket_count; escalated from ticket_due and a range of the current hour; nothing scans tickets', async () => {
     const plans = await plansOf(async () => {
       const [c] = await store.tickets.counts('customer', [heavyCustomer], new Date());
