@@ -545,15 +545,8 @@ describe('/app with the embedded default configuration and switched off', () => 
 
   test('app.enabled: false, and NODE_ENV=production by default: /app is 404', async () => {
     const off = await startTestApp({ config: { app: { enabled: false } } });
-    const saved = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    let prod;
-    try {
-      prod = await startTestApp();
-    } finally {
-      process.env.NODE_ENV = saved;
-    }
-    const on = await startTestApp();
+    const prod = await startTestApp({ env: { NODE_ENV: 'production' } });
+    const on = await startTestApp({ env: { NODE_ENV: 'development' } });
     try {
       for (const t of [off, prod]) {
         expect((await fetch(`${t.url}/app`)).status).toBe(404);

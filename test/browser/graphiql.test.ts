@@ -465,15 +465,8 @@ describe('GraphiQL in headless Chromium, network cut off', () => {
     });
 
     test('off by default when NODE_ENV=production, on by default otherwise', async () => {
-      const saved = process.env.NODE_ENV;
-      let prod: TestApp;
-      process.env.NODE_ENV = 'production';
-      try {
-        prod = await startTestApp();
-      } finally {
-        process.env.NODE_ENV = saved;
-      }
-      const dev = await startTestApp();
+      const prod = await startTestApp({ env: { NODE_ENV: 'production' } });
+      const dev = await startTestApp({ env: { NODE_ENV: 'development' } });
       try {
         expect((await getHtml(prod.url)).headers.get('content-type')).not.toMatch(/text\/html/);
         const served = await getHtml(dev.url);

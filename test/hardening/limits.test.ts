@@ -211,14 +211,8 @@ describe('request limits (defaults)', () => {
 });
 
 describe('request limits in production', () => {
-  const saved = process.env.NODE_ENV;
-  afterEach(() => {
-    process.env.NODE_ENV = saved;
-  });
-
   test('introspection and field suggestions are off unless configured', async () => {
-    process.env.NODE_ENV = 'production';
-    const t = await startTestApp();
+    const t = await startTestApp({ env: { NODE_ENV: 'production' } });
     try {
       const intro = await t.countOperations(() => t.http('{ __schema { types { name } } }'));
       expect(intro.result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -229,7 +223,7 @@ describe('request limits in production', () => {
     } finally {
       await t.close();
     }
-    const on = await startTestApp({ config: { limits: { introspection: true, fieldSuggestions: true } } });
+    const on = await startTestApp({ env: { NODE_ENV: 'production' }, config: { limits: { introspection: true, fieldSuggestions: true } } });
     try {
       expect((await on.http('{ __schema { queryType { name } } }')).data.__schema.queryType.name).toBe('Query');
       expect((await on.http('{ customerz { totalCount } }')).errors?.[0]?.message).toMatch(/Did you mean/);

@@ -57,6 +57,8 @@ export interface TestAppOptions {
   readonly http?: boolean;
   /** Database file; default a new one in a temp folder. */
   readonly database?: string;
+  /** The environment the configuration is read with (e.g. `{ NODE_ENV: 'production' }`); default none. */
+  readonly env?: Record<string, string | undefined>;
 }
 
 /** A started service on a temp database, reachable over HTTP and in process. */
@@ -79,7 +81,7 @@ export interface TestApp {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'helpdesk-test-'));
   const config = loadConfig({
-    env: { NODE_ENV: process.env.NODE_ENV },
+    env: options.env ?? {},
     cwd: dir,
     raw: {
       listen: { host: '127.0.0.1', port: 0 },
