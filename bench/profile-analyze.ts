@@ -34,7 +34,8 @@ function partOfFrame(frame: ProfileNode['callFrame'], isLeaf: boolean): Part | n
     return null;
   }
   if (/better-sqlite3|adapters\/sqlite|sqlite-database/.test(url)) return 'SQL';
-  if (/floor-server/.test(url)) return null;
+  // The floor's own code building its answer is what the service's resolvers do.
+  if (/floor-server/.test(url)) return 'resolvers';
   if (/graphql-jit|node_modules\/graphql\/execution|node_modules\/dataloader|graphql\/jsutils/.test(url)) return 'execution';
   if (/node_modules\/graphql\/(validation|language|utilities)/.test(url)) return 'parse/validate';
   if (/type-graphql/.test(url)) return 'type-graphql';
@@ -79,4 +80,14 @@ export function analyzeProfile(file: string): { busyMs: number; byPart: Record<P
     busy += ms;
   });
   return { busyMs: busy, byPart };
+}
+
+/** `node dist/bench/profile-analyze.js FILE...`: the share of each part in each profile. */
+if (require.main === module) {
+  console.log(`| profile | busy ms | ${PARTS.join(' | ')} |`);
+  console.log(`|---|---:|${PARTS.map(() => '---:').join('|')}|`);
+  for (const file of process.argv.slice(2)) {
+    const { busyMs, byPart } = analyzeProfile(file);
+    console.log(`| ${file.replace(/.*\//, '')} | ${busyMs.toFixed(0)} | ${PARTS.map((p) => `${Math.round((byPart[p] / busyMs) * 100)} %`).join(' | ')} |`);
+  }
 }
