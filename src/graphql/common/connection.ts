@@ -57,11 +57,15 @@ export function Connection<TNode extends object>(node: ClassType<TNode>) {
 
 /**
  * The root object of every *Connection type. Its page and its total are loaded only when the
- * query selects them, and each at most once.
+ * query selects them, and each at most once. Once loaded (or when built over a loaded page) the
+ * fields answer synchronously: compiled execution then takes no promise hop per field.
  */
 export class LazyConnection<T> {
   private slice?: Promise<Slice<T>>;
   private total?: Promise<number>;
+  private loaded?: Slice<T>;
+  private loadedTotal?: number;
+  private loadedUnavailable?: readonly unknown[];
 
   constructor(
     private readonly loadSlice: () => Promise<Slice<T>>,
@@ -73,41 +77,53 @@ export class LazyConnection<T> {
 
   /** A connection over an already loaded page with its total. */
   static of<T>(page: Page<T>, key: (t: T) => SortKey, unavailable: readonly unknown[] = []): LazyConnection<T> {
-    return new LazyConnection(
+    const connection = new LazyConnection(
       () => Promise.resolve(page),
       () => Promise.resolve(page.totalCount),
       key,
       () => Promise.resolve(unavailable),
     );
+    connection.loaded = page;
+    connection.loadedTotal = page.totalCount;
+    connection.loadedUnavailable = unavailable;
+    return connection;
   }
 
-  get unavailableSources(): Promise<readonly unknown[]> {
-    return this.loadUnavailable();
+  get unavailableSources(): readonly unknown[] | Promise<readonly unknown[]> {
+    return this.loadedUnavailable ?? this.loadUnavailable();
   }
 
-  get nodes(): Promise<readonly T[]> {
-    return this.getSlice().then((s) => s.nodes);
+  get nodes(): readonly T[] | Promise<readonly T[]> {
+    return this.loaded ? this.loaded.nodes : this.getSlice().then((s) => s.nodes);
   }
 
-  get edges(): Promise<EdgeValue<T>[]> {
-    return this.getSlice().then((s) => s.nodes.map((node) => ({ cursor: encodeCursor(this.key(node)), node })));
+  get edges(): EdgeValue<T>[] | Promise<EdgeValue<T>[]> {
+    return this.loaded ? this.edgesOf(this.loaded) : this.getSlice().then((s) => this.edgesOf(s));
   }
 
-  get pageInfo(): Promise<PageInfo> {
-    return this.getSlice().then((s) => ({
-      hasNextPage: s.hasNextPage,
-      hasPreviousPage: s.hasPreviousPage,
-      startCursor: s.startKey ? encodeCursor(s.startKey) : null,
-      endCursor: s.endKey ? encodeCursor(s.endKey) : null,
-    }));
+  get pageInfo(): PageInfo | Promise<PageInfo> {
+    return this.loaded ? pageInfoOf(this.loaded) : this.getSlice().then(pageInfoOf);
   }
 
-  get totalCount(): Promise<number> {
-    return (this.total ??= this.loadTotal());
+  get totalCount(): number | Promise<number> {
+    return this.loadedTotal ?? (this.total ??= this.loadTotal().then((n) => (this.loadedTotal = n)));
   }
 
   /** The page (loaded once). */
   getSlice(): Promise<Slice<T>> {
-    return (this.slice ??= this.loadSlice());
+    return (this.slice ??= this.loaded ? Promise.resolve(this.loaded) : this.loadSlice().then((s) => (this.loaded = s)));
   }
+
+  private edgesOf(s: Slice<T>): EdgeValue<T>[] {
+    return s.nodes.map((node) => ({ cursor: encodeCursor(this.key(node)), node }));
+  }
+}
+
+function pageInfoOf<T>(s: Slice<T>): PageInfo {
+  return {
+    hasNextPage: s.hasNextPage,
+    hasPreviousPage: s.hasPreviousPage,
+    startCursor: s.startKey ? encodeCursor(s.startKey) : null,
+    endCursor: s.endKey ? encodeCursor(s.endKey) : null,
+  };
 }
