@@ -6,6 +6,7 @@
  *
  *   npm run bench [-- --scale N] [--compare-scale N] [--duration S] [--runs N] [--connections N] [--no-ldap]
  *   npm run bench -- --profile     CPU profiles of floor and service per screen, and where the time goes
+ *   npm run bench -- --engine postgres   the same screens on a throw-away PostgreSQL, into results.json's "postgres"
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -38,6 +39,8 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     /** Leave out the LDAP screen (no slapd needed). */
     'no-ldap': { type: 'boolean', default: false },
+    /** The helpdesk store: sqlite (default) or postgres (a throw-away server; bench/postgres-bench.ts). */
+    engine: { type: 'string', default: 'sqlite' },
   },
 });
 const SCALE = Number(args.scale);
@@ -305,6 +308,11 @@ function log(text: string): void {
 // ---- main ---------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
+  if (args.engine !== 'sqlite') {
+    if (args.engine !== 'postgres') throw new Error(`--engine must be sqlite or postgres, got '${args.engine}'`);
+    const { postgresBench } = await import('./postgres-bench');
+    return postgresBench({ root: ROOT, scale: SCALE, duration: DURATION, runs: RUNS, connections: CONNECTIONS, out: OUT });
+  }
   const started = Date.now();
   const ds = await dataset(SCALE);
   const other = COMPARE !== null && COMPARE !== SCALE ? await dataset(COMPARE) : null;

@@ -16,6 +16,9 @@ const { values } = parseArgs({
   },
 });
 
+/** Pool of a seed run (PostgreSQL): statements may run for minutes. */
+const SEED_POOL = { size: 2, statementTimeoutMs: 600_000, connectTimeoutMs: 10_000 };
+
 function count(name: string, text: string | undefined): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0) {
@@ -37,7 +40,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const started = Date.now();
-  const store = openStore({ database: out, label: 'seed', maxPageSize: 100 });
+  // One transaction of bulk statements: rebuilding counts over millions of tickets takes longer than a request's timeout.
+  const store = openStore({ database: out, label: 'seed', maxPageSize: 100, pool: SEED_POOL });
   try {
     if (!(await store.seedWriter.isEmpty())) {
       console.error('the database already holds customers; the seed writes into an empty database only');

@@ -1,0 +1,263 @@
+/**
+ * `npm run bench -- --engine postgres`: the same screens (list, detailMedian, detailHeavy) and
+ * targets (hand-written floor, service, service with batching off) on PostgreSQL, with the same
+ * generated dataset, plus the service as two replicas on the same database. Starts its own
+ * throw-away PostgreSQL (the test harness: initdb + pg_ctl on a free loopback port), seeds it with
+ * the PostgreSQL seed writer, and writes `"postgres": { "screens": { ... } }` into the results file
+ * beside the SQLite figures.
+ */
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { generateDataset } from '../src/seed/generate';
+import { openStore } from '../src/sources/adapters';
+import { startPostgres } from '../test/helpers/postgres';
+import { BENCH_LINKS } from './bench-config';
+
+/** What the engine part needs from bench/run.ts's options. */
+export interface PostgresBenchOptions {
+  readonly root: string;
+  readonly scale: number;
+  readonly duration: number;
+  readonly runs: number;
+  readonly connections: number;
+  readonly out: string;
+}
+
+interface Target {
+  readonly name: string;
+  readonly urls: readonly string[];
+  readonly children: readonly ChildProcess[];
+  readonly graphql: boolean;
+  readonly token: string;
+}
+
+interface Screen {
+  readonly name: 'list' | 'detailMedian' | 'detailHeavy';
+  readonly customerId: string | null;
+}
+
+const log = (text: string) => process.stderr.write(text + '\n');
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => ok(port));
+    });
+  });
+}
+
+async function spawnHealthy(args: string[], env: NodeJS.ProcessEnv, url: string, root: string, probe = '/readyz'): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`${url} exited with ${child.exitCode}: ${err}`);
+    if (await fetch(url + probe).then((r) => r.ok, () => false)) return child;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not become ready: ${err}`);
+}
+
+export async function postgresBench(o: PostgresBenchOptions): Promise<void> {
+  const started = Date.now();
+  const op = (name: string) => readFileSync(join(o.root, 'schema/operations', `${name}.graphql`), 'utf8');
+  const LIST = op('CustomerList');
+  const DETAIL = op('CustomerDetailView');
+  const params = { customers: 1000 * o.scale, users: 20000 * o.scale, tickets: 200000 * o.scale, seed: 42, skew: 1.1 };
+  const server = await startPostgres();
+  const children: ChildProcess[] = [];
+  try {
+    const url = await server.createDatabase('bench');
+    const db = new URL(url).pathname.slice(1);
+    log(`postgres: seeding the x${o.scale} dataset (${params.customers} customers, ${params.users} users, ${params.tickets} tickets) …`);
+    const seedStarted = Date.now();
+    const store = openStore({ database: url, label: 'bench', maxPageSize: 100, pool: { size: 2, statementTimeoutMs: 600_000, connectTimeoutMs: 10_000 } });
+    try {
+      await generateDataset(store.seedWriter, params);
+    } finally {
+      await store.close();
+    }
+    const seedSeconds = (Date.now() - seedStarted) / 1000;
+    log(`  done in ${seedSeconds.toFixed(1)} s`);
+    await server.sql(db, 'VACUUM ANALYZE');
+    const byTickets = await server.sql<{ customerId: string; tickets: number }>(
+      db,
+      `SELECT c.customer_id AS "customerId", coalesce((SELECT sum(n) FROM ticket_count k WHERE k.owner = 'c' AND k.owner_key = c.customer_key), 0)::int AS tickets
+       FROM customer c WHERE c.valid = 'VALID' ORDER BY tickets, c.customer_key`,
+    );
+    const medianCustomer = byTickets[Math.floor(byTickets.length / 2)]!;
+    const heavy = byTickets[byTickets.length - 1]!;
+    const screens: Screen[] = [
+      { name: 'list', customerId: null },
+      { name: 'detailMedian', customerId: medianCustomer.customerId },
+      { name: 'detailHeavy', customerId: heavy.customerId },
+    ];
+
+    const token = randomBytes(24).toString('base64url');
+    const DATA = join(o.root, 'bench/data');
+    mkdirSync(DATA, { recursive: true });
+    const service = async (name: string, batching: boolean, replicas: number): Promise<Target> => {
+      const configFile = join(DATA, `service-postgres-${name}.json`);
+      writeFileSync(
+        configFile,
+        JSON.stringify({
+          listen: { host: '127.0.0.1', port: 0 },
+          database: url,
+          auth: { tokens: [{ name: 'bench', role: 'reader', sha256: createHash('sha256').update(token).digest('hex') }] },
+          dataSources: [{ id: 'local', name: 'Helpdesk database', kind: 'sqlite' }],
+          links: BENCH_LINKS,
+          batching,
+        }),
+      );
+      const urls: string[] = [];
+      const mine: ChildProcess[] = [];
+      for (let i = 0; i < replicas; i++) {
+        const port = await freePort();
+        const u = `http://127.0.0.1:${port}`;
+        const child = await spawnHealthy([join(o.root, 'dist/src/main.js')], { HELPDESK_CONFIG: configFile, NODE_ENV: 'production', PORT: String(port) }, u, o.root);
+        children.push(child);
+        mine.push(child);
+        urls.push(u);
+      }
+      return { name, urls, children: mine, graphql: true, token };
+    };
+    const floorPort = await freePort();
+    const floorUrl = `http://127.0.0.1:${floorPort}`;
+    const floorChild = await spawnHealthy([join(o.root, 'dist/bench/floor-server-postgres.js'), url, String(floorPort)], {}, floorUrl, o.root, '/healthz');
+    children.push(floorChild);
+    const floor: Target = { name: 'floor', urls: [floorUrl], children: [floorChild], graphql: false, token };
+    const svc = await service('service', true, 1);
+    const naive = await service('naive', false, 1);
+    const two = await service('replicas2', true, 2);
+
+    const request = (t: Target, s: Screen) =>
+      t.graphql
+        ? {
+            path: '/graphql',
+            method: 'POST' as const,
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` } as Record<string, string>,
+            body: JSON.stringify(
+              s.customerId === null
+                ? { query: LIST, operationName: 'CustomerList', variables: { first: 50 } }
+                : { query: DETAIL, operationName: 'CustomerDetailView', variables: { customerId: s.customerId } },
+            ),
+          }
+        : { path: s.customerId === null ? '/list' : `/detail?customerId=${encodeURIComponent(s.customerId)}`, method: 'GET' as const, headers: {} as Record<string, string>, body: undefined };
+    const fetchData = async (t: Target, s: Screen, i = 0) => {
+      const r = request(t, s);
+      const res = await fetch(t.urls[i]! + r.path, { method: r.method, headers: r.headers, body: r.body });
+      const body = (await res.json()) as { data?: unknown; errors?: unknown };
+      if (res.status !== 200 || body.errors) throw new Error(`${t.name} ${s.name}: ${res.status} ${JSON.stringify(body.errors ?? body)}`);
+      return body.data;
+    };
+    const statementsOf = async (t: Target, s: Screen) => {
+      const read = async () =>
+        (await (await fetch(`${t.urls[0]}/metrics`)).text())
+          .split('\n')
+          .filter((l) => l.startsWith('helpdesk_datasource_operations_total{'))
+          .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+      const before = await read();
+      await fetchData(t, s);
+      return (await read()) - before;
+    };
+    /** One load run; a target with several replicas gets the connections split over them, req/s summed. */
+    const load = async (t: Target, s: Screen, duration: number) => {
+      const r = request(t, s);
+      const latencies: number[] = [];
+      const per = Math.max(1, Math.round(o.connections / t.urls.length));
+      const results = await Promise.all(
+        t.urls.map((u) => {
+          const instance = autocannon({ url: u + r.path, method: r.method, headers: r.headers, body: r.body, connections: per, duration });
+          instance.on('response', (_c: unknown, status: number, _b: number, ms: number) => status === 200 && latencies.push(ms));
+          return instance;
+        }),
+      );
+      for (const x of results) {
+        if (x.errors > 0 || x.non2xx > 0 || x.timeouts > 0) throw new Error(`${t.name} ${s.name}: ${x.errors} errors, ${x.non2xx} non-2xx, ${x.timeouts} timeouts`);
+      }
+      latencies.sort((a, b) => a - b);
+      const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
+      return { rps: results.reduce((sum, x) => sum + x.requests.total / x.duration, 0), p50: at(50), p99: at(99) };
+    };
+
+    const checks: Record<string, { sameData: boolean; difference: string | null; sql: number; naiveSql: number }> = {};
+    for (const s of screens) {
+      const [f, sv, nv, a, b] = await Promise.all([fetchData(floor, s), fetchData(svc, s), fetchData(naive, s), fetchData(two, s, 0), fetchData(two, s, 1)]);
+      const difference = [[sv, f], [nv, sv], [a, sv], [b, sv]].some(([x, y]) => !isDeepStrictEqual(x, y)) ? 'service, floor, naive or replicas differ' : null;
+      if (difference) log(`!! postgres ${s.name}: ${difference}`);
+      checks[s.name] = { sameData: difference === null, difference, sql: await statementsOf(svc, s), naiveSql: await statementsOf(naive, s) };
+    }
+    const targets = [floor, svc, naive, two];
+    for (const s of screens) for (const t of targets) await load(t, s, 1);
+    const samples: Record<string, Record<string, { rps: number; p50: number; p99: number }[]>> = {};
+    for (let run = 1; run <= o.runs; run++) {
+      for (const s of screens) {
+        for (const t of targets) {
+          const sample = await load(t, s, o.duration);
+          ((samples[s.name] ??= {})[t.name] ??= []).push(sample);
+          log(`postgres run ${run}/${o.runs} ${s.name.padEnd(12)} ${t.name.padEnd(9)} ${sample.rps.toFixed(0).padStart(6)} req/s  p50 ${sample.p50.toFixed(2)} ms  p99 ${sample.p99.toFixed(2)} ms`);
+        }
+      }
+    }
+    const med = (screen: string, target: string, key: 'rps' | 'p50' | 'p99') => median(samples[screen]![target]!.map((x) => x[key]));
+    const result: Record<string, any> = {
+      engine: 'postgres',
+      generatedAt: new Date().toISOString(),
+      machine: { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryMb: Math.round(totalmem() / 2 ** 20), node: process.version },
+      params: { scale: o.scale, ...params, durationS: o.duration, runs: o.runs, connections: o.connections, seedSeconds: round(seedSeconds, 1) },
+      customers: { median: medianCustomer, heavy },
+      screens: {},
+    };
+    for (const s of screens) {
+      const floorRps = med(s.name, 'floor', 'rps');
+      const serviceRps = med(s.name, 'service', 'rps');
+      result.screens[s.name] = {
+        floorRps: round(floorRps, 0),
+        serviceRps: round(serviceRps, 0),
+        naiveRps: round(med(s.name, 'naive', 'rps'), 0),
+        ratioToFloor: round(serviceRps / floorRps),
+        naiveToServiceP50: round(med(s.name, 'naive', 'p50') / med(s.name, 'service', 'p50')),
+        p50Ms: round(med(s.name, 'service', 'p50')),
+        p99Ms: round(med(s.name, 'service', 'p99')),
+        floorP50Ms: round(med(s.name, 'floor', 'p50')),
+        floorP99Ms: round(med(s.name, 'floor', 'p99')),
+        naiveP50Ms: round(med(s.name, 'naive', 'p50')),
+        naiveP99Ms: round(med(s.name, 'naive', 'p99')),
+        sqlStatements: checks[s.name]!.sql,
+        naiveSqlStatements: checks[s.name]!.naiveSql,
+        sameData: checks[s.name]!.sameData,
+        twoReplicasRps: round(med(s.name, 'replicas2', 'rps'), 0),
+        twoReplicasP50Ms: round(med(s.name, 'replicas2', 'p50')),
+        twoReplicasToOne: round(med(s.name, 'replicas2', 'rps') / serviceRps),
+      };
+    }
+    result.seconds = Math.round((Date.now() - started) / 1000);
+    const existing = existsSync(o.out) ? JSON.parse(readFileSync(o.out, 'utf8')) : {};
+    writeFileSync(o.out, JSON.stringify({ ...existing, postgres: result }, null, 2) + '\n');
+    console.log('| screen (PostgreSQL) | floor req/s | service req/s | naive req/s | service/floor | naive/service p50 | p50 ms | p99 ms | SQL | 2 replicas req/s | same data |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+    for (const s of screens) {
+      const x = result.screens[s.name];
+      console.log(`| ${s.name} | ${x.floorRps} | ${x.serviceRps} | ${x.naiveRps} | ${x.ratioToFloor} | ${x.naiveToServiceP50} | ${x.p50Ms} | ${x.p99Ms} | ${x.sqlStatements} | ${x.twoReplicasRps} | ${x.sameData ? 'yes' : 'NO'} |`);
+    }
+    log(`wrote postgres figures into ${o.out}`);
+  } finally {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    await server.stop();
+  }
+}
