@@ -151,7 +151,11 @@ describe('CustomerDetailView', () => {
     expect(small.data.customer.customerUsers.nodes.length).toBeGreaterThan(0);
     expect(small.data.customer.tickets.nodes.some((t: any) => t.customerUser !== null)).toBe(true);
     expect(large.operations).toBeLessThanOrEqual(8);
-    expect(small.operations).toBe(large.operations);
+    expect(small.operations).toBeLessThanOrEqual(8);
+    // A synchronous store sees the same batches every time. Over the network the loaders' batches
+    // depend on which answers arrive in the same tick: two of them may merge (one statement less).
+    if (batched.app.store.capabilities.remote) expect(Math.abs(small.operations - large.operations)).toBeLessThanOrEqual(1);
+    else expect(small.operations).toBe(large.operations);
   });
 
   test('without batching it costs more, and more for the heavy customer', async () => {
