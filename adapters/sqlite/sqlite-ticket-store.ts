@@ -7,6 +7,7 @@ import {
   ticketListKey,
   ticketNumber,
   type NewTicket,
+  type CountHints,
   type TicketCounts,
   type TicketListKind,
   type TicketListSpec,
@@ -70,6 +71,26 @@ function listBranch(kind: TicketListKind, backward: boolean, col: string): strin
 /** The clock-dependent counts: escalated ('e') and reminder reached ('r'). */
 type DueKind = 'e' | 'r';
 
+/**
+ * One clock-dependent count of the owner `k.value` as an SQL expression: `ticket_due` for the
+ * hours before the current one plus a range count of the current hour on the widget index.
+ */
+function dueSql(owner: TicketOwner, kind: DueKind): string {
+  const o = owner === 'customer' ? 'c' : 'u';
+  const current =
+    kind === 'e'
+      ? `t.is_open = 1 AND t.escalation_at >= @hourStart AND t.escalation_at <= @now`
+      : `t.state_type = 'PENDING_REMINDER' AND t.pending_until >= @hourStart AND t.pending_until <= @now`;
+  return `((SELECT coalesce(sum(d.n), 0) FROM ticket_due d WHERE d.owner = '${o}' AND d.owner_key = k.value AND d.kind = '${kind}' AND d.hour < @hour)
+        + (SELECT count(*) FROM ticket t WHERE t.${OWNER_COLUMN[owner]} = k.value AND ${current}))`;
+}
+
+/** The parameters of {@link dueSql}. */
+function clockParams(now: Date): { now: number; hour: number; hourStart: number } {
+  const hour = Math.floor(now.getTime() / HOUR);
+  return { now: now.getTime(), hour, hourStart: hour * HOUR };
+}
+
 /** Up to this many lists of one owner kind in a batch get a branch each (see `fewLists`). */
 const FEW_LISTS = 8;
 
@@ -121,13 +142,23 @@ export class SqliteTicketStore implements TicketStore {
     this.limit = maxPageSize + 1;
   }
 
-  async counts(owner: TicketOwner, ownerIds: readonly string[], now: Date): Promise<TicketCounts[]> {
+  async counts(owner: TicketOwner, ownerIds: readonly string[], now: Date, hints: CountHints = {}): Promise<TicketCounts[]> {
     const keys = JSON.stringify(ownerIds.map(idKey));
-    const rows = this.db.all<{ idx: number; total: number; open: number; pending: number }>(this.countsSql(owner), { keys });
+    const withEscalated = hints.escalated === true;
+    const rows = this.db.all<{ idx: number; total: number; open: number; pending: number; escalated?: number }>(
+      this.countsSql(owner, withEscalated),
+      withEscalated ? { keys, ...clockParams(now) } : { keys },
+    );
     // The counts that depend on the clock, and those per state type (totals of filtered lists), are
     // read only if a caller asks for one of them, then for the whole batch in one statement (a list
     // of customers showing open/closed never needs them).
     const due: Partial<Record<DueKind, number[]>> = {};
+    if (withEscalated) {
+      // Hinted: escalated came with the other counts (no statement of its own when read).
+      const escalated = new Array<number>(ownerIds.length).fill(0);
+      for (const r of rows) escalated[r.idx] = r.escalated!;
+      due.e = escalated;
+    }
     const dueOf = (i: number) => (kind: DueKind) => (due[kind] ??= this.dueCounts(owner, kind, keys, ownerIds.length, now))[i]!;
     let by: TicketCounts['byStateType'][] | null = null;
     const byOf = (i: number) => (by ??= this.countsByStateType(owner, keys, ownerIds.length))[i]!;
@@ -137,8 +168,8 @@ export class SqliteTicketStore implements TicketStore {
   }
 
   /** The clock-independent counts of many owners from `ticket_count`, one row per owner. */
-  private countsSql(owner: TicketOwner): string {
-    return `SELECT k.key AS idx,
+  private countsSql(owner: TicketOwner, withEscalated: boolean): string {
+    return `SELECT k.key AS idx,${withEscalated ? `\n        ${dueSql(owner, 'e')} AS escalated,` : ''}
         coalesce(sum(c.n), 0) AS total,
         coalesce(sum(c.n) FILTER (WHERE c.state_type IN (${OPEN_TYPES_SQL})), 0) AS open,
         coalesce(sum(c.n) FILTER (WHERE c.state_type = 'PENDING_REMINDER'), 0) AS pending
@@ -166,19 +197,10 @@ export class SqliteTicketStore implements TicketStore {
    * does not grow with the number of tickets already past their time.
    */
   private dueCounts(owner: TicketOwner, kind: DueKind, keys: string, count: number, now: Date): number[] {
-    const col = OWNER_COLUMN[owner];
-    const o = owner === 'customer' ? 'c' : 'u';
-    const current =
-      kind === 'e'
-        ? `t.is_open = 1 AND t.escalation_at >= @hourStart AND t.escalation_at <= @now`
-        : `t.state_type = 'PENDING_REMINDER' AND t.pending_until >= @hourStart AND t.pending_until <= @now`;
-    const rows = this.db.all<{ idx: number; n: number }>(
-      `SELECT k.key AS idx,
-        (SELECT coalesce(sum(d.n), 0) FROM ticket_due d WHERE d.owner = '${o}' AND d.owner_key = k.value AND d.kind = '${kind}' AND d.hour < @hour)
-        + (SELECT count(*) FROM ticket t WHERE t.${col} = k.value AND ${current}) AS n
-      FROM json_each(@keys) k`,
-      { keys, now: now.getTime(), hour: Math.floor(now.getTime() / HOUR), hourStart: Math.floor(now.getTime() / HOUR) * HOUR },
-    );
+    const rows = this.db.all<{ idx: number; n: number }>(`SELECT k.key AS idx, ${dueSql(owner, kind)} AS n FROM json_each(@keys) k`, {
+      keys,
+      ...clockParams(now),
+    });
     const out = new Array<number>(count).fill(0);
     for (const r of rows) out[r.idx] = r.n;
     return out;

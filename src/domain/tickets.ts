@@ -99,10 +99,18 @@ export type NewTicket = Omit<TicketRecord, 'id' | 'number' | 'createdAt' | 'chan
 /** A validated change to a ticket: absent keys stay as they are, null clears. */
 export type TicketPatch = Partial<Omit<NewTicket, 'customerId' | 'customerUserLogin'>>;
 
+/**
+ * What the caller will read of the counts: a store may compute these with the others in the same
+ * round trip. A hint changes no answer (a count not hinted is still read when asked for).
+ */
+export interface CountHints {
+  readonly escalated?: boolean;
+}
+
 /** The tickets of the helpdesk database. */
 export interface TicketStore {
   /** Counts per owner id, in key order; `now` decides escalation and reminder times. */
-  counts(owner: TicketOwner, ownerIds: readonly string[], now: Date): Promise<TicketCounts[]>;
+  counts(owner: TicketOwner, ownerIds: readonly string[], now: Date, hints?: CountHints): Promise<TicketCounts[]>;
   /** One slice per spec, in spec order. */
   lists(specs: readonly TicketListSpec[], now: Date): Promise<Slice<TicketRecord>[]>;
   byNumbers(numbers: readonly string[]): Promise<(TicketRecord | null)[]>;

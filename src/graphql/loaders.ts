@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { CustomerUsersOfCustomerQuery } from '../domain/data-source';
 import { idKey, type CustomerRecord, type CustomerUserRecord } from '../domain/records';
 import type { Slice } from '../domain/page';
-import type { TicketCounts, TicketListSpec, TicketRecord, TicketStore } from '../domain/tickets';
+import type { TicketCounts, TicketListSpec, TicketOwner, TicketRecord, TicketStore } from '../domain/tickets';
 import type { DataSourceRegistry, MergedPage } from '../sources/data-source-registry';
 
 /** The per-request loaders: every relation, count and widget list goes through one of these. */
@@ -21,6 +21,11 @@ export interface Loaders {
   readonly customerUserByStableId: DataLoader<StableKey, CustomerUserRecord | null, string>;
   /** Tickets by row id (global ids). */
   readonly ticketById: DataLoader<number, TicketRecord | null>;
+  /**
+   * Tells the count loaders of an owner kind that a selected field reads `escalated`: their next
+   * batch computes it in the same statement (a look-ahead from the selection; see ticketCounts).
+   */
+  hintEscalated(owner: TicketOwner): void;
 }
 
 /** A record named by its source and its stable id there. */
@@ -42,6 +47,7 @@ export interface LoaderDeps {
 /** Creates the loaders of one request (never shared between requests). */
 export function createLoaders({ sources, tickets, now, batching }: LoaderDeps): Loaders {
   const options = { batch: batching };
+  const escalated: Record<TicketOwner, boolean> = { customer: false, customerUser: false };
   const keyed = { ...options, cacheKeyFn: (k: object) => JSON.stringify(k) };
   // Customer user pages of this request still loading: a lookup of a user they list waits for
   // them instead of asking the source again (a detail view's tickets name the users its widget lists).
@@ -59,8 +65,8 @@ export function createLoaders({ sources, tickets, now, batching }: LoaderDeps): 
   return {
     customer: new DataLoader((keys) => sources.customersByIds(keys), options),
     customerUser,
-    customerTicketCounts: new DataLoader((keys) => tickets.counts('customer', keys, now), options),
-    customerUserTicketCounts: new DataLoader((keys) => tickets.counts('customerUser', keys, now), options),
+    customerTicketCounts: new DataLoader((keys) => tickets.counts('customer', keys, now, { escalated: escalated.customer }), options),
+    customerUserTicketCounts: new DataLoader((keys) => tickets.counts('customerUser', keys, now, { escalated: escalated.customerUser }), options),
     ticketList: new DataLoader((specs: readonly TicketListSpec[]) => tickets.lists(specs, now), keyed),
     // The users a page lists are then looked up by login without another round trip.
     customerUsersOfCustomer: new DataLoader(async (queries: readonly CustomerUsersOfCustomerQuery[]) => {
@@ -77,6 +83,7 @@ export function createLoaders({ sources, tickets, now, batching }: LoaderDeps): 
     customerByStableId: new DataLoader((keys: readonly StableKey[]) => sources.customersByStableIds(keys), keyed),
     customerUserByStableId: new DataLoader((keys: readonly StableKey[]) => sources.customerUsersByStableIds(keys), keyed),
     ticketById: new DataLoader((ids: readonly number[]) => tickets.byIds(ids), options),
+    hintEscalated: (owner) => void (escalated[owner] = true),
   };
 }
 

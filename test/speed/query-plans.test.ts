@@ -197,6 +197,16 @@ describe('SQLite query plans', () => {
     expect(text).toMatch(/SEARCH c USING PRIMARY KEY \(owner=\? AND owner_key=\?\)/);
     expect(text).toMatch(/SEARCH d USING PRIMARY KEY \(owner=\? AND owner_key=\? AND kind=\? AND hour<\?\)/);
     expect(text).toMatch(/SEARCH t USING COVERING INDEX ticket_c_escalation \(customer_key=\? AND is_open=\? AND escalation_at>\? AND escalation_at<\?\)/);
+    // Hinted by the selection (a screen showing escalated): escalated comes in the counts statement, same values.
+    const now = new Date();
+    const keys = [heavyCustomer, 'no-such-customer'];
+    const plain = await store.tickets.counts('customer', keys, now);
+    const hinted = await plansOf(async () => (await store.tickets.counts('customer', keys, now, { escalated: true })).map((c) => [c.open, c.closed, c.total, c.pendingReminder, c.escalated]));
+    expect(hinted).toHaveLength(1);
+    expect(hinted[0]!.plan.join('\n')).not.toMatch(/SCAN (t|ticket|c|d)\b/);
+    const values = await store.tickets.counts('customer', keys, now, { escalated: true });
+    expect(values.map((c) => [c.open, c.closed, c.total, c.pendingReminder, c.escalated])).toEqual(plain.map((c) => [c.open, c.closed, c.total, c.pendingReminder, c.escalated]));
+    expect(plain[0]!.escalated).toBeGreaterThan(0);
     // open/closed alone: one statement, and it builds no per-state-type JSON.
     const listPlans = await plansOf(async () => (await store.tickets.counts('customer', [heavyCustomer], new Date()))[0]!.open);
     expect(listPlans).toHaveLength(1);

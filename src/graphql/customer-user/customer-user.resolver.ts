@@ -3,6 +3,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Roo
 import { idKey, type CustomerRecord, type CustomerUserRecord } from '../../domain/records';
 import type { TicketCounts, TicketRecord, TicketStateType as StateType } from '../../domain/tickets';
 import { LazyConnection } from '../common/connection';
+import { selectsSubfield } from '../common/selection';
 import { TicketStateType, Validity } from '../common/enums';
 import { customerUserSortKey } from '../../domain/sort-keys';
 import { encodeGlobalId } from '../common/global-id';
@@ -86,7 +87,8 @@ export class CustomerUserResolver extends SourceRecordResolver(CustomerUser, 'cu
   }
 
   @FieldResolver(() => TicketCountsType, { description: "The ticket counts of the customer user's own tickets." })
-  ticketCounts(@Root() u: CustomerUserRecord, @Ctx() ctx: Context): Promise<TicketCounts> {
+  ticketCounts(@Root() u: CustomerUserRecord, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<TicketCounts> {
+    if (selectsSubfield(info, 'escalated')) ctx.loaders.hintEscalated('customerUser');
     return ctx.loaders.customerUserTicketCounts.load(idKey(u.login));
   }
 

@@ -3,6 +3,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Roo
 import { idKey, type CustomerRecord, type CustomerUserRecord } from '../../domain/records';
 import type { TicketCounts, TicketRecord, TicketStateType as StateType } from '../../domain/tickets';
 import { LazyConnection } from '../common/connection';
+import { selectsSubfield } from '../common/selection';
 import { TicketStateType, Validity } from '../common/enums';
 import { encodeGlobalId } from '../common/global-id';
 import { SourceRecordResolver } from '../common/source-record.resolver';
@@ -76,7 +77,8 @@ customers are listed.`,
   }
 
   @FieldResolver(() => TicketCountsType, { description: "The customer's ticket counts (all its tickets, whichever customer user they are for)." })
-  ticketCounts(@Root() c: CustomerRecord, @Ctx() ctx: Context): Promise<TicketCounts> {
+  ticketCounts(@Root() c: CustomerRecord, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<TicketCounts> {
+    if (selectsSubfield(info, 'escalated')) ctx.loaders.hintEscalated('customer');
     return ctx.loaders.customerTicketCounts.load(idKey(c.customerId));
   }
 
