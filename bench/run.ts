@@ -505,7 +505,9 @@ async function main(): Promise<void> {
     };
     result.seconds = Math.round((Date.now() - started) / 1000);
 
-    writeFileSync(OUT, JSON.stringify(result, null, 2) + '\n');
+    // The PostgreSQL figures (`--engine postgres`) live beside these in the same file: keep them.
+    const previous = existsSync(OUT) ? (JSON.parse(readFileSync(OUT, 'utf8')) as Record<string, unknown>) : {};
+    writeFileSync(OUT, JSON.stringify({ ...result, ...(previous.postgres !== undefined && { postgres: previous.postgres }) }, null, 2) + '\n');
     printTable(result);
     log(`wrote ${OUT}`);
   } finally {
