@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Change, ChangeFeed, FeedEvent } from '../../src/domain/change-feed';
 import type { Logger } from '../../src/log/logger';
@@ -8,8 +7,8 @@ import { InProcessChangeFeed } from '../../src/live/in-process-change-feed';
 export const CHANGE_CHANNEL = 'helpdesk_changes';
 /** The application name of the listening connection (visible in pg_stat_activity). */
 export const LISTEN_APPLICATION_NAME = 'helpdesk-live-listen';
-/** NOTIFY payloads must stay below 8000 bytes; a larger change is announced as "resync". */
-const MAX_PAYLOAD = 7900;
+/** Parts of large payloads kept while waiting for the rest (a transaction's parts arrive together). */
+const MAX_PENDING_PAYLOADS = 64;
 
 /** Options of {@link PostgresChangeFeed}. */
 export interface PostgresChangeFeedOptions {
@@ -21,15 +20,20 @@ export interface PostgresChangeFeedOptions {
 }
 
 /**
- * The change feed of replicas sharing one PostgreSQL database: a change is delivered to this
- * process's listeners at once and sent with `NOTIFY` right after the writing transaction
- * committed (the write services publish after commit), so every other replica hears it on its
- * `LISTEN` connection. A lost listening connection is reopened; the listeners then get one
+ * The change feed of replicas sharing one PostgreSQL database. The database's triggers (migration
+ * 2 of postgres-migrations.ts) send each write's change with `NOTIFY` inside the writing
+ * transaction: PostgreSQL delivers it on commit, never for a rollback, so no change can be lost
+ * between a commit and a separate NOTIFY. Every replica, this one included, hears it on its
+ * `LISTEN` connection and turns it into one event per commit; `publish` is therefore a no-op
+ * (`publishesInTransaction`). A lost listening connection is reopened; the listeners then get one
  * `resync` (changes may have been missed while deaf) and every live view is pushed once.
  */
 export class PostgresChangeFeed implements ChangeFeed {
+  /** See {@link ChangeFeed.publishesInTransaction}: the database's triggers send every change. */
+  readonly publishesInTransaction = true;
   private readonly local: InProcessChangeFeed;
-  private readonly origin = randomUUID();
+  /** Parts of payloads larger than one NOTIFY, by payload id. */
+  private readonly parts = new Map<string, string[]>();
   private client: pg.Client | null = null;
   private closed = false;
   private connecting: Promise<void> | null = null;
@@ -53,15 +57,8 @@ export class PostgresChangeFeed implements ChangeFeed {
     while (!this.client && !this.closed) await (this.connecting ?? new Promise((r) => setTimeout(r, 20)));
   }
 
-  /** See {@link ChangeFeed.publish}. */
-  publish(change: Change): void {
-    this.local.publish(change);
-    let payload = JSON.stringify({ o: this.origin, c: change });
-    if (payload.length > MAX_PAYLOAD) payload = JSON.stringify({ o: this.origin, resync: true });
-    const client = this.client;
-    if (!client) return this.options.logger.warn('live: change not sent to other replicas (no database connection)');
-    client.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, payload]).catch((e: unknown) => this.options.logger.warn({ err: e }, 'live: NOTIFY failed'));
-  }
+  /** See {@link ChangeFeed.publish}: a no-op, the writing transaction sent the change. */
+  publish(_change: Change): void {}
 
   /** See {@link ChangeFeed.subscribe}. */
   subscribe(listener: (event: FeedEvent) => void): () => void {
@@ -101,6 +98,7 @@ export class PostgresChangeFeed implements ChangeFeed {
     }
     if (this.closed) return void (await client.end().catch(() => {}));
     this.client = client;
+    this.parts.clear();
     this.retryMs = this.options.retryMs ?? 200;
     if (reconnect) {
       this.reconnections++;
@@ -129,14 +127,32 @@ export class PostgresChangeFeed implements ChangeFeed {
   }
 
   private onNotification(payload: string | undefined): void {
-    let message: { o?: string; c?: Change; resync?: boolean };
+    let message: (Change & { resync?: boolean }) | { part: string; i: number; n: number; d: string };
     try {
       message = JSON.parse(payload ?? '');
     } catch {
+      this.options.logger.warn('live: unreadable change notification; pushing every live view once');
+      return this.local.emit({ kind: 'resync' });
+    }
+    if ('part' in message) {
+      const whole = this.collect(message);
+      if (whole !== null) this.onNotification(whole);
       return;
     }
-    if (message.o === this.origin) return; // delivered locally when published
-    if (message.resync || !message.c) this.local.emit({ kind: 'resync' });
-    else this.local.emit({ kind: 'change', change: message.c });
+    if (message.resync) this.local.emit({ kind: 'resync' });
+    else this.local.emit({ kind: 'change', change: message });
+  }
+
+  /** Adds one part of a large payload; the whole payload once every part arrived. */
+  private collect(part: { part: string; i: number; n: number; d: string }): string | null {
+    let parts = this.parts.get(part.part);
+    if (!parts) {
+      if (this.parts.size >= MAX_PENDING_PAYLOADS) this.parts.delete(this.parts.keys().next().value!);
+      this.parts.set(part.part, (parts = new Array<string>(part.n)));
+    }
+    parts[part.i] = part.d;
+    for (let i = 0; i < part.n; i++) if (parts[i] === undefined) return null;
+    this.parts.delete(part.part);
+    return parts.join('');
   }
 }

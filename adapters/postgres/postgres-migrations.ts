@@ -169,4 +169,147 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (caller, key, seq)
   );
   `,
+  // 2: live changes sent with NOTIFY inside the writing transaction (delivered on commit, never for
+  // a rollback). Row triggers note what each row write changed in a transaction-local setting
+  // (rolled back with a savepoint too); a deferred constraint trigger, first fired at commit,
+  // builds one Change from the notes and sends it once. Past 60,000 characters of notes the
+  // transaction only announces a resync (a bulk write pushes every live view once).
+  `
+  CREATE FUNCTION live_note(entry jsonb) RETURNS void LANGUAGE plpgsql AS $$
+  DECLARE s text := coalesce(current_setting('helpdesk.live', true), '');
+  BEGIN
+    IF s = '!' THEN RETURN; END IF;
+    IF s = '' THEN s := entry::text;
+    ELSIF length(s) > 60000 THEN s := '!';
+    ELSE s := s || ',' || entry::text;
+    END IF;
+    PERFORM set_config('helpdesk.live', s, true);
+  END $$;
+
+  CREATE FUNCTION live_customer_row() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF TG_OP = 'INSERT' THEN
+      PERFORM live_note(jsonb_build_object('k', 'c', 'b', NULL, 'bk', NULL, 'a', NEW.customer_id, 'ak', NEW.customer_key));
+    ELSE
+      PERFORM live_note(jsonb_build_object('k', 'c', 'b', OLD.customer_id, 'bk', OLD.customer_key, 'a', NEW.customer_id, 'ak', NEW.customer_key));
+    END IF;
+    RETURN NULL;
+  END $$;
+
+  -- 'o': only the owner columns changed (the cascade of a customer rename).
+  CREATE FUNCTION live_customer_user_row() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    PERFORM live_note(jsonb_build_object('k', 'u', 'u', NEW.id, 'o', TG_OP = 'UPDATE'
+      AND (to_jsonb(OLD) - 'customer_id' - 'customer_key') = (to_jsonb(NEW) - 'customer_id' - 'customer_key')));
+    RETURN NULL;
+  END $$;
+
+  CREATE FUNCTION live_customer_user_customer_row() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF TG_OP = 'INSERT' THEN
+      PERFORM live_note(jsonb_build_object('k', 'x', 'op', 'I', 'u', NEW.user_id, 'nk', NEW.customer_key));
+    ELSIF TG_OP = 'DELETE' THEN
+      PERFORM live_note(jsonb_build_object('k', 'x', 'op', 'D', 'u', OLD.user_id, 'ok', OLD.customer_key, 'ob', OLD.customer_id, 'p', OLD.position));
+    ELSE
+      PERFORM live_note(jsonb_build_object('k', 'x', 'op', 'U', 'u', NEW.user_id, 'ok', OLD.customer_key, 'ob', OLD.customer_id,
+        'p', OLD.position, 'nk', NEW.customer_key));
+    END IF;
+    RETURN NULL;
+  END $$;
+
+  CREATE FUNCTION live_ticket_row() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF TG_OP = 'INSERT' THEN
+      PERFORM live_note(jsonb_build_object('k', 't', 'n', NEW.number, 'b', NULL,
+        'a', jsonb_build_object('customerId', NEW.customer_id, 'customerUserLogin', NEW.customer_user_login), 'ak', NEW.customer_key));
+    ELSE
+      PERFORM live_note(jsonb_build_object('k', 't', 'n', NEW.number,
+        'b', jsonb_build_object('customerId', OLD.customer_id, 'customerUserLogin', OLD.customer_user_login), 'bk', OLD.customer_key,
+        'a', jsonb_build_object('customerId', NEW.customer_id, 'customerUserLogin', NEW.customer_user_login), 'ak', NEW.customer_key));
+    END IF;
+    RETURN NULL;
+  END $$;
+
+  -- The Change of the notes (src/domain/change-feed.ts). Rows moved only by a customer rename
+  -- (customer users' links, tickets) are left out: the rename itself covers them. A customer
+  -- user's ids before: the rows untouched in the transaction plus the old row of each key whose
+  -- first touch was a delete or an update; after: its rows now.
+  CREATE FUNCTION live_change(e jsonb, at bigint) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    WITH ev AS (SELECT x, ord FROM jsonb_array_elements(e) WITH ORDINALITY AS t(x, ord)),
+    ren AS (SELECT x->>'bk' AS bk, x->>'ak' AS ak FROM ev WHERE x->>'k' = 'c' AND x->>'bk' IS NOT NULL AND x->>'bk' <> x->>'ak'),
+    cust AS (SELECT jsonb_agg(jsonb_build_object('before', x->'b', 'after', x->'a') ORDER BY ord) AS v FROM ev WHERE x->>'k' = 'c'),
+    tev AS (SELECT x, ord FROM ev WHERE x->>'k' = 't' AND NOT (x->>'bk' IS NOT NULL
+      AND (x->'b'->>'customerUserLogin') IS NOT DISTINCT FROM (x->'a'->>'customerUserLogin')
+      AND EXISTS (SELECT 1 FROM ren WHERE ren.bk = x->>'bk' AND ren.ak = x->>'ak'))),
+    tk AS (SELECT x->>'n' AS n, min(ord) AS first, max(ord) AS last FROM tev GROUP BY x->>'n'),
+    tix AS (SELECT jsonb_agg(jsonb_build_object('number', tk.n, 'before', f.x->'b', 'after', l.x->'a') ORDER BY tk.first) AS v
+      FROM tk JOIN ev f ON f.ord = tk.first JOIN ev l ON l.ord = tk.last),
+    ux AS (SELECT (x->>'u')::bigint AS uid, x, ord FROM ev WHERE x->>'k' = 'x'),
+    uu AS (SELECT (x->>'u')::bigint AS uid FROM ev WHERE x->>'k' = 'u' AND NOT (x->>'o')::boolean
+      UNION SELECT uid FROM ux WHERE NOT (x->>'op' = 'U' AND EXISTS (SELECT 1 FROM ren WHERE ren.bk = x->>'ok' AND ren.ak = x->>'nk'))),
+    touch AS (SELECT uid, x->>'ok' AS key, ord, 0 AS r, x FROM ux WHERE x->>'op' IN ('D', 'U')
+      UNION ALL SELECT uid, x->>'nk', ord, 1, x FROM ux WHERE x->>'op' IN ('I', 'U')),
+    firsts AS (SELECT DISTINCT ON (uid, key) uid, key, r, x FROM touch ORDER BY uid, key, ord, r),
+    users AS (
+      SELECT u.id, u.login,
+        coalesce((SELECT jsonb_agg(c.customer_id ORDER BY c.position) FROM customer_user_customer c WHERE c.user_id = u.id), '[]') AS after,
+        coalesce((SELECT jsonb_agg(b.id ORDER BY b.pos) FROM (
+            SELECT c.customer_id AS id, c.position AS pos FROM customer_user_customer c
+             WHERE c.user_id = u.id AND NOT EXISTS (SELECT 1 FROM firsts f WHERE f.uid = u.id AND f.key = c.customer_key)
+            UNION ALL
+            SELECT f.x->>'ob', (f.x->>'p')::int FROM firsts f WHERE f.uid = u.id AND f.r = 0) b), '[]') AS before
+      FROM customer_user u WHERE u.id IN (SELECT uid FROM uu)),
+    whole AS (SELECT jsonb_build_object(
+        'customers', (SELECT v FROM cust),
+        'customerUsers', (SELECT jsonb_agg(jsonb_build_object('login', login, 'customerIdsBefore', before, 'customerIdsAfter', after) ORDER BY id) FROM users),
+        'tickets', (SELECT v FROM tix),
+        'committedAt', at) AS o)
+    SELECT coalesce(jsonb_object_agg(k, v), '{}') FROM whole, jsonb_each(whole.o) AS j(k, v) WHERE v <> 'null'::jsonb
+  $$;
+
+  -- One payload on the channel the change feed listens on; a payload over NOTIFY's 8000 bytes
+  -- goes in numbered parts of one id (JSON-escaped, 1200 characters stay under the limit).
+  CREATE FUNCTION live_notify(payload text) RETURNS void LANGUAGE plpgsql AS $$
+  DECLARE n integer; id text;
+  BEGIN
+    IF octet_length(payload) <= 7800 THEN
+      PERFORM pg_notify('helpdesk_changes', payload);
+      RETURN;
+    END IF;
+    n := ceil(length(payload) / 1200.0);
+    id := md5(random()::text || clock_timestamp()::text);
+    FOR i IN 0 .. n - 1 LOOP
+      PERFORM pg_notify('helpdesk_changes', json_build_object('part', id, 'i', i, 'n', n, 'd', substr(payload, i * 1200 + 1, 1200))::text);
+    END LOOP;
+  END $$;
+
+  CREATE FUNCTION live_send() RETURNS trigger LANGUAGE plpgsql AS $$
+  DECLARE
+    s text := coalesce(current_setting('helpdesk.live', true), '');
+    at bigint := (extract(epoch FROM clock_timestamp()) * 1000)::bigint;
+  BEGIN
+    IF coalesce(current_setting('helpdesk.live_sent', true), '') = '1' THEN RETURN NULL; END IF;
+    PERFORM set_config('helpdesk.live_sent', '1', true);
+    IF s = '!' THEN
+      PERFORM live_notify(json_build_object('resync', true, 'committedAt', at)::text);
+    ELSIF s <> '' THEN
+      PERFORM live_notify(live_change(('[' || s || ']')::jsonb, at)::text);
+    END IF;
+    RETURN NULL;
+  END $$;
+
+  CREATE TRIGGER live_customer AFTER INSERT OR UPDATE ON customer FOR EACH ROW EXECUTE FUNCTION live_customer_row();
+  CREATE TRIGGER live_customer_user AFTER INSERT OR UPDATE ON customer_user FOR EACH ROW EXECUTE FUNCTION live_customer_user_row();
+  CREATE TRIGGER live_customer_user_customer AFTER INSERT OR UPDATE OR DELETE ON customer_user_customer
+    FOR EACH ROW EXECUTE FUNCTION live_customer_user_customer_row();
+  CREATE TRIGGER live_ticket AFTER INSERT OR UPDATE ON ticket FOR EACH ROW EXECUTE FUNCTION live_ticket_row();
+  CREATE CONSTRAINT TRIGGER live_send_customer AFTER INSERT OR UPDATE ON customer
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION live_send();
+  CREATE CONSTRAINT TRIGGER live_send_customer_user AFTER INSERT OR UPDATE ON customer_user
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION live_send();
+  CREATE CONSTRAINT TRIGGER live_send_customer_user_customer AFTER INSERT OR UPDATE OR DELETE ON customer_user_customer
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION live_send();
+  CREATE CONSTRAINT TRIGGER live_send_ticket AFTER INSERT OR UPDATE ON ticket
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION live_send();
+  `,
 ];

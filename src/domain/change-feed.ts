@@ -39,6 +39,12 @@ export type FeedEvent = { readonly kind: 'change'; readonly change: Change } | {
  * subscriptions listen. In process for an embedded store; across processes for a shared database.
  */
 export interface ChangeFeed {
+  /**
+   * Capability: the store sends every change itself, inside the writing transaction (delivered
+   * on commit, never for a rollback), so write services do not publish; `publish` is a no-op.
+   * False for a feed that hears only what the services publish after their writes.
+   */
+  readonly publishesInTransaction: boolean;
   /** Publishes a committed change; never throws into the write that caused it. */
   publish(change: Change): void;
   /** Listens to every change (of any process sharing the store); returns the unsubscribe function. */
@@ -46,3 +52,11 @@ export interface ChangeFeed {
   /** Stops listening to the store (a no-op in process). */
   close(): Promise<void>;
 }
+
+/** What a write service needs of the feed: publishes a change unless the store sent it in its transaction. */
+export function publishCommitted(feed: Pick<ChangeFeed, 'publish' | 'publishesInTransaction'>, change: () => Change): void {
+  if (!feed.publishesInTransaction) feed.publish(change());
+}
+
+/** A feed nobody listens to (services built without live screens). */
+export const SILENT_FEED: Pick<ChangeFeed, 'publish' | 'publishesInTransaction'> = { publishesInTransaction: false, publish() {} };

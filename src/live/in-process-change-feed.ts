@@ -5,6 +5,8 @@ import type { Change, ChangeFeed, FeedEvent } from '../domain/change-feed';
  * run on a later tick, never inside the write that published, and a throwing listener is isolated.
  */
 export class InProcessChangeFeed implements ChangeFeed {
+  /** See {@link ChangeFeed.publishesInTransaction}: the write services publish after their commits. */
+  readonly publishesInTransaction = false;
   private readonly listeners = new Set<(event: FeedEvent) => void>();
 
   constructor(private readonly onListenerError: (e: unknown) => void = () => {}) {}

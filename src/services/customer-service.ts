@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError, ReadOnlyDataSourceError } from '../domain/errors';
 import { idKey, type CustomerRecord } from '../domain/records';
 import type { TicketStore } from '../domain/tickets';
-import type { ChangeFeed } from '../domain/change-feed';
+import { publishCommitted, SILENT_FEED, type ChangeFeed } from '../domain/change-feed';
 import type { DataSourceRegistry } from '../sources/data-source-registry';
 import { customerPatchSchema, newCustomerSchema } from '../validation/inputs';
 import { parseInput } from '../validation/rules';
@@ -12,7 +12,7 @@ export class CustomerService {
   constructor(
     private readonly sources: DataSourceRegistry,
     private readonly tickets: TicketStore,
-    private readonly feed: Pick<ChangeFeed, 'publish'> = { publish() {} },
+    private readonly feed: Pick<ChangeFeed, 'publish' | 'publishesInTransaction'> = SILENT_FEED,
   ) {}
 
   /** createCustomer: the input as the GraphQL layer received it. */
@@ -26,7 +26,7 @@ export class CustomerService {
     const created = await this.sources.track(source, () =>
       source.createCustomer({ customerId, countryCode: country, street: null, zip: null, city: null, url: null, comment: null, ...rest }),
     );
-    this.feed.publish({ customers: [{ before: null, after: created.customerId }], committedAt: Date.now() });
+    publishCommitted(this.feed, () => ({ customers: [{ before: null, after: created.customerId }], committedAt: Date.now() }));
     return created;
   }
 
@@ -44,7 +44,7 @@ export class CustomerService {
     if (updated.customerId !== current.customerId && !source.capabilities.movesTicketsOnRename) {
       await this.tickets.renameCustomer(current.customerId, updated.customerId);
     }
-    this.feed.publish({ customers: [{ before: current.customerId, after: updated.customerId }], committedAt: Date.now() });
+    publishCommitted(this.feed, () => ({ customers: [{ before: current.customerId, after: updated.customerId }], committedAt: Date.now() }));
     return updated;
   }
 

@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError, ReadOnlyDataSourceError, ValidationError } from '../domain/errors';
 import { distinctIds, idKey, type CustomerUserRecord } from '../domain/records';
-import type { ChangeFeed } from '../domain/change-feed';
+import { publishCommitted, SILENT_FEED, type ChangeFeed } from '../domain/change-feed';
 import type { DataSourceRegistry } from '../sources/data-source-registry';
 import { customerUserPatchSchema, newCustomerUserSchema } from '../validation/inputs';
 import { parseInput } from '../validation/rules';
@@ -10,7 +10,7 @@ import { renameKeys, takeRecord } from './service-helpers';
 export class CustomerUserService {
   constructor(
     private readonly sources: DataSourceRegistry,
-    private readonly feed: Pick<ChangeFeed, 'publish'> = { publish() {} },
+    private readonly feed: Pick<ChangeFeed, 'publish' | 'publishesInTransaction'> = SILENT_FEED,
   ) {}
 
   /** createCustomerUser. */
@@ -31,7 +31,7 @@ export class CustomerUserService {
         additionalCustomerIds: ids.additional,
       }),
     );
-    this.feed.publish({ customerUsers: [{ login: created.login, customerIdsBefore: [], customerIdsAfter: created.customerIds }], committedAt: Date.now() });
+    publishCommitted(this.feed, () => ({ customerUsers: [{ login: created.login, customerIdsBefore: [], customerIdsAfter: created.customerIds }], committedAt: Date.now() }));
     return created;
   }
 
@@ -55,10 +55,10 @@ export class CustomerUserService {
       patch.additionalCustomerIds = ids.additional;
     }
     const updated = await this.sources.track(source, () => source.updateCustomerUser(current.login, patch));
-    this.feed.publish({
+    publishCommitted(this.feed, () => ({
       customerUsers: [{ login: updated.login, customerIdsBefore: current.customerIds, customerIdsAfter: updated.customerIds }],
       committedAt: Date.now(),
-    });
+    }));
     return updated;
   }
 

@@ -1,4 +1,4 @@
-import type { ChangeFeed, TicketOwners } from '../domain/change-feed';
+import { publishCommitted, SILENT_FEED, type ChangeFeed, type TicketOwners } from '../domain/change-feed';
 import { NotFoundError, ValidationError } from '../domain/errors';
 import { isPendingType, TICKET_STATES, type TicketRecord, type TicketStore } from '../domain/tickets';
 import type { DataSourceRegistry } from '../sources/data-source-registry';
@@ -11,7 +11,7 @@ export class TicketService {
   constructor(
     private readonly sources: DataSourceRegistry,
     private readonly tickets: TicketStore,
-    private readonly feed: Pick<ChangeFeed, 'publish'> = { publish() {} },
+    private readonly feed: Pick<ChangeFeed, 'publish' | 'publishesInTransaction'> = SILENT_FEED,
   ) {}
 
   /** createTicket: the customer is the user's primary customer unless customerId is given. */
@@ -41,7 +41,7 @@ export class TicketService {
       { title: t.title, state: t.state, stateType, priority: t.priority, queue: t.queue, customerId, customerUserLogin, pendingUntil, escalationAt: t.escalationAt ?? null },
       now,
     );
-    this.feed.publish({ tickets: [{ number: created.number, before: null, after: owners(created) }], committedAt: Date.now() });
+    publishCommitted(this.feed, () => ({ tickets: [{ number: created.number, before: null, after: owners(created) }], committedAt: Date.now() }));
     return created;
   }
 
@@ -54,7 +54,7 @@ export class TicketService {
     const stateType = TICKET_STATES.get(state) ?? current.stateType;
     const pendingUntil = pendingFor(stateType, patch.pendingUntil, current.pendingUntil);
     const updated = await this.tickets.update(number, { ...patch, state, stateType, pendingUntil }, now);
-    this.feed.publish({ tickets: [{ number: updated.number, before: owners(current), after: owners(updated) }], committedAt: Date.now() });
+    publishCommitted(this.feed, () => ({ tickets: [{ number: updated.number, before: owners(current), after: owners(updated) }], committedAt: Date.now() }));
     return updated;
   }
 }
