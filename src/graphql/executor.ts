@@ -77,6 +77,13 @@ export function compiledExecutionGateway(
   };
 
   const executor: GatewayExecutor = async (rc) => {
+    // With an executor, Apollo hands over a document whose operation it could not pick: answer
+    // as Apollo itself does without one.
+    if (!rc.operation) {
+      const name = rc.request.operationName;
+      const message = name ? `Unknown operation named "${name}".` : 'Must provide operation name if query contains multiple operations.';
+      return { errors: [new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } })] };
+    }
     const compiled = compiledFor(rc);
     if (!compiled) return interpret(rc);
     const result = await compiled.query(undefined, rc.context, rc.request.variables ?? {});
