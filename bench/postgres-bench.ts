@@ -15,7 +15,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { generateDataset } from '../src/seed/generate';
-import { openStore } from '../src/sources/adapters';
+import { openStore } from '../src/adapter-factory';
 import { startPostgres } from '../test/helpers/postgres';
 import { BENCH_LINKS } from './bench-config';
 

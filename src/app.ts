@@ -14,8 +14,8 @@ import { CustomerService } from './services/customer-service';
 import { CustomerUserService } from './services/customer-user-service';
 import { IdempotencyStore } from './services/idempotency';
 import { TicketService } from './services/ticket-service';
-import { openChangeFeed, openDataSource, openHelpdeskStore } from './sources/adapters';
-import { DataSourceRegistry } from './sources/data-source-registry';
+import { openChangeFeed, openDataSource, openHelpdeskStore } from './adapter-factory';
+import { DataSourceRegistry } from './registry/data-source-registry';
 
 /** A running service, before or without its HTTP listener. */
 export interface App extends AppServices {

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { dataSourceConfigSchema } from '../sources/adapters';
+import { dataSourceConfigSchema } from '../adapter-factory';
 
 const tokenSchema = z
   .object({

@@ -4,7 +4,7 @@ import type { TicketStore } from '../domain/tickets';
 import type { CustomerService } from '../services/customer-service';
 import type { CustomerUserService } from '../services/customer-user-service';
 import type { TicketService } from '../services/ticket-service';
-import type { DataSourceRegistry } from '../sources/data-source-registry';
+import type { DataSourceRegistry } from '../registry/data-source-registry';
 import { createLoaders, type Loaders } from './loaders';
 import { PartialErrors } from './partial-errors';
 

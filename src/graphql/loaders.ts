@@ -3,7 +3,7 @@ import type { CustomerUsersOfCustomerQuery } from '../domain/data-source';
 import { idKey, type CustomerRecord, type CustomerUserRecord } from '../domain/records';
 import type { Slice } from '../domain/page';
 import type { TicketCounts, TicketListSpec, TicketOwner, TicketRecord, TicketStore } from '../domain/tickets';
-import type { DataSourceRegistry, MergedPage } from '../sources/data-source-registry';
+import type { DataSourceRegistry, MergedPage } from '../registry/data-source-registry';
 
 /** The per-request loaders: every relation, count and widget list goes through one of these. */
 export interface Loaders {

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Metrics } from '../metrics/metrics';
-import type { DataSourceRegistry } from '../sources/data-source-registry';
+import type { DataSourceRegistry } from '../registry/data-source-registry';
 import { sendJson } from './error.response';
 
 /** `GET /healthz`: 200 while the process serves. */

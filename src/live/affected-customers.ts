@@ -1,6 +1,6 @@
 import type { Change } from '../domain/change-feed';
 import { idKey } from '../domain/records';
-import type { DataSourceRegistry } from '../sources/data-source-registry';
+import type { DataSourceRegistry } from '../registry/data-source-registry';
 
 /** The customers whose views a change concerns, and the renames it made (old key → new key). */
 export interface Affected {

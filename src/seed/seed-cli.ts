@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openStore } from '../sources/adapters';
+import { openStore } from '../adapter-factory';
 import { generateDataset } from './generate';
 
 // npm run seed -- --customers N --users N --tickets N --out FILE|postgres://... [--seed N] [--skew S]

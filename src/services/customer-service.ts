@@ -2,7 +2,7 @@ import { ConflictError, NotFoundError, ReadOnlyDataSourceError } from '../domain
 import { idKey, type CustomerRecord } from '../domain/records';
 import type { TicketStore } from '../domain/tickets';
 import { publishCommitted, SILENT_FEED, type ChangeFeed } from '../domain/change-feed';
-import type { DataSourceRegistry } from '../sources/data-source-registry';
+import type { DataSourceRegistry } from '../registry/data-source-registry';
 import { customerPatchSchema, newCustomerSchema } from '../validation/inputs';
 import { parseInput } from '../validation/rules';
 import { renameKeys, takeRecord } from './service-helpers';

@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError, ReadOnlyDataSourceError, ValidationError } from '../domain/errors';
 import { distinctIds, idKey, type CustomerUserRecord } from '../domain/records';
 import { publishCommitted, SILENT_FEED, type ChangeFeed } from '../domain/change-feed';
-import type { DataSourceRegistry } from '../sources/data-source-registry';
+import type { DataSourceRegistry } from '../registry/data-source-registry';
 import { customerUserPatchSchema, newCustomerUserSchema } from '../validation/inputs';
 import { parseInput } from '../validation/rules';
 import { renameKeys, takeRecord } from './service-helpers';

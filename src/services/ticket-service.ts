@@ -1,7 +1,7 @@
 import { publishCommitted, SILENT_FEED, type ChangeFeed, type TicketOwners } from '../domain/change-feed';
 import { NotFoundError, ValidationError } from '../domain/errors';
 import { isPendingType, TICKET_STATES, type TicketRecord, type TicketStore } from '../domain/tickets';
-import type { DataSourceRegistry } from '../sources/data-source-registry';
+import type { DataSourceRegistry } from '../registry/data-source-registry';
 import { newTicketSchema, ticketPatchSchema } from '../validation/inputs';
 import { parseInput } from '../validation/rules';
 import { takeRecord } from './service-helpers';

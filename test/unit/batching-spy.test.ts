@@ -1,7 +1,7 @@
 import type { DataSource } from '../../src/domain/data-source';
 import type { TicketStore } from '../../src/domain/tickets';
 import { createLoaders } from '../../src/graphql/loaders';
-import { DataSourceRegistry } from '../../src/sources/data-source-registry';
+import { DataSourceRegistry } from '../../src/registry/data-source-registry';
 import { loadFixture } from '../helpers/fixture-tickets';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 

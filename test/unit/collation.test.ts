@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { MIGRATIONS } from '../../adapters/sqlite/sqlite-migrations';
 import { compareKeys, firstPage } from '../../src/domain/page';
 import { collationKey, customerSortKey, customerUserSortKey } from '../../src/domain/sort-keys';
-import { mergePages } from '../../src/sources/data-source-registry';
+import { mergePages } from '../../src/registry/data-source-registry';
 import { startTestApp } from '../helpers/test-app';
 
 describe('one collation for every list', () => {

@@ -3,7 +3,7 @@ import type { DataSourceCapabilities } from '../../domain/data-source';
 import { countryByCode, type CountryInfo } from '../../validation/countries';
 import { canWrite, type Context } from '../context';
 import { Country } from '../country/country.type';
-import { DataSourceNode } from '../data-source/data-source.type';
+import { DataSource } from '../data-source/data-source.type';
 import { describeSource } from '../data-source/data-source.view';
 
 /** What customers and customer users share: a source and an address. */
@@ -27,8 +27,8 @@ export function SourceRecordResolver<T extends object>(type: ClassType<T>, objec
       return countryByCode(r.countryCode);
     }
 
-    @FieldResolver(() => DataSourceNode, { description: 'The data source the record comes from.' })
-    dataSource(@Root() r: SourceRecord, @Ctx() ctx: Context): DataSourceNode {
+    @FieldResolver(() => DataSource, { description: 'The data source the record comes from.' })
+    dataSource(@Root() r: SourceRecord, @Ctx() ctx: Context): DataSource {
       return describeSource(ctx.app.sources.get(r.sourceId), ctx.app.sources);
     }
 

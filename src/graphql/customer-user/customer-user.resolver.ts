@@ -1,7 +1,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { idKey, type CustomerRecord, type CustomerUserRecord } from '../../domain/records';
-import type { TicketCounts, TicketRecord, TicketStateType as StateType } from '../../domain/tickets';
+import type * as domain from '../../domain/tickets';
+import type { TicketRecord, TicketStateType as StateType } from '../../domain/tickets';
 import { LazyConnection } from '../common/connection';
 import { selectsSubfield } from '../common/selection';
 import { TicketStateType, Validity } from '../common/enums';
@@ -13,7 +14,7 @@ import { mergedConnection } from '../data-source/merged-list';
 import type { Context } from '../context';
 import { Customer } from '../customer/customer.type';
 import { primeCustomerUsers } from '../loaders';
-import { TicketCountsType } from '../ticket/ticket-counts.type';
+import { TicketCounts } from '../ticket/ticket-counts.type';
 import { ticketConnection } from '../ticket/ticket-lists';
 import { TicketConnection } from '../ticket/ticket.type';
 import { CreateCustomerUserInput, UpdateCustomerUserInput } from './customer-user.input';
@@ -86,8 +87,8 @@ export class CustomerUserResolver extends SourceRecordResolver(CustomerUser, 'cu
     return ctx.loaders.customer.load(idKey(u.customerId));
   }
 
-  @FieldResolver(() => TicketCountsType, { description: "The ticket counts of the customer user's own tickets." })
-  ticketCounts(@Root() u: CustomerUserRecord, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<TicketCounts> {
+  @FieldResolver(() => TicketCounts, { description: "The ticket counts of the customer user's own tickets." })
+  ticketCounts(@Root() u: CustomerUserRecord, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<domain.TicketCounts> {
     if (selectsSubfield(info, 'escalated')) ctx.loaders.hintEscalated('customerUser');
     return ctx.loaders.customerUserTicketCounts.load(idKey(u.login));
   }

@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Connection } from '../common/connection';
-import { DataSourceNode } from '../data-source/data-source.type';
+import { DataSource } from '../data-source/data-source.type';
 import { Node } from '../node/node.type';
 import { Validity } from '../common/enums';
 import { DateTimeScalar } from '../common/scalars';
@@ -62,8 +62,8 @@ export class CustomerUser extends Node {
 
 @ObjectType({ description: 'A page of customer users.' })
 export class CustomerUserConnection extends Connection(CustomerUser) {
-  @Field(() => [DataSourceNode], {
+  @Field(() => [DataSource], {
     description: 'Sources that did not answer this request: the nodes, edges and totalCount are those of the other sources.',
   })
-  unavailableSources!: DataSourceNode[];
+  unavailableSources!: DataSource[];
 }

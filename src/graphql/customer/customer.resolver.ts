@@ -1,7 +1,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { idKey, type CustomerRecord, type CustomerUserRecord } from '../../domain/records';
-import type { TicketCounts, TicketRecord, TicketStateType as StateType } from '../../domain/tickets';
+import type * as domain from '../../domain/tickets';
+import type { TicketRecord, TicketStateType as StateType } from '../../domain/tickets';
 import { LazyConnection } from '../common/connection';
 import { selectsSubfield } from '../common/selection';
 import { TicketStateType, Validity } from '../common/enums';
@@ -13,7 +14,7 @@ import { customerSortKey, customerUserSortKey } from '../../domain/sort-keys';
 import type { Context } from '../context';
 import { CustomerUserConnection } from '../customer-user/customer-user.type';
 import { primeCustomers } from '../loaders';
-import { TicketCountsType } from '../ticket/ticket-counts.type';
+import { TicketCounts } from '../ticket/ticket-counts.type';
 import { ticketConnection } from '../ticket/ticket-lists';
 import { TicketConnection } from '../ticket/ticket.type';
 import { customerLinks, mapUrl } from './customer-links';
@@ -76,8 +77,8 @@ customers are listed.`,
     return encodeGlobalId({ type: 'Customer', sourceId: c.sourceId, stableId: c.stableId });
   }
 
-  @FieldResolver(() => TicketCountsType, { description: "The customer's ticket counts (all its tickets, whichever customer user they are for)." })
-  ticketCounts(@Root() c: CustomerRecord, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<TicketCounts> {
+  @FieldResolver(() => TicketCounts, { description: "The customer's ticket counts (all its tickets, whichever customer user they are for)." })
+  ticketCounts(@Root() c: CustomerRecord, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<domain.TicketCounts> {
     if (selectsSubfield(info, 'escalated')) ctx.loaders.hintEscalated('customer');
     return ctx.loaders.customerTicketCounts.load(idKey(c.customerId));
   }

@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Connection } from '../common/connection';
-import { DataSourceNode } from '../data-source/data-source.type';
+import { DataSource } from '../data-source/data-source.type';
 import { Node } from '../node/node.type';
 import { Validity } from '../common/enums';
 import { DateTimeScalar } from '../common/scalars';
@@ -45,10 +45,10 @@ export class Customer extends Node {
 
 @ObjectType({ description: 'A page of customers.' })
 export class CustomerConnection extends Connection(Customer) {
-  @Field(() => [DataSourceNode], {
+  @Field(() => [DataSource], {
     description: 'Sources that did not answer this request: the nodes, edges and totalCount are those of the other sources.',
   })
-  unavailableSources!: DataSourceNode[];
+  unavailableSources!: DataSource[];
 }
 
 @ObjectType({ simpleResolvers: true, description: 'A configured link on the customer information card (map, web, social or search engine).' })

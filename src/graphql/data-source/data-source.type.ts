@@ -2,7 +2,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { DataSourceObject } from '../common/enums';
 
 @ObjectType('DataSource', { simpleResolvers: true, description: 'A configured backend: the writable helpdesk database, or an external directory.' })
-export class DataSourceNode {
+export class DataSource {
   @Field(() => ID, { description: "Stable id from the configuration, e.g. 'local' or 'directory'." })
   id!: string;
 

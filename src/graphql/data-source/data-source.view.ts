@@ -1,10 +1,10 @@
-import type { DataSource } from '../../domain/data-source';
+import type * as domain from '../../domain/data-source';
 import { DataSourceObject } from '../../domain/records';
-import type { DataSourceRegistry } from '../../sources/data-source-registry';
-import type { DataSourceNode } from './data-source.type';
+import type { DataSourceRegistry } from '../../registry/data-source-registry';
+import type { DataSource } from './data-source.type';
 
 /** The GraphQL view of a configured source. */
-export function describeSource(source: DataSource, registry: DataSourceRegistry): DataSourceNode {
+export function describeSource(source: domain.DataSource, registry: DataSourceRegistry): DataSource {
   const c = source.capabilities;
   const objects = [
     ...(c.customers ? [DataSourceObject.CUSTOMER] : []),

@@ -1,6 +1,6 @@
 import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import type { SortKey } from '../../domain/page';
-import type { MergedPage } from '../../sources/data-source-registry';
+import type { MergedPage } from '../../registry/data-source-registry';
 import { LazyConnection } from '../common/connection';
 import type { Context } from '../context';
 import { describeSource } from './data-source.view';

@@ -6,7 +6,7 @@ import { Field, Int, ObjectType } from 'type-graphql';
 tickets; \`closed\` counts all others. \`escalated\` counts open tickets whose escalation time has
 passed; \`pendingReminder\` counts PENDING_REMINDER tickets whatever their reminder time.`,
 })
-export class TicketCountsType {
+export class TicketCounts {
   @Field(() => Int, { description: 'NEW, OPEN and PENDING_REMINDER tickets.' }) open!: number;
   @Field(() => Int, { description: 'All tickets that are not open (closed, pending auto close, merged, removed).' }) closed!: number;
   @Field(() => Int, { description: 'Open tickets whose escalation time has passed.' }) escalated!: number;

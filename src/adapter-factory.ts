@@ -1,18 +1,18 @@
 import { z } from 'zod';
-import { ldapSourceConfigSchema, type LdapSourceConfig } from '../../adapters/ldap/ldap-config';
-import { LdapDataSource } from '../../adapters/ldap/ldap-data-source';
-import { isPostgresUrl } from '../../adapters/postgres/postgres-config';
-import { PostgresChangeFeed } from '../../adapters/postgres/postgres-change-feed';
-import { openPostgresStore } from '../../adapters/postgres/postgres-store';
-import { sqliteSourceConfigSchema } from '../../adapters/sqlite/sqlite-config';
-import { openSqliteStore } from '../../adapters/sqlite/sqlite-store';
-import type { Config, DataSourceConfig } from '../config/config';
-import type { ChangeFeed } from '../domain/change-feed';
-import type { DataSource } from '../domain/data-source';
-import type { HelpdeskStore } from '../domain/helpdesk-store';
-import type { Logger } from '../log/logger';
-import type { Metrics } from '../metrics/metrics';
-import { InProcessChangeFeed } from '../live/in-process-change-feed';
+import { ldapSourceConfigSchema, type LdapSourceConfig } from '../adapters/ldap/ldap-config';
+import { LdapDataSource } from '../adapters/ldap/ldap-data-source';
+import { isPostgresUrl } from '../adapters/postgres/postgres-config';
+import { PostgresChangeFeed } from '../adapters/postgres/postgres-change-feed';
+import { openPostgresStore } from '../adapters/postgres/postgres-store';
+import { sqliteSourceConfigSchema } from '../adapters/sqlite/sqlite-config';
+import { openSqliteStore } from '../adapters/sqlite/sqlite-store';
+import type { Config, DataSourceConfig } from './config/config';
+import type { ChangeFeed } from './domain/change-feed';
+import type { DataSource } from './domain/data-source';
+import type { HelpdeskStore } from './domain/helpdesk-store';
+import type { Logger } from './log/logger';
+import type { Metrics } from './metrics/metrics';
+import { InProcessChangeFeed } from './live/in-process-change-feed';
 
 /**
  * The composition root of the adapters: the only module under src/ (with src/app.ts) that imports
