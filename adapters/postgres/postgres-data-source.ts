@@ -19,14 +19,14 @@ import {
   type NewCustomerUser,
 } from '../../src/domain/records';
 import { collationKey, customerSortKey, customerUserSortKey } from '../../src/domain/sort-keys';
-import { jsonParam, type PostgresDatabase, type Tx } from './postgres-database';
+import { jsonParam, type PostgresConnection, type Tx } from './postgres-connection';
 import { keysetSql, Params } from './postgres-keyset';
 import { CUSTOMER_USER_COLUMNS, inKeyOrder, toCustomer, toCustomerUser, type CustomerRow, type CustomerUserRow } from './postgres-mapper';
 
 /** Options of {@link PostgresDataSource}. */
 export interface PostgresDataSourceOptions {
   readonly config: HelpdeskSourceConfig;
-  readonly db: PostgresDatabase;
+  readonly db: PostgresConnection;
   readonly maxPageSize: number;
   readonly now?: () => Date;
 }
@@ -49,7 +49,7 @@ export class PostgresDataSource implements DataSource {
   };
   readonly id: string;
   readonly name: string;
-  private readonly db: PostgresDatabase;
+  private readonly db: PostgresConnection;
   private readonly now: () => Date;
   private readonly limit: number;
 
@@ -79,18 +79,24 @@ export class PostgresDataSource implements DataSource {
 
   async listCustomers(q: CustomerQuery): Promise<Page<CustomerRecord>> {
     const p = new Params();
-    const filter = `valid = ANY(${p.add(q.valid)}::text[])${
+    const valid = p.add(q.valid);
+    const filter = `valid = ANY(${valid}::text[])${
       q.search === null ? '' : ` AND (strpos(customer_key, ${p.add(q.search.toLowerCase())}) > 0 OR strpos(name_sort, ${p.add(collationKey(q.search))}) > 0)`}`;
+    // Without search the total is the kept count per validity (customer_count), not a count of the table.
+    const total =
+      q.search === null
+        ? `SELECT coalesce(sum(n), 0) AS total FROM customer_count WHERE valid = ANY(${valid}::text[])`
+        : `SELECT count(*) AS total FROM customer WHERE ${filter}`;
     const ks = keysetSql(['name_sort', 'customer_key'], q, p);
-    const rows = await this.db.query<CustomerRow & { total: number; customer_key: string | null }>(
-      `SELECT (SELECT count(*) FROM customer WHERE ${filter}) AS total, w.* FROM (SELECT 1) o LEFT JOIN LATERAL (
-         SELECT * FROM customer WHERE ${filter} ${ks.where} ORDER BY ${ks.order()} LIMIT ${p.add(q.size + 1)}
-       ) w ON true ORDER BY ${ks.order('w.')}`,
+    // The total is an InitPlan evaluated once; the rows come in index order under the LIMIT, with no
+    // sort above them. An empty window returns no row and so no total: then the total alone is read.
+    const rows = await this.db.query<CustomerRow & { total: number }>(
+      `SELECT (${total}) AS total, * FROM customer WHERE ${filter} ${ks.where} ORDER BY ${ks.order()} LIMIT ${p.add(q.size + 1)}`,
       p.values,
     );
-    const total = rows[0]?.total ?? 0;
-    const records = rows.filter((r) => r.customer_key !== null).map((r) => toCustomer(r, this.id));
-    return toPage(records, q, total, customerSortKey);
+    const count = rows[0]?.total ?? (await this.db.query<{ total: number }>(total, p.values.slice(0, q.search === null ? 1 : 3)))[0]!.total;
+    const records = rows.map((r) => toCustomer(r, this.id));
+    return toPage(records, q, count, customerSortKey);
   }
 
   async customerUsersByLogins(logins: readonly string[]): Promise<(CustomerUserRecord | null)[]> {

@@ -312,4 +312,33 @@ export const MIGRATIONS: readonly string[] = [
   CREATE CONSTRAINT TRIGGER live_send_ticket AFTER INSERT OR UPDATE ON ticket
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION live_send();
   `,
+  // 3: plans of the list screens. The customer total per validity kept by a trigger (a list
+  // without search reads one row per validity instead of counting the table), and the open-ticket
+  // indexes partial on is_open: only open tickets, so an owner's open page is a range of its own
+  // index rather than a filtered read of ticket_[cu]_all.
+  `
+  CREATE TABLE customer_count (
+    valid text PRIMARY KEY,
+    n     bigint NOT NULL
+  );
+  INSERT INTO customer_count SELECT valid, count(*) FROM customer GROUP BY valid;
+  CREATE FUNCTION customer_count_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+      UPDATE customer_count SET n = n - 1 WHERE valid = OLD.valid;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+      INSERT INTO customer_count VALUES (NEW.valid, 1) ON CONFLICT (valid) DO UPDATE SET n = customer_count.n + 1;
+    END IF;
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER customer_count_insert_delete AFTER INSERT OR DELETE ON customer FOR EACH ROW EXECUTE FUNCTION customer_count_trigger();
+  CREATE TRIGGER customer_count_update AFTER UPDATE OF valid ON customer
+    FOR EACH ROW WHEN (OLD.valid IS DISTINCT FROM NEW.valid) EXECUTE FUNCTION customer_count_trigger();
+
+  DROP INDEX ticket_c_open;
+  DROP INDEX ticket_u_open;
+  CREATE INDEX ticket_c_open ON ticket (customer_key, created_at, id) WHERE is_open;
+  CREATE INDEX ticket_u_open ON ticket (customer_user_key, created_at, id) WHERE is_open;
+  `,
 ];
