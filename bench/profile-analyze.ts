@@ -33,7 +33,7 @@ function partOfFrame(frame: ProfileNode['callFrame'], isLeaf: boolean): Part | n
     if (isLeaf && (f === 'writev' || f === 'writeUtf8String' || f === 'writeBuffer' || f === 'onStreamRead' || f === 'parserOnHeadersComplete' || f === 'execute')) return 'HTTP';
     return null;
   }
-  if (/better-sqlite3|adapters\/sqlite|sqlite-database/.test(url)) return 'SQL';
+  if (/better-sqlite3|adapters\/sqlite|sqlite-connection/.test(url)) return 'SQL';
   // The floor's own code building its answer is what the service's resolvers do.
   if (/floor-server/.test(url)) return 'resolvers';
   if (/graphql-jit|node_modules\/graphql\/execution|node_modules\/dataloader|graphql\/jsutils/.test(url)) return 'execution';

@@ -16,7 +16,7 @@ import { createServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, isDeepStrictEqual } from 'node:util';
-import { SqliteDatabase } from '../adapters/sqlite/sqlite-database';
+import { SqliteConnection } from '../adapters/sqlite/sqlite-connection';
 import { openSqliteStore } from '../adapters/sqlite/sqlite-store';
 import { generateDataset } from '../src/seed/generate';
 import { BENCH_LINKS } from './bench-config';
@@ -90,7 +90,7 @@ async function dataset(scale: number): Promise<Dataset> {
     writeFileSync(metaFile, JSON.stringify({ params }, null, 2));
   }
   // Opening migrates a file made by an older version of the service.
-  const db = SqliteDatabase.open({ path: file, label: 'bench' });
+  const db = SqliteConnection.open({ path: file, label: 'bench' });
   const byTickets = db.handle
     .prepare(
       `SELECT c.customer_id AS customerId, coalesce((SELECT sum(n) FROM ticket_count k WHERE k.owner = 'c' AND k.owner_key = c.customer_key), 0) AS tickets

@@ -1,5 +1,5 @@
 import type { ApolloServer } from '@apollo/server';
-import type { SqliteDatabase } from '../adapters/sqlite/sqlite-database';
+import type { SqliteConnection } from '../adapters/sqlite/sqlite-connection';
 import { SqliteStore } from '../adapters/sqlite/sqlite-store';
 import { TokenAuthenticator } from './auth/auth';
 import type { Config } from './config/config';
@@ -29,7 +29,7 @@ export interface App extends AppServices {
    * The SQLite handle of the helpdesk database, for tests of an embedded store
    * (`store.capabilities.embedded`); throws for any other store.
    */
-  readonly helpdeskDb: SqliteDatabase;
+  readonly helpdeskDb: SqliteConnection;
   /** Idempotency-Key records of mutations (in the helpdesk database). */
   readonly idempotency: IdempotencyStore;
   /** Committed changes, published by the write services, heard by live subscriptions. */
@@ -108,7 +108,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     sources,
     tickets,
     store,
-    get helpdeskDb(): SqliteDatabase {
+    get helpdeskDb(): SqliteConnection {
       if (store instanceof SqliteStore) return store.db;
       throw new Error('the helpdesk store is not an embedded SQLite file');
     },

@@ -12,7 +12,7 @@ export interface Tx {
   query<R>(sql: string, params?: readonly unknown[]): Promise<R[]>;
 }
 
-/** Options of {@link PostgresDatabase}. */
+/** Options of {@link PostgresConnection}. */
 export interface PostgresOpenOptions {
   readonly url: string;
   readonly label: string;
@@ -54,7 +54,7 @@ export function jsonParam(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'string' && v.includes('\u0000') ? v.replace(/\u0000/g, '\uffff') : v));
 }
 
-/** Transient conditions: retried inside {@link PostgresDatabase.transaction}. */
+/** Transient conditions: retried inside {@link PostgresConnection.transaction}. */
 const RETRYABLE = new Set(['40001', '40P01']);
 const ATTEMPTS = 4;
 
@@ -66,7 +66,7 @@ const ATTEMPTS = 4;
  * error that means "the database did not answer" becomes a retryable
  * `DataSourceUnavailableError` whose message never holds the URL or the password.
  */
-export class PostgresDatabase {
+export class PostgresConnection {
   readonly pool: pg.Pool;
   readonly label: string;
   journal: WriteJournal | null = null;

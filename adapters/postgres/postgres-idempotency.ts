@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { ClaimResult, IdempotencyRecords } from '../../src/domain/idempotency-records';
-import type { PostgresDatabase } from './postgres-database';
+import type { PostgresConnection } from './postgres-connection';
 
 /** Advisory lock class of process liveness locks (objid: the process's number). */
 const LIVENESS_CLASS = 0x4844_5350; // 'HDSP'
@@ -20,7 +20,7 @@ export class PostgresIdempotencyRecords implements IdempotencyRecords {
   private session: Promise<pg.Client> | null = null;
   private closed = false;
 
-  constructor(private readonly db: PostgresDatabase) {}
+  constructor(private readonly db: PostgresConnection) {}
 
   /** The connection holding this process's liveness lock: its own, not one of the pool's request connections. */
   private alive(): Promise<pg.Client> {

@@ -1,5 +1,5 @@
 import type { SeedDataset, SeedWriter } from '../../src/domain/seed-rows';
-import type { PostgresDatabase } from './postgres-database';
+import type { PostgresConnection } from './postgres-connection';
 
 /** Rows per multi-row INSERT (one statement binds every column of a chunk as arrays). */
 const CHUNK = 5000;
@@ -12,7 +12,7 @@ const CHUNK = 5000;
  * under an advisory lock, so two replicas seeding the demo at once seed it once).
  */
 export class PostgresSeedWriter implements SeedWriter {
-  constructor(private readonly db: PostgresDatabase) {}
+  constructor(private readonly db: PostgresConnection) {}
 
   async isEmpty(): Promise<boolean> {
     const [row] = await this.db.query<{ n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM customer LIMIT 1) x`);

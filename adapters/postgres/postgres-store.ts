@@ -3,7 +3,7 @@ import type { HelpdeskSourceConfig, HelpdeskStore, HelpdeskStoreCapabilities } f
 import type { WriteJournal } from '../../src/domain/write-journal';
 import type { PostgresPoolConfig } from './postgres-config';
 import { PostgresDataSource } from './postgres-data-source';
-import { PostgresDatabase, type StatementCounter } from './postgres-database';
+import { PostgresConnection, type StatementCounter } from './postgres-connection';
 import { PostgresIdempotencyRecords } from './postgres-idempotency';
 import { PostgresSeedWriter } from './postgres-seed-writer';
 import { PostgresTicketStore } from './postgres-ticket-store';
@@ -30,7 +30,7 @@ export class PostgresStore implements HelpdeskStore {
   readonly seedWriter: PostgresSeedWriter;
 
   constructor(
-    readonly db: PostgresDatabase,
+    readonly db: PostgresConnection,
     private readonly maxPageSize: number,
   ) {
     this.tickets = new PostgresTicketStore(db, maxPageSize);
@@ -62,6 +62,6 @@ export class PostgresStore implements HelpdeskStore {
 
 /** Opens a helpdesk PostgreSQL store (no connection until first use). */
 export function openPostgresStore(options: PostgresStoreOptions): PostgresStore {
-  const db = new PostgresDatabase({ url: options.url, label: options.label, pool: options.pool, onStatement: options.onStatement });
+  const db = new PostgresConnection({ url: options.url, label: options.label, pool: options.pool, onStatement: options.onStatement });
   return new PostgresStore(db, options.maxPageSize);
 }

@@ -15,7 +15,7 @@ import {
   type TicketRecord,
   type TicketStore,
 } from '../../src/domain/tickets';
-import { jsonParam, type PostgresDatabase } from './postgres-database';
+import { jsonParam, type PostgresConnection } from './postgres-connection';
 import { inKeyOrder, toTicket, type TicketRow } from './postgres-mapper';
 
 /** The open state types (src/domain/tickets.ts) as an SQL list. */
@@ -65,7 +65,7 @@ export class PostgresTicketStore implements TicketStore {
   private readonly limit: number;
 
   constructor(
-    private readonly db: PostgresDatabase,
+    private readonly db: PostgresConnection,
     maxPageSize: number,
   ) {
     this.limit = maxPageSize + 1;

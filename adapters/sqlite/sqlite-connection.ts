@@ -9,7 +9,7 @@ import { MIGRATIONS } from './sqlite-migrations';
 /** Called once per SQL statement executed, for the round-trip metric. */
 export type StatementCounter = () => void;
 
-/** Options of {@link SqliteDatabase.open}. */
+/** Options of {@link SqliteConnection.open}. */
 export interface SqliteOpenOptions {
   /** File path, or ':memory:'. */
   readonly path: string;
@@ -25,7 +25,7 @@ export interface SqliteOpenOptions {
  * Statements are prepared once and counted each time they run; SQLITE_BUSY becomes a
  * retryable `DataSourceUnavailableError`.
  */
-export class SqliteDatabase {
+export class SqliteConnection {
   private readonly statements = new Map<string, Database.Statement>();
   /** Sees each outermost write transaction (Idempotency-Key support); at most one. */
   journal: WriteJournal | null = null;
@@ -39,7 +39,7 @@ export class SqliteDatabase {
   ) {}
 
   /** Opens (creating if needed) and migrates a database file. */
-  static open(options: SqliteOpenOptions): SqliteDatabase {
+  static open(options: SqliteOpenOptions): SqliteConnection {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     const handle = new Database(options.path);
     handle.pragma('journal_mode = WAL');
@@ -47,7 +47,7 @@ export class SqliteDatabase {
     handle.pragma('foreign_keys = ON');
     handle.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
     handle.function('collation_key', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? collationKey(v) : v));
-    const db = new SqliteDatabase(handle, options.label, options.onStatement ?? (() => {}));
+    const db = new SqliteConnection(handle, options.label, options.onStatement ?? (() => {}));
     db.migrate();
     return db;
   }

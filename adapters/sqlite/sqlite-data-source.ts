@@ -19,7 +19,7 @@ import {
 } from '../../src/domain/records';
 import { collationKey, customerSortKey, customerUserSortKey } from '../../src/domain/sort-keys';
 import type { SqliteSourceConfig } from './sqlite-config';
-import type { SqliteDatabase } from './sqlite-database';
+import type { SqliteConnection } from './sqlite-connection';
 import { keysetSql } from './sqlite-keyset';
 import {
   CUSTOMER_COLUMNS,
@@ -34,7 +34,7 @@ import {
 /** Options of {@link SqliteDataSource}. */
 export interface SqliteDataSourceOptions {
   readonly config: SqliteSourceConfig;
-  readonly db: SqliteDatabase;
+  readonly db: SqliteConnection;
   /** True when the `ticket` table of `db` is the helpdesk's: renames then move tickets in the same transaction. */
   readonly holdsTickets: boolean;
   /** Largest page a list may ask for (sizes a constant in the batched statements). */
@@ -49,7 +49,7 @@ export class SqliteDataSource implements DataSource {
   readonly capabilities: DataSourceCapabilities;
   readonly id: string;
   readonly name: string;
-  private readonly db: SqliteDatabase;
+  private readonly db: SqliteConnection;
   private readonly now: () => Date;
   private readonly limit: number;
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ClaimResult, IdempotencyRecords } from '../../src/domain/idempotency-records';
-import type { SqliteDatabase } from './sqlite-database';
+import type { SqliteConnection } from './sqlite-connection';
 
 interface KeyRow {
   fingerprint: string;
@@ -17,7 +17,7 @@ interface KeyRow {
 export class SqliteIdempotencyRecords implements IdempotencyRecords {
   readonly owner = randomUUID();
 
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly db: SqliteConnection) {}
 
   async claim(caller: string, key: string, fingerprint: string, now: number, expiredBefore: number): Promise<ClaimResult> {
     return this.db.transaction(() => {

@@ -1,5 +1,5 @@
 import type { SeedDataset, SeedWriter } from '../../src/domain/seed-rows';
-import type { SqliteDatabase } from './sqlite-database';
+import type { SqliteConnection } from './sqlite-connection';
 
 /**
  * Writes a generated dataset into an empty helpdesk SQLite file: one transaction, the ticket
@@ -7,7 +7,7 @@ import type { SqliteDatabase } from './sqlite-database';
  * prepared on the raw handle (not counted: seeding is not a request's round trip).
  */
 export class SqliteSeedWriter implements SeedWriter {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly db: SqliteConnection) {}
 
   async isEmpty(): Promise<boolean> {
     const { n } = this.db.handle.prepare(`SELECT count(*) AS n FROM customer`).get() as { n: number };

@@ -2,7 +2,7 @@ import type { DataSource } from '../../src/domain/data-source';
 import type { HelpdeskSourceConfig, HelpdeskStore, HelpdeskStoreCapabilities } from '../../src/domain/helpdesk-store';
 import type { WriteJournal } from '../../src/domain/write-journal';
 import { SqliteDataSource } from './sqlite-data-source';
-import { SqliteDatabase, type StatementCounter } from './sqlite-database';
+import { SqliteConnection, type StatementCounter } from './sqlite-connection';
 import { SqliteIdempotencyRecords } from './sqlite-idempotency';
 import { SqliteSeedWriter } from './sqlite-seed-writer';
 import { SqliteTicketStore } from './sqlite-ticket-store';
@@ -27,7 +27,7 @@ export class SqliteStore implements HelpdeskStore {
 
   constructor(
     /** The SQLite handle (tests and SQLite-only tools reach the file through it). */
-    readonly db: SqliteDatabase,
+    readonly db: SqliteConnection,
     private readonly maxPageSize: number,
   ) {
     this.tickets = new SqliteTicketStore(db, maxPageSize);
@@ -59,7 +59,7 @@ export class SqliteStore implements HelpdeskStore {
 
 /** Opens (creating and migrating if needed) a helpdesk SQLite file. */
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
-  const db = SqliteDatabase.open({
+  const db = SqliteConnection.open({
     path: options.path,
     label: options.label,
     busyTimeoutMs: options.busyTimeoutMs,

@@ -17,7 +17,7 @@ import {
   type TicketStateType,
   type TicketStore,
 } from '../../src/domain/tickets';
-import type { SqliteDatabase } from './sqlite-database';
+import type { SqliteConnection } from './sqlite-connection';
 import { inKeyOrder, toTicket, type TicketRow } from './sqlite-mapper';
 
 /** The open state types (src/domain/tickets.ts) as an SQL list. */
@@ -136,7 +136,7 @@ export class SqliteTicketStore implements TicketStore {
   private readonly limit: number;
 
   constructor(
-    private readonly db: SqliteDatabase,
+    private readonly db: SqliteConnection,
     maxPageSize: number,
   ) {
     this.limit = maxPageSize + 1;

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteDatabase } from '../../adapters/sqlite/sqlite-database';
+import { SqliteConnection } from '../../adapters/sqlite/sqlite-connection';
 import { MIGRATIONS } from '../../adapters/sqlite/sqlite-migrations';
 import { generateDataset } from '../../src/seed/generate';
 import { helpdeskSql, type HelpdeskSql } from '../helpers/helpdesk-sql';
@@ -170,7 +170,7 @@ describe('the ticket_count migration', () => {
       rows.forEach(([state, type, open, c, u], i) => insert.run(`n${i}`, state, type, open, c, c?.toLowerCase() ?? null, u, u, 1_700_000_000_000 + i * 3_600_000));
       old.close();
 
-      const db = SqliteDatabase.open({ path: file, label: 'x' });
+      const db = SqliteConnection.open({ path: file, label: 'x' });
       try {
         expect(dueTable(db.handle)).toEqual(dueFromTickets(db.handle));
         expect(dueTable(db.handle)).toHaveLength(5);

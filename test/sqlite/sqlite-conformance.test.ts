@@ -1,5 +1,5 @@
 import { SqliteDataSource } from '../../adapters/sqlite/sqlite-data-source';
-import { SqliteDatabase } from '../../adapters/sqlite/sqlite-database';
+import { SqliteConnection } from '../../adapters/sqlite/sqlite-connection';
 import { defineDataSourceSuite } from '../conformance/data-source-suite';
 import { FIXTURE_CUSTOMERS, FIXTURE_CUSTOMER_USERS } from '../conformance/fixture-data';
 
@@ -7,7 +7,7 @@ defineDataSourceSuite(
   'sqlite',
   async () => {
     let statements = 0;
-    const db = SqliteDatabase.open({ path: ':memory:', label: 'local', onStatement: () => statements++ });
+    const db = SqliteConnection.open({ path: ':memory:', label: 'local', onStatement: () => statements++ });
     const source = new SqliteDataSource({ config: { id: 'local', name: 'Helpdesk database', kind: 'sqlite' }, db, holdsTickets: true, maxPageSize: 100 });
     for (const c of FIXTURE_CUSTOMERS) await source.createCustomer(c);
     for (const u of FIXTURE_CUSTOMER_USERS) await source.createCustomerUser(u);

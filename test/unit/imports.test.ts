@@ -44,7 +44,7 @@ describe('only the composition root imports adapters/', () => {
       `import { A } from '../../adapters/sqlite/sqlite-store';`,
       `import type { B } from "../../adapters/postgres/postgres-store";`,
       `export { C } from '../../adapters/ldap/ldap-config';`,
-      `const m = await import('../../adapters/sqlite/sqlite-database');`,
+      `const m = await import('../../adapters/sqlite/sqlite-connection');`,
       `const r = require('../../adapters/sqlite/sqlite-keyset');`,
       `import '../../adapters/sqlite/sqlite-migrations';`,
       `import {\n  D,\n  E,\n} from '../../adapters/sqlite/sqlite-mapper';`,
