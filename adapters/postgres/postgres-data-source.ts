@@ -7,7 +7,7 @@ import type {
 } from '../../src/domain/data-source';
 import { ConflictError, NotFoundError } from '../../src/domain/errors';
 import type { HelpdeskSourceConfig } from '../../src/domain/helpdesk-store';
-import { toPage, type Page } from '../../src/domain/page';
+import { compareKeys, toPage, type Page, type SortKey } from '../../src/domain/page';
 import {
   distinctIds,
   idKey,
@@ -85,17 +85,24 @@ export class PostgresDataSource implements DataSource {
     // Without search the total is the kept count per validity (customer_count), not a count of the table.
     const total =
       q.search === null
-        ? `SELECT coalesce(sum(n), 0) AS total FROM customer_count WHERE valid = ANY(${valid}::text[])`
-        : `SELECT count(*) AS total FROM customer WHERE ${filter}`;
+        ? `SELECT coalesce(sum(n), 0) FROM customer_count WHERE valid = ANY(${valid}::text[])`
+        : `SELECT count(*) FROM customer WHERE ${filter}`;
     const ks = keysetSql(['name_sort', 'customer_key'], q, p);
-    // The total is an InitPlan evaluated once; the rows come in index order under the LIMIT, with no
-    // sort above them. An empty window returns no row and so no total: then the total alone is read.
-    const rows = await this.db.query<CustomerRow & { total: number }>(
-      `SELECT (${total}) AS total, * FROM customer WHERE ${filter} ${ks.where} ORDER BY ${ks.order()} LIMIT ${p.add(q.size + 1)}`,
+    // One row for the total (an InitPlan) joined to the page read in index order under its LIMIT: an
+    // empty window still returns the total. No ORDER BY above the join (it would sort the page again):
+    // a nested loop over one outer row returns the inner rows in their order, and the rows are checked.
+    const rows = await this.db.query<CustomerRow & { total: number; customer_key: string | null }>(
+      `SELECT (${total}) AS total, w.* FROM (SELECT 1) o LEFT JOIN LATERAL (
+         SELECT * FROM customer WHERE ${filter} ${ks.where} ORDER BY ${ks.order()} LIMIT ${p.add(q.size + 1)}
+       ) w ON true`,
       p.values,
     );
-    const count = rows[0]?.total ?? (await this.db.query<{ total: number }>(total, p.values.slice(0, q.search === null ? 1 : 3)))[0]!.total;
-    const records = rows.map((r) => toCustomer(r, this.id));
+    const count = rows[0]?.total ?? 0;
+    const records = inFetchOrder(
+      rows.filter((r) => r.customer_key !== null).map((r) => toCustomer(r, this.id)),
+      customerSortKey,
+      q.backward,
+    );
     return toPage(records, q, count, customerSortKey);
   }
 
@@ -330,6 +337,19 @@ function userColumns(u: Omit<NewCustomerUser, 'login'>) {
 /** The keys of a patch that were given (undefined means "leave as it is"). */
 function definedOnly<T extends object>(patch: T): Partial<T> {
   return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * The rows in fetch order (ascending forward, descending backward): returned as they are when they
+ * already are (one pass), sorted otherwise, so a plan that returns them differently changes no page.
+ */
+function inFetchOrder<T>(rows: T[], key: (t: T) => SortKey, backward: boolean): T[] {
+  const sign = backward ? -1 : 1;
+  const keys = rows.map(key);
+  for (let i = 1; i < keys.length; i++) {
+    if (sign * compareKeys(keys[i - 1]!, keys[i]!) > 0) return rows.sort((x, y) => sign * compareKeys(key(x), key(y)));
+  }
+  return rows;
 }
 
 /** A stable id of this adapter is a row id; anything else matches no row. */
