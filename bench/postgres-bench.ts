@@ -14,6 +14,7 @@ import { createServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { OPEN_STATE_TYPES } from '../src/domain/tickets';
 import { generateDataset } from '../src/seed/generate';
 import { openStore } from '../src/adapter-factory';
 import { startPostgres } from '../test/helpers/postgres';
@@ -40,6 +41,21 @@ interface Target {
 interface Screen {
   readonly name: 'list' | 'detailMedian' | 'detailHeavy';
   readonly customerId: string | null;
+}
+
+/** The list screen for the peer: the first 50 valid customers in the service's order, with the total and the two counts. */
+const PEER_LIST = `{
+  allCustomers(first: 50, condition: { valid: "VALID" }, orderBy: [NAME_SORT_ASC, CUSTOMER_KEY_ASC]) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { id customerId name city country valid open closed } }
+  }
+}`;
+interface PeerList {
+  allCustomers: { totalCount: number; edges: { node: { customerId: string; name: string; open: number; closed: number } }[] };
+}
+interface ServiceList {
+  customers: { totalCount: number; edges: { node: { customerId: string; name: string; ticketCounts: { open: number; closed: number } } }[] };
 }
 
 const log = (text: string) => process.stderr.write(text + '\n');
@@ -140,12 +156,29 @@ export async function postgresBench(o: PostgresBenchOptions): Promise<void> {
     const floorChild = await spawnHealthy([join(o.root, 'dist/bench/floor-server-postgres.js'), url, String(floorPort)], {}, floorUrl, o.root, '/healthz');
     children.push(floorChild);
     const floor: Target = { name: 'floor', urls: [floorUrl], children: [floorChild], graphql: false, token };
+    // The peer: PostGraphile v5 on the list screen, its open/closed counts computed columns over the
+    // kept counts, created here in the throw-away database only.
+    const open = OPEN_STATE_TYPES.map((t) => `'${t}'`).join(', ');
+    await server.sql(
+      db,
+      `CREATE FUNCTION customer_open(c customer) RETURNS int LANGUAGE sql STABLE AS $$
+         SELECT coalesce(sum(n), 0)::int FROM ticket_count WHERE owner = 'c' AND owner_key = c.customer_key AND state_type IN (${open}) $$;
+       CREATE FUNCTION customer_closed(c customer) RETURNS int LANGUAGE sql STABLE AS $$
+         SELECT coalesce(sum(n), 0)::int FROM ticket_count WHERE owner = 'c' AND owner_key = c.customer_key AND state_type NOT IN (${open}) $$;`,
+    );
+    const peerPort = await freePort();
+    const peerUrl = `http://127.0.0.1:${peerPort}`;
+    const peerChild = await spawnHealthy([join(o.root, 'bench/peer-postgraphile.mjs'), url, String(peerPort)], { GRAPHILE_ENV: 'production' }, peerUrl, o.root, '/');
+    children.push(peerChild);
+    const peer: Target = { name: 'peer', urls: [peerUrl], children: [peerChild], graphql: true, token };
     const svc = await service('service', true, 1);
     const naive = await service('naive', false, 1);
     const two = await service('replicas2', true, 2);
 
     const request = (t: Target, s: Screen) =>
-      t.graphql
+      t === peer
+        ? { path: '/graphql', method: 'POST' as const, headers: { 'content-type': 'application/json' } as Record<string, string>, body: JSON.stringify({ query: PEER_LIST }) }
+        : t.graphql
         ? {
             path: '/graphql',
             method: 'POST' as const,
@@ -194,6 +227,13 @@ export async function postgresBench(o: PostgresBenchOptions): Promise<void> {
       return { rps: results.reduce((sum, x) => sum + x.requests.total / x.duration, 0), p50: at(50), p99: at(99) };
     };
 
+    // Same data, peer against service: the same customers in the same order, names, open and closed counts, total.
+    const peerData = (await fetchData(peer, screens[0]!)) as PeerList;
+    const serviceData = (await fetchData(svc, screens[0]!)) as ServiceList;
+    const peerRows = peerData.allCustomers.edges.map((e) => [e.node.customerId, e.node.name, e.node.open, e.node.closed]);
+    const serviceRows = serviceData.customers.edges.map((e) => [e.node.customerId, e.node.name, e.node.ticketCounts.open, e.node.ticketCounts.closed]);
+    const peerSame = isDeepStrictEqual(peerRows, serviceRows) && peerData.allCustomers.totalCount === serviceData.customers.totalCount && peerRows.length === 50;
+    if (!peerSame) log(`!! postgres list: PostGraphile and the service differ`);
     const checks: Record<string, { sameData: boolean; difference: string | null; sql: number; naiveSql: number }> = {};
     for (const s of screens) {
       const [f, sv, nv, a, b] = await Promise.all([fetchData(floor, s), fetchData(svc, s), fetchData(naive, s), fetchData(two, s, 0), fetchData(two, s, 1)]);
@@ -201,12 +241,13 @@ export async function postgresBench(o: PostgresBenchOptions): Promise<void> {
       if (difference) log(`!! postgres ${s.name}: ${difference}`);
       checks[s.name] = { sameData: difference === null, difference, sql: await statementsOf(svc, s), naiveSql: await statementsOf(naive, s) };
     }
-    const targets = [floor, svc, naive, two];
-    for (const s of screens) for (const t of targets) await load(t, s, 1);
+    const targets = [floor, svc, naive, two, peer];
+    const targetsOf = (s: Screen) => (s.name === 'list' ? targets : targets.filter((t) => t !== peer));
+    for (const s of screens) for (const t of targetsOf(s)) await load(t, s, 1);
     const samples: Record<string, Record<string, { rps: number; p50: number; p99: number }[]>> = {};
     for (let run = 1; run <= o.runs; run++) {
       for (const s of screens) {
-        for (const t of targets) {
+        for (const t of targetsOf(s)) {
           const sample = await load(t, s, o.duration);
           ((samples[s.name] ??= {})[t.name] ??= []).push(sample);
           log(`postgres run ${run}/${o.runs} ${s.name.padEnd(12)} ${t.name.padEnd(9)} ${sample.rps.toFixed(0).padStart(6)} req/s  p50 ${sample.p50.toFixed(2)} ms  p99 ${sample.p99.toFixed(2)} ms`);
@@ -245,16 +286,24 @@ export async function postgresBench(o: PostgresBenchOptions): Promise<void> {
         twoReplicasToOne: round(med(s.name, 'replicas2', 'rps') / serviceRps),
       };
     }
+    Object.assign(result.screens.list, {
+      peer: 'PostGraphile v5 (Amber preset, grafserv on node:http); open and closed as computed columns',
+      peerRps: round(med('list', 'peer', 'rps'), 0),
+      peerP50Ms: round(med('list', 'peer', 'p50')),
+      peerP99Ms: round(med('list', 'peer', 'p99')),
+      serviceToPeer: round(med('list', 'service', 'rps') / med('list', 'peer', 'rps')),
+      peerSameData: peerSame,
+    });
     result.seconds = Math.round((Date.now() - started) / 1000);
     const existing = existsSync(o.out) ? JSON.parse(readFileSync(o.out, 'utf8')) : {};
     writeFileSync(o.out, JSON.stringify({ ...existing, postgres: result }, null, 2) + '\n');
-    console.log('| screen (PostgreSQL) | floor req/s | service req/s | naive req/s | service/floor | naive/service p50 | p50 ms | p99 ms | SQL | 2 replicas req/s | same data |');
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+    console.log('| screen (PostgreSQL) | floor req/s | service req/s | naive req/s | PostGraphile req/s | service/floor | naive/service p50 | p50 ms | p99 ms | SQL | 2 replicas req/s | same data |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
     for (const s of screens) {
       const x = result.screens[s.name];
-      console.log(`| ${s.name} | ${x.floorRps} | ${x.serviceRps} | ${x.naiveRps} | ${x.ratioToFloor} | ${x.naiveToServiceP50} | ${x.p50Ms} | ${x.p99Ms} | ${x.sqlStatements} | ${x.twoReplicasRps} | ${x.sameData ? 'yes' : 'NO'} |`);
+      console.log(`| ${s.name} | ${x.floorRps} | ${x.serviceRps} | ${x.naiveRps} | ${x.peerRps ?? '–'} | ${x.ratioToFloor} | ${x.naiveToServiceP50} | ${x.p50Ms} | ${x.p99Ms} | ${x.sqlStatements} | ${x.twoReplicasRps} | ${x.sameData ? 'yes' : 'NO'} |`);
     }
-    log(`wrote postgres figures into ${o.out}`);
+    log(`wrote postgres figures into ${o.out}; PostGraphile same data as the service on the list: ${peerSame ? 'yes' : 'NO'}`);
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
