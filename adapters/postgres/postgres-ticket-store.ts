@@ -7,6 +7,8 @@ import {
   ticketListKey,
   ticketNumber,
   type NewTicket,
+  type DueCountKind,
+  type StateTypeCounts,
   type TicketCounts,
   type TicketListKind,
   type TicketListSpec,
@@ -45,19 +47,9 @@ function compareInList(kind: TicketListKind, a: TicketRecord, b: TicketRecord): 
   return ascends(kind) ? ascending : -ascending;
 }
 
-/** The counts of one owner, the clock-dependent ones included. */
-class PostgresTicketCounts implements TicketCounts {
-  readonly closed: number;
-  constructor(
-    readonly total: number,
-    readonly open: number,
-    readonly pendingReminder: number,
-    readonly byStateType: TicketCounts['byStateType'],
-    readonly escalated: number,
-    readonly reminderReached: number,
-  ) {
-    this.closed = total - open;
-  }
+/** The counts of one owner, the clock-dependent ones and those per state type included. */
+function countsOf(total: number, open: number, pendingReminder: number, byStateType: StateTypeCounts, escalated: number, reminderReached: number): TicketCounts {
+  return { total, open, closed: total - open, pendingReminder, byStateType, escalated, reminderReached };
 }
 
 /** The tickets of the helpdesk database on PostgreSQL; numbers from a sequence, unique across replicas. */
@@ -98,9 +90,18 @@ export class PostgresTicketStore implements TicketStore {
          FROM ticket_count c WHERE c.owner = '${o}' AND c.owner_key = k.key) c`,
       [keys, now.getTime(), hour, hour * HOUR],
     );
-    const out: TicketCounts[] = ownerIds.map(() => new PostgresTicketCounts(0, 0, 0, {}, 0, 0));
-    for (const r of rows) out[r.idx] = new PostgresTicketCounts(r.total, r.open, r.pending, r.by ?? {}, r.escalated, r.reached);
+    const out: TicketCounts[] = ownerIds.map(() => countsOf(0, 0, 0, {}, 0, 0));
+    for (const r of rows) out[r.idx] = countsOf(r.total, r.open, r.pending, r.by ?? {}, r.escalated, r.reached);
     return out;
+  }
+
+  /** Every count comes with `counts` here; these answer callers that ask for one kind alone. */
+  async dueCounts(owner: TicketOwner, kind: DueCountKind, ownerIds: readonly string[], now: Date): Promise<number[]> {
+    return (await this.counts(owner, ownerIds, now)).map((c) => c[kind]!);
+  }
+
+  async stateTypeCounts(owner: TicketOwner, ownerIds: readonly string[]): Promise<StateTypeCounts[]> {
+    return (await this.counts(owner, ownerIds, new Date())).map((c) => c.byStateType!);
   }
 
   async lists(specs: readonly TicketListSpec[], now: Date): Promise<Slice<TicketRecord>[]> {

@@ -8,6 +8,8 @@ import {
   ticketNumber,
   type NewTicket,
   type CountHints,
+  type DueCountKind,
+  type StateTypeCounts,
   type TicketCounts,
   type TicketListKind,
   type TicketListSpec,
@@ -96,31 +98,9 @@ const FEW_LISTS = 8;
 
 const KINDS: readonly TicketListKind[] = ['escalated', 'reminder', 'open', 'all'];
 
-/** The counts of one owner; the clock-dependent ones and those per state type are loaded on first use (see `counts`). */
-class SqliteTicketCounts implements TicketCounts {
-  readonly closed: number;
-
-  constructor(
-    readonly total: number,
-    readonly open: number,
-    readonly pendingReminder: number,
-    private readonly by: () => TicketCounts['byStateType'],
-    private readonly due: (kind: DueKind) => number,
-  ) {
-    this.closed = total - open;
-  }
-
-  get escalated(): number {
-    return this.due('e');
-  }
-
-  get reminderReached(): number {
-    return this.due('r');
-  }
-
-  get byStateType(): TicketCounts['byStateType'] {
-    return this.by();
-  }
+/** Counts of an owner from its kept rows; `escalated` when it was read with them. */
+function countsOf(total: number, open: number, pendingReminder: number, escalated: number | null): TicketCounts {
+  return { total, open, closed: total - open, pendingReminder, escalated, reminderReached: null, byStateType: null };
 }
 
 /** Compares two tickets in the order of a list of that kind. */
@@ -149,22 +129,20 @@ export class SqliteTicketStore implements TicketStore {
       this.countsSql(owner, withEscalated),
       withEscalated ? { keys, ...clockParams(now) } : { keys },
     );
-    // The counts that depend on the clock, and those per state type (totals of filtered lists), are
-    // read only if a caller asks for one of them, then for the whole batch in one statement (a list
-    // of customers showing open/closed never needs them).
-    const due: Partial<Record<DueKind, number[]>> = {};
-    if (withEscalated) {
-      // Hinted: escalated came with the other counts (no statement of its own when read).
-      const escalated = new Array<number>(ownerIds.length).fill(0);
-      for (const r of rows) escalated[r.idx] = r.escalated!;
-      due.e = escalated;
-    }
-    const dueOf = (i: number) => (kind: DueKind) => (due[kind] ??= this.dueCounts(owner, kind, keys, ownerIds.length, now))[i]!;
-    let by: TicketCounts['byStateType'][] | null = null;
-    const byOf = (i: number) => (by ??= this.countsByStateType(owner, keys, ownerIds.length))[i]!;
-    const out: TicketCounts[] = ownerIds.map((_, i) => new SqliteTicketCounts(0, 0, 0, () => byOf(i), dueOf(i)));
-    for (const r of rows) out[r.idx] = new SqliteTicketCounts(r.total, r.open, r.pending, () => byOf(r.idx), dueOf(r.idx));
+    // Escalated comes with the others only when hinted; the clock-dependent counts and those per
+    // state type otherwise have their own batched statements (`dueCounts`, `stateTypeCounts`),
+    // which the callers' loaders run when a field needs them.
+    const out: TicketCounts[] = ownerIds.map(() => countsOf(0, 0, 0, withEscalated ? 0 : null));
+    for (const r of rows) out[r.idx] = countsOf(r.total, r.open, r.pending, withEscalated ? r.escalated! : null);
     return out;
+  }
+
+  async dueCounts(owner: TicketOwner, kind: DueCountKind, ownerIds: readonly string[], now: Date): Promise<number[]> {
+    return this.dueCountsOf(owner, kind === 'escalated' ? 'e' : 'r', JSON.stringify(ownerIds.map(idKey)), ownerIds.length, now);
+  }
+
+  async stateTypeCounts(owner: TicketOwner, ownerIds: readonly string[]): Promise<StateTypeCounts[]> {
+    return this.countsByStateType(owner, JSON.stringify(ownerIds.map(idKey)), ownerIds.length);
   }
 
   /** The clock-independent counts of many owners from `ticket_count`, one row per owner. */
@@ -178,7 +156,7 @@ export class SqliteTicketStore implements TicketStore {
   }
 
   /** Tickets per state type of many owners from `ticket_count` (only the non-zero ones). */
-  private countsByStateType(owner: TicketOwner, keys: string, count: number): TicketCounts['byStateType'][] {
+  private countsByStateType(owner: TicketOwner, keys: string, count: number): StateTypeCounts[] {
     const rows = this.db.all<{ idx: number; state_type: TicketStateType; n: number }>(
       `SELECT k.key AS idx, c.state_type, c.n FROM json_each(@keys) k
        JOIN ticket_count c ON c.owner = '${owner === 'customer' ? 'c' : 'u'}' AND c.owner_key = k.value AND c.n > 0`,
@@ -196,7 +174,7 @@ export class SqliteTicketStore implements TicketStore {
    * before the current one, plus a range count of the current hour on the widget index; the cost
    * does not grow with the number of tickets already past their time.
    */
-  private dueCounts(owner: TicketOwner, kind: DueKind, keys: string, count: number, now: Date): number[] {
+  private dueCountsOf(owner: TicketOwner, kind: DueKind, keys: string, count: number, now: Date): number[] {
     const rows = this.db.all<{ idx: number; n: number }>(`SELECT k.key AS idx, ${dueSql(owner, kind)} AS n FROM json_each(@keys) k`, {
       keys,
       ...clockParams(now),

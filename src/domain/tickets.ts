@@ -61,17 +61,27 @@ export interface TicketRecord {
   readonly pendingUntil: Date | null;
 }
 
-/** Ticket counts of one customer or customer user, as the contract defines them. */
+/** Tickets per state type (only the non-zero ones), for totals of filtered lists. */
+export type StateTypeCounts = Readonly<Partial<Record<TicketStateType, number>>>;
+
+/** The counts that depend on the clock: open tickets past their escalation time, reminders reached. */
+export type DueCountKind = 'escalated' | 'reminderReached';
+
+/**
+ * Ticket counts of one customer or customer user, as the contract defines them: plain data. The
+ * clock-dependent counts and those per state type are here when the store read them in the same
+ * round trip (asked by {@link CountHints}, or because it reads them together anyway); otherwise
+ * they are null and the caller asks `dueCounts` or `stateTypeCounts` when it needs them.
+ */
 export interface TicketCounts {
   readonly open: number;
   readonly closed: number;
-  readonly escalated: number;
   readonly pendingReminder: number;
   readonly total: number;
+  readonly escalated: number | null;
   /** PENDING_REMINDER tickets whose reminder time has passed. */
-  readonly reminderReached: number;
-  /** Tickets per state type, for totals of filtered lists. */
-  readonly byStateType: Readonly<Partial<Record<TicketStateType, number>>>;
+  readonly reminderReached: number | null;
+  readonly byStateType: StateTypeCounts | null;
 }
 
 /** Whose tickets a list or count is about. */
@@ -111,6 +121,10 @@ export interface CountHints {
 export interface TicketStore {
   /** Counts per owner id, in key order; `now` decides escalation and reminder times. */
   counts(owner: TicketOwner, ownerIds: readonly string[], now: Date, hints?: CountHints): Promise<TicketCounts[]>;
+  /** One clock-dependent count per owner id, in key order; one round trip per batch. */
+  dueCounts(owner: TicketOwner, kind: DueCountKind, ownerIds: readonly string[], now: Date): Promise<number[]>;
+  /** Tickets per state type per owner id, in key order; one round trip per batch. */
+  stateTypeCounts(owner: TicketOwner, ownerIds: readonly string[]): Promise<StateTypeCounts[]>;
   /** One slice per spec, in spec order. */
   lists(specs: readonly TicketListSpec[], now: Date): Promise<Slice<TicketRecord>[]>;
   byNumbers(numbers: readonly string[]): Promise<(TicketRecord | null)[]>;

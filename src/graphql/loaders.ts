@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { CustomerUsersOfCustomerQuery } from '../domain/data-source';
 import { idKey, type CustomerRecord, type CustomerUserRecord } from '../domain/records';
 import type { Slice } from '../domain/page';
-import type { TicketCounts, TicketListSpec, TicketOwner, TicketRecord, TicketStore } from '../domain/tickets';
+import type { StateTypeCounts, TicketCounts, TicketListSpec, TicketOwner, TicketRecord, TicketStore } from '../domain/tickets';
 import type { DataSourceRegistry, MergedPage } from '../registry/data-source-registry';
 
 /** The per-request loaders: every relation, count and widget list goes through one of these. */
@@ -13,6 +13,12 @@ export interface Loaders {
   readonly customerUser: DataLoader<string, CustomerUserRecord | null>;
   readonly customerTicketCounts: DataLoader<string, TicketCounts>;
   readonly customerUserTicketCounts: DataLoader<string, TicketCounts>;
+  /** Open tickets past their escalation time, per owner kind (when the counts did not carry them). */
+  readonly escalatedCounts: Readonly<Record<TicketOwner, DataLoader<string, number>>>;
+  /** Reminders reached, per owner kind (when the counts did not carry them). */
+  readonly reminderReachedCounts: Readonly<Record<TicketOwner, DataLoader<string, number>>>;
+  /** Tickets per state type, per owner kind (totals of filtered lists). */
+  readonly stateTypeCounts: Readonly<Record<TicketOwner, DataLoader<string, StateTypeCounts>>>;
   readonly ticketList: DataLoader<TicketListSpec, Slice<TicketRecord>, string>;
   readonly customerUsersOfCustomer: DataLoader<CustomerUsersOfCustomerQuery, MergedPage<CustomerUserRecord>, string>;
   /** Customers by source and stable id (global ids). */
@@ -67,6 +73,9 @@ export function createLoaders({ sources, tickets, now, batching }: LoaderDeps): 
     customerUser,
     customerTicketCounts: new DataLoader((keys) => tickets.counts('customer', keys, now, { escalated: escalated.customer }), options),
     customerUserTicketCounts: new DataLoader((keys) => tickets.counts('customerUser', keys, now, { escalated: escalated.customerUser }), options),
+    escalatedCounts: perOwner((owner) => new DataLoader((keys: readonly string[]) => tickets.dueCounts(owner, 'escalated', keys, now), options)),
+    reminderReachedCounts: perOwner((owner) => new DataLoader((keys: readonly string[]) => tickets.dueCounts(owner, 'reminderReached', keys, now), options)),
+    stateTypeCounts: perOwner((owner) => new DataLoader((keys: readonly string[]) => tickets.stateTypeCounts(owner, keys), options)),
     ticketList: new DataLoader((specs: readonly TicketListSpec[]) => tickets.lists(specs, now), keyed),
     // The users a page lists are then looked up by login without another round trip.
     customerUsersOfCustomer: new DataLoader(async (queries: readonly CustomerUsersOfCustomerQuery[]) => {
@@ -85,6 +94,11 @@ export function createLoaders({ sources, tickets, now, batching }: LoaderDeps): 
     ticketById: new DataLoader((ids: readonly number[]) => tickets.byIds(ids), options),
     hintEscalated: (owner) => void (escalated[owner] = true),
   };
+}
+
+/** One loader per owner kind. */
+function perOwner<L>(make: (owner: TicketOwner) => L): Readonly<Record<TicketOwner, L>> {
+  return { customer: make('customer'), customerUser: make('customerUser') };
 }
 
 /** Lets later lookups of listed records hit the cache instead of the source. */

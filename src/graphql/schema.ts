@@ -7,6 +7,7 @@ import { CustomerResolver } from './customer/customer.resolver';
 import { CustomerSubscriptionResolver } from './customer/customer.subscription';
 import { DataSourceResolver } from './data-source/data-source.resolver';
 import { NodeResolver } from './node/node.resolver';
+import { TicketCountsResolver } from './ticket/ticket-counts.resolver';
 import { TicketResolver } from './ticket/ticket.resolver';
 import './common/enums';
 
@@ -22,7 +23,7 @@ const ROOT_DESCRIPTIONS = {
 /** The executable schema, built once from the resolver classes. */
 export function buildAppSchema(): GraphQLSchema {
   return (built ??= describeRootTypes(buildSchemaSync({
-    resolvers: [DataSourceResolver, CountryResolver, CustomerResolver, CustomerUserResolver, TicketResolver, NodeResolver, CustomerSubscriptionResolver],
+    resolvers: [DataSourceResolver, CountryResolver, CustomerResolver, CustomerUserResolver, TicketResolver, TicketCountsResolver, NodeResolver, CustomerSubscriptionResolver],
     validate: false,
     // Subscriptions bring their own `subscribe` (src/live); type-graphql only insists on a PubSub.
     pubSub: { publish() {}, subscribe() { throw new Error('no topics'); } },

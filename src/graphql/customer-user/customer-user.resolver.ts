@@ -1,7 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { idKey, type CustomerRecord, type CustomerUserRecord } from '../../domain/records';
-import type * as domain from '../../domain/tickets';
 import type { TicketRecord, TicketStateType as StateType } from '../../domain/tickets';
 import { LazyConnection } from '../common/connection';
 import { selectsSubfield } from '../common/selection';
@@ -14,7 +13,7 @@ import { mergedConnection } from '../data-source/merged-list';
 import type { Context } from '../context';
 import { Customer } from '../customer/customer.type';
 import { primeCustomerUsers } from '../loaders';
-import { TicketCounts } from '../ticket/ticket-counts.type';
+import { TicketCounts, type TicketCountsOf } from '../ticket/ticket-counts.type';
 import { ticketConnection } from '../ticket/ticket-lists';
 import { TicketConnection } from '../ticket/ticket.type';
 import { CreateCustomerUserInput, UpdateCustomerUserInput } from './customer-user.input';
@@ -88,9 +87,10 @@ export class CustomerUserResolver extends SourceRecordResolver(CustomerUser, 'cu
   }
 
   @FieldResolver(() => TicketCounts, { description: "The ticket counts of the customer user's own tickets." })
-  ticketCounts(@Root() u: CustomerUserRecord, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<domain.TicketCounts> {
+  ticketCounts(@Root() u: CustomerUserRecord, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<TicketCountsOf> {
     if (selectsSubfield(info, 'escalated')) ctx.loaders.hintEscalated('customerUser');
-    return ctx.loaders.customerUserTicketCounts.load(idKey(u.login));
+    const key = idKey(u.login);
+    return ctx.loaders.customerUserTicketCounts.load(key).then((counts) => ({ ...counts, owner: 'customerUser', key }));
   }
 
   @PageSize(PAGE_SIZES.tickets)

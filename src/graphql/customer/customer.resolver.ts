@@ -1,7 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { idKey, type CustomerRecord, type CustomerUserRecord } from '../../domain/records';
-import type * as domain from '../../domain/tickets';
 import type { TicketRecord, TicketStateType as StateType } from '../../domain/tickets';
 import { LazyConnection } from '../common/connection';
 import { selectsSubfield } from '../common/selection';
@@ -14,7 +13,7 @@ import { customerSortKey, customerUserSortKey } from '../../domain/sort-keys';
 import type { Context } from '../context';
 import { CustomerUserConnection } from '../customer-user/customer-user.type';
 import { primeCustomers } from '../loaders';
-import { TicketCounts } from '../ticket/ticket-counts.type';
+import { TicketCounts, type TicketCountsOf } from '../ticket/ticket-counts.type';
 import { ticketConnection } from '../ticket/ticket-lists';
 import { TicketConnection } from '../ticket/ticket.type';
 import { customerLinks, mapUrl } from './customer-links';
@@ -78,9 +77,10 @@ customers are listed.`,
   }
 
   @FieldResolver(() => TicketCounts, { description: "The customer's ticket counts (all its tickets, whichever customer user they are for)." })
-  ticketCounts(@Root() c: CustomerRecord, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<domain.TicketCounts> {
+  ticketCounts(@Root() c: CustomerRecord, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<TicketCountsOf> {
     if (selectsSubfield(info, 'escalated')) ctx.loaders.hintEscalated('customer');
-    return ctx.loaders.customerTicketCounts.load(idKey(c.customerId));
+    const key = idKey(c.customerId);
+    return ctx.loaders.customerTicketCounts.load(key).then((counts) => ({ ...counts, owner: 'customer', key }));
   }
 
   @PageSize(PAGE_SIZES.widgets)

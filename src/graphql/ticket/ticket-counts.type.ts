@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType } from 'type-graphql';
+import type * as domain from '../../domain/tickets';
 
 @ObjectType('TicketCounts', {
   simpleResolvers: true,
@@ -9,7 +10,13 @@ passed; \`pendingReminder\` counts PENDING_REMINDER tickets whatever their remin
 export class TicketCounts {
   @Field(() => Int, { description: 'NEW, OPEN and PENDING_REMINDER tickets.' }) open!: number;
   @Field(() => Int, { description: 'All tickets that are not open (closed, pending auto close, merged, removed).' }) closed!: number;
-  @Field(() => Int, { description: 'Open tickets whose escalation time has passed.' }) escalated!: number;
   @Field(() => Int, { description: 'PENDING_REMINDER tickets, whatever their reminder time.' }) pendingReminder!: number;
   @Field(() => Int, { description: 'All tickets: open plus closed.' }) total!: number;
+}
+
+/** The root value of TicketCounts: an owner's counts and whose they are (to load a count they lack). */
+export interface TicketCountsOf extends domain.TicketCounts {
+  readonly owner: domain.TicketOwner;
+  /** The owner's customer id or login, lower-cased. */
+  readonly key: string;
 }

@@ -1,4 +1,5 @@
 import { ticketListKey, type TicketCounts, TicketListKind, TicketOwner, TicketRecord, TicketStateType } from '../../domain/tickets';
+import type { Loaders } from '../loaders';
 import { LazyConnection } from '../common/connection';
 import { PageArgs, pageRequest, SHAPES } from '../common/page-args';
 import type { Context } from '../context';
@@ -33,20 +34,32 @@ export function ticketConnection(
   const key = ownerId.toLowerCase();
   return new LazyConnection(
     () => ctx.loaders.ticketList.load({ ...page, owner, ownerId: key, kind, stateTypes, reachedOnly }),
-    () => counts.load(key).then((c) => totalOf(c, kind, stateTypes, reachedOnly)),
+    () => counts.load(key).then((c) => totalOf(ctx.loaders, owner, key, c, kind, stateTypes, reachedOnly)),
     (t) => ticketListKey(kind, t),
   );
 }
 
-function totalOf(c: TicketCounts, kind: TicketListKind, stateTypes: readonly TicketStateType[] | null, reachedOnly: boolean): number {
+/** The total of a list from the owner's counts; a count they lack is asked of its own loader. */
+async function totalOf(
+  loaders: Loaders,
+  owner: TicketOwner,
+  key: string,
+  c: TicketCounts,
+  kind: TicketListKind,
+  stateTypes: readonly TicketStateType[] | null,
+  reachedOnly: boolean,
+): Promise<number> {
   switch (kind) {
     case 'escalated':
-      return c.escalated;
+      return c.escalated ?? loaders.escalatedCounts[owner].load(key);
     case 'reminder':
-      return reachedOnly ? c.reminderReached : c.pendingReminder;
+      return reachedOnly ? (c.reminderReached ?? loaders.reminderReachedCounts[owner].load(key)) : c.pendingReminder;
     case 'open':
       return c.open;
-    case 'all':
-      return stateTypes === null ? c.total : stateTypes.reduce((sum, t) => sum + (c.byStateType[t] ?? 0), 0);
+    case 'all': {
+      if (stateTypes === null) return c.total;
+      const by = c.byStateType ?? (await loaders.stateTypeCounts[owner].load(key));
+      return stateTypes.reduce((sum, t) => sum + (by[t] ?? 0), 0);
+    }
   }
 }
