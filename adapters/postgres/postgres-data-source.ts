@@ -19,6 +19,7 @@ import {
   type NewCustomerUser,
 } from '../../src/domain/records';
 import { collationKey, customerSortKey, customerUserSortKey } from '../../src/domain/sort-keys';
+import { definedOnly, userColumns } from '../sql/sql-rows';
 import { jsonParam, type PostgresConnection, type Tx } from './postgres-connection';
 import { keysetSql, Params } from './postgres-keyset';
 import { CUSTOMER_USER_COLUMNS, inKeyOrder, toCustomer, toCustomerUser, type CustomerRow, type CustomerUserRow } from './postgres-mapper';
@@ -313,31 +314,6 @@ export class PostgresDataSource implements DataSource {
   }
 }
 
-function userColumns(u: Omit<NewCustomerUser, 'login'>) {
-  return {
-    email: u.email,
-    title: u.title,
-    firstName: u.firstName,
-    lastName: u.lastName,
-    firstKey: collationKey(u.firstName),
-    lastKey: collationKey(u.lastName),
-    phone: u.phone,
-    mobile: u.mobile,
-    street: u.street,
-    zip: u.zip,
-    city: u.city,
-    countryCode: u.countryCode,
-    comment: u.comment,
-    valid: u.valid,
-    customerId: u.customerId,
-    customerKey: idKey(u.customerId),
-  };
-}
-
-/** The keys of a patch that were given (undefined means "leave as it is"). */
-function definedOnly<T extends object>(patch: T): Partial<T> {
-  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
 
 /**
  * The rows in fetch order (ascending forward, descending backward): returned as they are when they

@@ -20,6 +20,7 @@ import {
 import { collationKey, customerSortKey, customerUserSortKey } from '../../src/domain/sort-keys';
 import type { SqliteSourceConfig } from './sqlite-config';
 import type { SqliteConnection } from './sqlite-connection';
+import { definedOnly, userColumns } from '../sql/sql-rows';
 import { keysetSql } from './sqlite-keyset';
 import {
   CUSTOMER_COLUMNS,
@@ -357,31 +358,6 @@ export class SqliteDataSource implements DataSource {
   }
 }
 
-function userColumns(u: Omit<NewCustomerUser, 'login'>) {
-  return {
-    email: u.email,
-    title: u.title,
-    firstName: u.firstName,
-    lastName: u.lastName,
-    firstKey: collationKey(u.firstName),
-    lastKey: collationKey(u.lastName),
-    phone: u.phone,
-    mobile: u.mobile,
-    street: u.street,
-    zip: u.zip,
-    city: u.city,
-    countryCode: u.countryCode,
-    comment: u.comment,
-    valid: u.valid,
-    customerId: u.customerId,
-    customerKey: idKey(u.customerId),
-  };
-}
-
-/** The keys of a patch that were given (undefined means "leave as it is"). */
-function definedOnly<T extends object>(patch: T): Partial<T> {
-  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
 
 /** Above every collation key: the open upper end of a batched window. */
 const OPEN_END = '\u{10FFFF}';
