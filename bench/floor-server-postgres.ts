@@ -8,9 +8,7 @@
  *   GET /detail?customerId=ID  → { data: CustomerDetailView(customerId: ID) }
  */
 import pg from 'pg';
-import countries from 'i18n-iso-countries';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { benchLinks } from './bench-config';
+import { detailResponse, listResponse, serveFloor, type ListRow, type TicketUserRow } from './floor-shapes';
 
 const [database, portText] = process.argv.slice(2);
 if (!database || !portText) {
@@ -25,17 +23,6 @@ pool.on('error', () => {});
 /** One statement, named so that PostgreSQL plans it once per connection, as better-sqlite3's prepare does. */
 const prepared = (name: string, text: string) => async <R>(values: unknown[]) => (await pool.query({ name, text, values })).rows as R[];
 
-const COUNTRY = new Map(Object.entries(countries.getNames('en', { select: 'official' })).map(([code, name]) => [code, { code, name }]));
-const country = (code: string | null) => (code ? (COUNTRY.get(code.toUpperCase()) ?? null) : null);
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const cursor = (key: (string | number)[]) => Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
-const fullName = (title: string | null, first: string, last: string) =>
-  [title, first, last].filter((p) => p && p.trim() !== '').join(' ').replace(/\s+/g, ' ');
-const SOURCE = { id: 'local', name: 'Helpdesk database', kind: 'postgres', readOnly: false };
-const gid = (...parts: (string | number)[]) => Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
-const customerGid = (id: number) => gid('Customer', SOURCE.id, String(id));
-const userGid = (id: number) => gid('CustomerUser', SOURCE.id, String(id));
-const ticketGid = (id: number) => gid('Ticket', id);
 const HOUR = 3_600_000;
 /** The clock parameters $2..$4 of the escalated count (tickets per escalation hour, kept by triggers, plus the current hour). */
 const clock = () => {
@@ -50,19 +37,6 @@ const countColumns = (o: 'c' | 'u', keyExpr: string, ticketColumn: string) => `
     (SELECT coalesce(sum(n), 0) FROM ticket_count k WHERE k.owner = '${o}' AND k.owner_key = ${keyExpr} AND k.state_type = 'PENDING_REMINDER') AS pending_reminder,
     (SELECT coalesce(sum(n), 0) FROM ticket_due d WHERE d.owner = '${o}' AND d.owner_key = ${keyExpr} AND d.kind = 'e' AND d.hour < $3)
       + (SELECT count(*) FROM ticket t WHERE t.${ticketColumn} = ${keyExpr} AND t.is_open AND t.escalation_at >= $4 AND t.escalation_at <= $2) AS escalated`;
-interface Counts {
-  total: number;
-  open: number;
-  pending_reminder: number;
-  escalated: number;
-}
-const counts = (r: Counts) => ({ open: r.open, closed: r.total - r.open, escalated: r.escalated, pendingReminder: r.pending_reminder, total: r.total });
-const pageInfo = (hasNextPage: boolean, first: (string | number)[] | null, last: (string | number)[] | null) => ({
-  hasNextPage,
-  hasPreviousPage: false,
-  startCursor: first ? cursor(first) : null,
-  endCursor: last ? cursor(last) : null,
-});
 
 // ---- CustomerList(first: 50) ----------------------------------------------------------------
 
@@ -70,45 +44,6 @@ const listPage = prepared('list_page', `
   SELECT c.id, c.customer_id, c.name, c.city, c.country, c.valid, c.name_sort, c.customer_key, ${countColumns('c', 'c.customer_key', 'customer_key')}
   FROM customer c WHERE c.valid = 'VALID' ORDER BY c.name_sort, c.customer_key LIMIT $1`);
 const listTotal = prepared('list_total', `SELECT count(*) AS n FROM customer WHERE valid = 'VALID'`);
-
-interface ListRow extends Counts {
-  id: number;
-  customer_id: string;
-  name: string;
-  city: string | null;
-  country: string | null;
-  valid: string;
-  name_sort: string;
-  customer_key: string;
-}
-
-async function customerList(first: number): Promise<unknown> {
-  const [rows, [total]] = await Promise.all([listPage<ListRow>([first + 1, ...clock()]), listTotal<{ n: number }>([])]);
-  const page = rows.slice(0, first);
-  const key = (r: ListRow) => [r.name_sort, r.customer_key];
-  return {
-    customers: {
-      totalCount: total!.n,
-      pageInfo: pageInfo(rows.length > first, page.length ? key(page[0]!) : null, page.length ? key(page[page.length - 1]!) : null),
-      unavailableSources: [],
-      edges: page.map((r) => ({
-        cursor: cursor(key(r)),
-        node: {
-          id: customerGid(r.id),
-          customerId: r.customer_id,
-          name: r.name,
-          city: r.city,
-          country: country(r.country),
-          valid: r.valid,
-          readOnly: false,
-          viewerCanUpdate: false,
-          dataSource: { id: SOURCE.id, name: SOURCE.name },
-          ticketCounts: counts(r),
-        },
-      })),
-    },
-  };
-}
 
 // ---- CustomerDetailView ---------------------------------------------------------------------
 
@@ -132,31 +67,9 @@ const users = prepared('users', `
   FROM customer_user_customer x JOIN customer_user u ON u.id = x.user_id
   WHERE x.customer_key = $1 AND x.valid = 'VALID' ORDER BY x.last_key, x.first_key, x.login_key LIMIT 26`);
 
-interface TicketUserRow {
-  id: number;
-  number: string;
-  title: string;
-  state: string;
-  state_type: string;
-  priority: string;
-  queue: string;
-  created_at: number;
-  changed_at: number;
-  escalation_at: number | null;
-  pending_until: number | null;
-  u_id: number | null;
-  u_login: string | null;
-  u_title: string | null;
-  u_first: string;
-  u_last: string;
-}
-
-const ticketUser = (t: TicketUserRow) =>
-  t.u_login === null ? null : { id: userGid(t.u_id!), login: t.u_login, fullName: fullName(t.u_title, t.u_first, t.u_last) };
-
-/** A widget: its total and its first page as edges (the cursor is the list's sort key). */
-function widget(rows: TicketUserRow[], totalCount: number, key: (t: TicketUserRow) => number[], node: (t: TicketUserRow) => object) {
-  return { totalCount, edges: rows.map((t) => ({ cursor: cursor(key(t)), node: { id: ticketGid(t.id), ...node(t), customerUser: ticketUser(t) } })) };
+async function customerList(first: number): Promise<unknown> {
+  const [rows, [total]] = await Promise.all([listPage<ListRow>([first + 1, ...clock()]), listTotal<{ n: number }>([])]);
+  return listResponse(rows, first, total!.n);
 }
 
 async function customerDetail(customerId: string): Promise<unknown> {
@@ -170,120 +83,7 @@ async function customerDetail(customerId: string): Promise<unknown> {
     reminders<TicketUserRow>([key]),
     openTickets<TicketUserRow>([key]),
   ]);
-  if (!c) return { customer: null };
-  const record = {
-    customerId: c.customer_id,
-    name: c.name,
-    street: c.street,
-    zip: c.zip,
-    city: c.city,
-    countryCode: c.country,
-    url: c.url,
-  };
-  const page = all.slice(0, 25);
-  const userPage = userRows.slice(0, 25);
-  const userKey = (u: Record<string, any>) => [u.last_key, u.first_key, u.login_key];
-  const ticketKey = (t: TicketUserRow) => [t.created_at, t.id];
-  const { mapUrl, links } = benchLinks(record);
-  return {
-    customer: {
-      id: customerGid(c.id),
-      customerId: c.customer_id,
-      name: c.name,
-      valid: c.valid,
-      street: c.street,
-      zip: c.zip,
-      city: c.city,
-      country: country(c.country),
-      url: c.url,
-      comment: c.comment,
-      readOnly: false,
-      viewerCanUpdate: false,
-      createdAt: iso(c.created_at),
-      changedAt: iso(c.changed_at),
-      dataSource: SOURCE,
-      ticketCounts: counts(c as Counts),
-      mapUrl,
-      links,
-      escalatedTickets: widget(escalatedRows, c.escalated, (t) => [t.escalation_at!, t.id], (t) => ({
-        number: t.number,
-        title: t.title,
-        state: t.state,
-        priority: t.priority,
-        escalationAt: iso(t.escalation_at),
-      })),
-      reminderTickets: widget(reminderRows, c.pending_reminder, (t) => [t.pending_until!, t.id], (t) => ({
-        number: t.number,
-        title: t.title,
-        state: t.state,
-        pendingUntil: iso(t.pending_until),
-      })),
-      openTickets: widget(openRows, c.open, ticketKey, (t) => ({
-        number: t.number,
-        title: t.title,
-        state: t.state,
-        stateType: t.state_type,
-        priority: t.priority,
-        createdAt: iso(t.created_at),
-      })),
-      customerUsers: {
-        totalCount: c.users,
-        pageInfo: pageInfo(userRows.length > 25, userPage.length ? userKey(userPage[0]!) : null, userPage.length ? userKey(userPage[userPage.length - 1]!) : null),
-        edges: userPage.map((u) => ({
-          cursor: cursor(userKey(u)),
-          node: {
-            id: userGid(u.id),
-            login: u.login,
-            fullName: fullName(u.title, u.first_name, u.last_name),
-            email: u.email,
-            phone: u.phone,
-            valid: u.valid,
-            readOnly: false,
-            viewerCanUpdate: false,
-            ticketCounts: counts(u as Counts),
-          },
-        })),
-      },
-      tickets: {
-        totalCount: c.total,
-        pageInfo: pageInfo(all.length > 25, page.length ? ticketKey(page[0]!) : null, page.length ? ticketKey(page[page.length - 1]!) : null),
-        edges: page.map((t) => ({
-          cursor: cursor(ticketKey(t)),
-          node: {
-            id: ticketGid(t.id),
-            number: t.number,
-            title: t.title,
-            state: t.state,
-            stateType: t.state_type,
-            priority: t.priority,
-            queue: t.queue,
-            createdAt: iso(t.created_at),
-            changedAt: iso(t.changed_at),
-            customerUser: ticketUser(t),
-          },
-        })),
-      },
-    },
-  };
+  return detailResponse(c, { all, users: userRows, escalated: escalatedRows, reminders: reminderRows, open: openRows }, 'postgres');
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
-  try {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/list') return send(res, 200, { data: await customerList(50) });
-    if (url.pathname === '/detail') return send(res, 200, { data: await customerDetail(url.searchParams.get('customerId') ?? '') });
-    if (url.pathname === '/healthz') return send(res, 200, { status: 'ok' });
-    send(res, 404, { error: 'no such route' });
-  } catch (e) {
-    console.error(e);
-    send(res, 500, { error: 'internal' });
-  }
-});
-server.keepAliveTimeout = 65_000;
-server.listen(Number(portText), '127.0.0.1');
+serveFloor(Number(portText), { list: customerList, detail: customerDetail });

@@ -9,9 +9,7 @@
  *   GET /detail?customerId=ID  → { data: CustomerDetailView(customerId: ID) }
  */
 import Database from 'better-sqlite3';
-import countries from 'i18n-iso-countries';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { benchLinks } from './bench-config';
+import { detailResponse, listResponse, serveFloor, type ListRow, type TicketUserRow } from './floor-shapes';
 
 const [database, portText] = process.argv.slice(2);
 if (!database || !portText) {
@@ -22,17 +20,6 @@ if (!database || !portText) {
 const db = new Database(database, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 
-const COUNTRY = new Map(Object.entries(countries.getNames('en', { select: 'official' })).map(([code, name]) => [code, { code, name }]));
-const country = (code: string | null) => (code ? (COUNTRY.get(code.toUpperCase()) ?? null) : null);
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const cursor = (key: (string | number)[]) => Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
-const fullName = (title: string | null, first: string, last: string) =>
-  [title, first, last].filter((p) => p && p.trim() !== '').join(' ').replace(/\s+/g, ' ');
-const SOURCE = { id: 'local', name: 'Helpdesk database', kind: 'sqlite', readOnly: false };
-const gid = (...parts: (string | number)[]) => Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
-const customerGid = (id: number) => gid('Customer', SOURCE.id, String(id));
-const userGid = (id: number) => gid('CustomerUser', SOURCE.id, String(id));
-const ticketGid = (id: number) => gid('Ticket', id);
 const HOUR = 3_600_000;
 /** The clock parameters of the escalated count (tickets per escalation hour, kept by triggers, plus the current hour). */
 const clock = () => {
@@ -47,19 +34,6 @@ const countColumns = (o: 'c' | 'u', keyExpr: string, ticketColumn: string) => `
     (SELECT coalesce(sum(n), 0) FROM ticket_count k WHERE k.owner = '${o}' AND k.owner_key = ${keyExpr} AND k.state_type = 'PENDING_REMINDER') AS pending_reminder,
     (SELECT coalesce(sum(n), 0) FROM ticket_due d WHERE d.owner = '${o}' AND d.owner_key = ${keyExpr} AND d.kind = 'e' AND d.hour < @hour)
       + (SELECT count(*) FROM ticket t WHERE t.${ticketColumn} = ${keyExpr} AND t.is_open = 1 AND t.escalation_at >= @hourStart AND t.escalation_at <= @now) AS escalated`;
-interface Counts {
-  total: number;
-  open: number;
-  pending_reminder: number;
-  escalated: number;
-}
-const counts = (r: Counts) => ({ open: r.open, closed: r.total - r.open, escalated: r.escalated, pendingReminder: r.pending_reminder, total: r.total });
-const pageInfo = (hasNextPage: boolean, first: (string | number)[] | null, last: (string | number)[] | null) => ({
-  hasNextPage,
-  hasPreviousPage: false,
-  startCursor: first ? cursor(first) : null,
-  endCursor: last ? cursor(last) : null,
-});
 
 // ---- CustomerList(first: 50) ----------------------------------------------------------------
 
@@ -67,45 +41,6 @@ const listPage = db.prepare(`
   SELECT c.id, c.customer_id, c.name, c.city, c.country, c.valid, c.name_sort, c.customer_key, ${countColumns('c', 'c.customer_key', 'customer_key')}
   FROM customer c WHERE c.valid = 'VALID' ORDER BY c.name_sort, c.customer_key LIMIT @n`);
 const listTotal = db.prepare(`SELECT count(*) AS n FROM customer WHERE valid = 'VALID'`).pluck();
-
-interface ListRow extends Counts {
-  id: number;
-  customer_id: string;
-  name: string;
-  city: string | null;
-  country: string | null;
-  valid: string;
-  name_sort: string;
-  customer_key: string;
-}
-
-function customerList(first: number): unknown {
-  const rows = listPage.all({ ...clock(), n: first + 1 }) as ListRow[];
-  const page = rows.slice(0, first);
-  const key = (r: ListRow) => [r.name_sort, r.customer_key];
-  return {
-    customers: {
-      totalCount: listTotal.get() as number,
-      pageInfo: pageInfo(rows.length > first, page.length ? key(page[0]!) : null, page.length ? key(page[page.length - 1]!) : null),
-      unavailableSources: [],
-      edges: page.map((r) => ({
-        cursor: cursor(key(r)),
-        node: {
-          id: customerGid(r.id),
-          customerId: r.customer_id,
-          name: r.name,
-          city: r.city,
-          country: country(r.country),
-          valid: r.valid,
-          readOnly: false,
-          viewerCanUpdate: false,
-          dataSource: { id: SOURCE.id, name: SOURCE.name },
-          ticketCounts: counts(r),
-        },
-      })),
-    },
-  };
-}
 
 // ---- CustomerDetailView ---------------------------------------------------------------------
 
@@ -129,152 +64,19 @@ const users = db.prepare(`
   FROM customer_user_customer x JOIN customer_user u ON u.id = x.user_id
   WHERE x.customer_key = @key AND x.valid = 'VALID' ORDER BY x.last_key, x.first_key, x.login_key LIMIT 26`);
 
-interface TicketUserRow {
-  id: number;
-  number: string;
-  title: string;
-  state: string;
-  state_type: string;
-  priority: string;
-  queue: string;
-  created_at: number;
-  changed_at: number;
-  escalation_at: number | null;
-  pending_until: number | null;
-  u_id: number | null;
-  u_login: string | null;
-  u_title: string | null;
-  u_first: string;
-  u_last: string;
-}
-
-const ticketUser = (t: TicketUserRow) =>
-  t.u_login === null ? null : { id: userGid(t.u_id!), login: t.u_login, fullName: fullName(t.u_title, t.u_first, t.u_last) };
-
-/** A widget: its total and its first page as edges (the cursor is the list's sort key). */
-function widget(rows: TicketUserRow[], totalCount: number, key: (t: TicketUserRow) => number[], node: (t: TicketUserRow) => object) {
-  return { totalCount, edges: rows.map((t) => ({ cursor: cursor(key(t)), node: { id: ticketGid(t.id), ...node(t), customerUser: ticketUser(t) } })) };
+function customerList(first: number): unknown {
+  return listResponse(listPage.all({ ...clock(), n: first + 1 }) as ListRow[], first, listTotal.get() as number);
 }
 
 function customerDetail(customerId: string): unknown {
   const params = { key: customerId.toLowerCase(), ...clock() };
-  const c = customerRow.get(params) as Record<string, any> | undefined;
-  if (!c) return { customer: null };
-  const record = {
-    customerId: c.customer_id,
-    name: c.name,
-    street: c.street,
-    zip: c.zip,
-    city: c.city,
-    countryCode: c.country,
-    url: c.url,
-  };
-  const all = allTickets.all(params) as TicketUserRow[];
-  const page = all.slice(0, 25);
-  const userRows = users.all(params) as Record<string, any>[];
-  const userPage = userRows.slice(0, 25);
-  const userKey = (u: Record<string, any>) => [u.last_key, u.first_key, u.login_key];
-  const ticketKey = (t: TicketUserRow) => [t.created_at, t.id];
-  const { mapUrl, links } = benchLinks(record);
-  return {
-    customer: {
-      id: customerGid(c.id),
-      customerId: c.customer_id,
-      name: c.name,
-      valid: c.valid,
-      street: c.street,
-      zip: c.zip,
-      city: c.city,
-      country: country(c.country),
-      url: c.url,
-      comment: c.comment,
-      readOnly: false,
-      viewerCanUpdate: false,
-      createdAt: iso(c.created_at),
-      changedAt: iso(c.changed_at),
-      dataSource: SOURCE,
-      ticketCounts: counts(c as Counts),
-      mapUrl,
-      links,
-      escalatedTickets: widget(escalated.all(params) as TicketUserRow[], c.escalated, (t) => [t.escalation_at!, t.id], (t) => ({
-        number: t.number,
-        title: t.title,
-        state: t.state,
-        priority: t.priority,
-        escalationAt: iso(t.escalation_at),
-      })),
-      reminderTickets: widget(reminders.all(params) as TicketUserRow[], c.pending_reminder, (t) => [t.pending_until!, t.id], (t) => ({
-        number: t.number,
-        title: t.title,
-        state: t.state,
-        pendingUntil: iso(t.pending_until),
-      })),
-      openTickets: widget(openTickets.all(params) as TicketUserRow[], c.open, ticketKey, (t) => ({
-        number: t.number,
-        title: t.title,
-        state: t.state,
-        stateType: t.state_type,
-        priority: t.priority,
-        createdAt: iso(t.created_at),
-      })),
-      customerUsers: {
-        totalCount: c.users,
-        pageInfo: pageInfo(userRows.length > 25, userPage.length ? userKey(userPage[0]!) : null, userPage.length ? userKey(userPage[userPage.length - 1]!) : null),
-        edges: userPage.map((u) => ({
-          cursor: cursor(userKey(u)),
-          node: {
-            id: userGid(u.id),
-            login: u.login,
-            fullName: fullName(u.title, u.first_name, u.last_name),
-            email: u.email,
-            phone: u.phone,
-            valid: u.valid,
-            readOnly: false,
-            viewerCanUpdate: false,
-            ticketCounts: counts(u as Counts),
-          },
-        })),
-      },
-      tickets: {
-        totalCount: c.total,
-        pageInfo: pageInfo(all.length > 25, page.length ? ticketKey(page[0]!) : null, page.length ? ticketKey(page[page.length - 1]!) : null),
-        edges: page.map((t) => ({
-          cursor: cursor(ticketKey(t)),
-          node: {
-            id: ticketGid(t.id),
-            number: t.number,
-            title: t.title,
-            state: t.state,
-            stateType: t.state_type,
-            priority: t.priority,
-            queue: t.queue,
-            createdAt: iso(t.created_at),
-            changedAt: iso(t.changed_at),
-            customerUser: ticketUser(t),
-          },
-        })),
-      },
-    },
-  };
+  return detailResponse(customerRow.get(params) as Record<string, any> | undefined, {
+    all: allTickets.all(params) as TicketUserRow[],
+    users: users.all(params) as Record<string, any>[],
+    escalated: escalated.all(params) as TicketUserRow[],
+    reminders: reminders.all(params) as TicketUserRow[],
+    open: openTickets.all(params) as TicketUserRow[],
+  }, 'sqlite');
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-  try {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/list') return send(res, 200, { data: customerList(50) });
-    if (url.pathname === '/detail') return send(res, 200, { data: customerDetail(url.searchParams.get('customerId') ?? '') });
-    if (url.pathname === '/healthz') return send(res, 200, { status: 'ok' });
-    send(res, 404, { error: 'no such route' });
-  } catch (e) {
-    console.error(e);
-    send(res, 500, { error: 'internal' });
-  }
-});
-server.keepAliveTimeout = 65_000;
-server.listen(Number(portText), '127.0.0.1');
+serveFloor(Number(portText), { list: customerList, detail: customerDetail });

@@ -35,7 +35,7 @@ function partOfFrame(frame: ProfileNode['callFrame'], isLeaf: boolean): Part | n
   }
   if (/better-sqlite3|adapters\/sqlite|sqlite-connection/.test(url)) return 'SQL';
   // The floor's own code building its answer is what the service's resolvers do.
-  if (/floor-server/.test(url)) return 'resolvers';
+  if (/floor-(server|shapes)/.test(url)) return 'resolvers';
   if (/graphql-jit|node_modules\/graphql\/execution|node_modules\/dataloader|graphql\/jsutils/.test(url)) return 'execution';
   if (/node_modules\/graphql\/(validation|language|utilities)/.test(url)) return 'parse/validate';
   if (/type-graphql/.test(url)) return 'type-graphql';
