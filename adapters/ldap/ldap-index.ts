@@ -1,5 +1,6 @@
 import { compareKeys, inWindow, type PageRequest, type SortKey } from '../../src/domain/page';
 import { idKey, type Validity } from '../../src/domain/records';
+import { TextSearch } from './ldap-text-search';
 
 /** What the list index keeps of one entry: enough to order, filter, count and page a list. */
 export interface IndexRow {
@@ -45,7 +46,10 @@ export interface RowFilter {
 /** A page of rows: up to `size + 1` rows of the window in fetch order (see `toPage`), and the total. */
 export interface RowPage {
   readonly rows: readonly IndexRow[];
-  readonly totalCount: number;
+  /** False while the total is still to be counted: {@link total} then finishes a search's scan. */
+  readonly counted: boolean;
+  /** The honest total of the list (every row the filter keeps). */
+  total(): number;
 }
 
 /**
@@ -63,8 +67,12 @@ export class ListIndex {
   private rows = new Map<string, IndexRow>();
   private sorted: IndexRow[] | null = null;
   private byCustomer: Map<string, IndexRow[]> | null = null;
+  /** The search texts of {@link sorted}, for searches over the whole list. */
+  private texts: TextSearch | null = null;
   /** The rows of recent filters (validities, search, customer), in list order; cleared on any change. */
   private filtered = new Map<string, IndexRow[]>();
+  /** Counts the changes of the rows (see {@link invalidate}). */
+  private generation = 0;
   private highWater: string | null = null;
   private loadedAt = -Infinity;
   private fullAt = -Infinity;
@@ -139,8 +147,18 @@ export class ListIndex {
     return this.rows.size;
   }
 
-  /** The page a request asks for, as rows in fetch order (see `toPage`), with the honest total. */
+  /**
+   * The page a request asks for, as rows in fetch order (see `toPage`), with the honest total.
+   * The first page of a new search text over the whole list stops its scan once the page is
+   * full and counts the rest when `total()` is asked (the caller does so while the directory
+   * reads the page's entries); the finished scan is kept like any other filter's rows.
+   */
   page(request: PageRequest, filter: RowFilter): RowPage {
+    const key = filterKey(filter);
+    const search = filter.search;
+    if (!this.filtered.has(key) && search !== null && !search.includes('\n') && filter.customerId === null && request.after === null && request.before === null && !request.backward) {
+      return this.firstSearchPage(key, search, new Set(filter.valid), request.size);
+    }
     const all = this.rowsOf(filter);
     const rows: IndexRow[] = [];
     if (request.backward) {
@@ -154,27 +172,78 @@ export class ListIndex {
         rows.push(all[i]!);
       }
     }
-    return { rows, totalCount: all.length };
+    return { rows, counted: true, total: () => all.length };
+  }
+
+  private firstSearchPage(key: string, search: string, valid: ReadonlySet<Validity>, size: number): RowPage {
+    const generation = this.generation;
+    const all: IndexRow[] = [];
+    const scan = this.searchAll(search);
+    let counted = false;
+    // Not for-of: leaving it would close the generator, and total() goes on with it.
+    while (all.length <= size) {
+      const next = scan.next();
+      if (next.done) {
+        counted = true;
+        this.keep(key, all);
+        break;
+      }
+      if (valid.has(next.value.valid)) all.push(next.value);
+    }
+    const rows = all.slice();
+    return {
+      rows,
+      get counted() {
+        return counted;
+      },
+      total: () => {
+        if (!counted) {
+          for (const r of scan) if (valid.has(r.valid)) all.push(r);
+          counted = true;
+          // Kept only if the index did not change meanwhile (the scan read the rows of then).
+          if (this.generation === generation) this.keep(key, all);
+        }
+        return all.length;
+      },
+    };
   }
 
   /** The rows a filter keeps, in list order: one scan per filter, kept until the index changes. */
   private rowsOf(filter: RowFilter): IndexRow[] {
-    const key = `${filter.customerId ?? ''}\u0000${[...filter.valid].sort().join(',')}\u0000${filter.search ?? ''}`;
+    const key = filterKey(filter);
     const cached = this.filtered.get(key);
     if (cached) return cached;
-    const base = filter.customerId !== null ? (this.customerRows().get(filter.customerId) ?? []) : this.sortedRows();
     const valid = new Set(filter.valid);
     const search = filter.search;
+    let rows: IndexRow[];
     // The fields are joined by newlines: a search with a newline could only match across two.
-    const rows = search?.includes('\n') ? [] : base.filter((r) => valid.has(r.valid) && (search === null || r.text.includes(search)));
-    if (this.filtered.size >= 64) this.filtered.clear();
-    this.filtered.set(key, rows);
+    if (search?.includes('\n')) rows = [];
+    else if (filter.customerId !== null) {
+      const base = this.customerRows().get(filter.customerId) ?? [];
+      rows = base.filter((r) => valid.has(r.valid) && (search === null || r.text.includes(search)));
+    } else if (search !== null) rows = [...this.searchAll(search)].filter((r) => valid.has(r.valid));
+    else rows = this.sortedRows().filter((r) => valid.has(r.valid));
+    this.keep(key, rows);
     return rows;
   }
 
+  private keep(key: string, rows: IndexRow[]): void {
+    if (this.filtered.size >= 64) this.filtered.clear();
+    this.filtered.set(key, rows);
+  }
+
+  /** The rows whose search text contains `search`, in list order. */
+  private *searchAll(search: string): Generator<IndexRow, void, undefined> {
+    const rows = this.sortedRows();
+    this.texts ??= new TextSearch(rows.map((r) => r.text));
+    for (const i of this.texts.matches(search)) yield rows[i]!;
+  }
+
   private invalidate(): void {
+    this.generation++;
     this.sorted = null;
     this.byCustomer = null;
+    this.texts = null;
     this.filtered.clear();
   }
 
@@ -204,6 +273,10 @@ export class ListIndex {
     this.byCustomer = map;
     return map;
   }
+}
+
+function filterKey(filter: RowFilter): string {
+  return `${filter.customerId ?? ''}\u0000${[...filter.valid].sort().join(',')}\u0000${filter.search ?? ''}`;
 }
 
 function sameRow(a: IndexRow, b: IndexRow): boolean {

@@ -37,13 +37,15 @@ export interface EntryMapping<M> {
 /** An entry's attribute values as strings, by lower-cased attribute name; binary ones decoded (see ldap-binary.ts). */
 export function entryValues(entry: Entry): EntryValues {
   const out = new Map<string, string[]>();
-  for (const [name, raw] of Object.entries(entry)) {
+  for (const name in entry) {
     if (name === 'dn') continue;
-    const list = (Array.isArray(raw) ? raw : [raw]) as (string | Buffer)[];
+    const raw = entry[name] as string | Buffer | (string | Buffer)[];
     const binary = isBinaryAttribute(name);
-    const strings = list
-      .map((v) => (binary ? decodeBinary(name, Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'latin1')) : Buffer.isBuffer(v) ? v.toString('utf8') : String(v)))
-      .filter((v): v is string => v !== null && v.length > 0);
+    const strings: string[] = [];
+    for (const v of Array.isArray(raw) ? raw : [raw]) {
+      const s = binary ? decodeBinary(name, Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'latin1')) : typeof v === 'string' ? v : Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
+      if (s !== null && s.length > 0) strings.push(s);
+    }
     if (strings.length > 0) out.set(name.toLowerCase(), strings);
   }
   return out;
@@ -149,6 +151,12 @@ function countryCode(value: string | null): string | null {
 /** LDAP GeneralizedTime (`20261125093000Z`, `20261125093000.0Z`, `...+0100`) to a Date. */
 export function parseGeneralizedTime(value: string | null): Date | null {
   if (!value) return null;
+  if (value.length === 15 && UTC_SECONDS_RE.test(value)) {
+    // The usual form (`20261125093000Z`), read without building an ISO string.
+    const n = (from: number, to: number) => Number(value.slice(from, to));
+    const date = new Date(Date.UTC(n(0, 4), n(4, 6) - 1, n(6, 8), n(8, 10), n(10, 12), n(12, 14)));
+    return date.getUTCMonth() === n(4, 6) - 1 && date.getUTCDate() === n(6, 8) && n(8, 10) < 24 && n(10, 12) < 60 && n(12, 14) < 60 ? date : null;
+  }
   const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})?(\d{2})?(?:[.,]\d+)?(Z|[+-]\d{2}(?:\d{2})?)?$/.exec(value.trim());
   if (!m) return null;
   const [, y, mo, d, h, mi = '00', s = '00', zone = 'Z'] = m;
@@ -156,6 +164,8 @@ export function parseGeneralizedTime(value: string | null): Date | null {
   const date = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}${offset}`);
   return Number.isNaN(date.getTime()) ? null : date;
 }
+
+const UTC_SECONDS_RE = /^\d{14}Z$/;
 
 /** The attributes to request for a map and validity rule. */
 export function requestedAttributes(map: Record<string, string | undefined>, extra: Iterable<string>): string[] {

@@ -6,6 +6,7 @@ const FOLDED: Readonly<Record<string, string>> = {
   æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ħ: 'h', ı: 'i', ŀ: 'l', ŧ: 't', ĸ: 'k',
 };
 const FOLDED_RE = new RegExp(`[${Object.keys(FOLDED).join('')}]`, 'gu');
+const ASCII_RE = /^[\x00-\x7f]*$/;
 
 /**
  * The one collation of every list: case- and accent-insensitive ("Çelik" sorts with the c's,
@@ -15,6 +16,8 @@ const FOLDED_RE = new RegExp(`[${Object.keys(FOLDED).join('')}]`, 'gu');
  * Change it only with a migration that recomputes the stored keys.
  */
 export function collationKey(value: string): string {
+  // ASCII decomposes to itself and folds by case alone: the common case, without Unicode work.
+  if (ASCII_RE.test(value)) return value.toLowerCase();
   return value
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')

@@ -1,0 +1,71 @@
+import { compareKeys } from '../../src/domain/page';
+import { Validity } from '../../src/domain/records';
+import { collationKey } from '../../src/domain/sort-keys';
+import { ListIndex, type IndexRow } from '../../adapters/ldap/ldap-index';
+
+// A search over the whole list is one substring search over every row's text joined into one
+// buffer; it must keep exactly the rows a per-row test keeps, in list order, whatever the text.
+describe('list index search over the whole list', () => {
+  const letters = ['a', 'b', 'ü', 'ł', 'ß', 'ø', '1', '@', '.', '\n', 'é', '😀'];
+  let seed = 7;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  const text = (length: number) => Array.from({ length }, () => letters[random(letters.length)]).join('');
+  const rows: IndexRow[] = Array.from({ length: 3000 }, (_, i) => {
+    const name = text(1 + random(6));
+    return {
+      stableId: `id${i}`,
+      key: `user${i}`,
+      sortKey: [collationKey(name), `user${i}`],
+      valid: [Validity.VALID, Validity.INVALID][random(2)]!,
+      customerIds: [],
+      text: `user${i}\n${name}\n${text(random(8))}`,
+      change: '',
+    };
+  });
+  const index = new ListIndex({ compareChange: (a, b) => a.localeCompare(b), read: async () => rows }, { maxStalenessMs: 60_000, fullRefreshMs: 3_600_000 });
+  const listed = [...rows].sort((a, b) => compareKeys(a.sortKey, b.sortKey));
+  const request = { after: null, before: null, size: 10_000, backward: false };
+
+  beforeAll(() => index.refresh(true));
+
+  test('keeps the rows a per-row substring test keeps, in list order, with the same total', () => {
+    const searches = ['a', 'ü', 'ł1', 'ßa', 'user1', 'user29', '😀', 'r2\nb', '\n', 'zzz', ...Array.from({ length: 300 }, () => text(1 + random(3)))];
+    let hits = 0;
+    for (const search of searches) {
+      for (const valid of [[Validity.VALID], [Validity.VALID, Validity.INVALID]]) {
+        const expected = search.includes('\n') ? [] : listed.filter((r) => valid.includes(r.valid) && r.text.includes(search));
+        // A new text's first page stops its scan early and counts the rest on demand; then the rows are kept.
+        const first = index.page({ ...request, size: 3 }, { valid, search, customerId: null });
+        expect(first.rows.map((r) => r.stableId)).toEqual(expected.slice(0, 4).map((r) => r.stableId));
+        expect(first.total()).toBe(expected.length);
+        const page = index.page(request, { valid, search, customerId: null });
+        expect(page.counted).toBe(true);
+        expect(page.rows.map((r) => r.stableId)).toEqual(expected.map((r) => r.stableId));
+        expect(page.total()).toBe(expected.length);
+        hits += expected.length;
+      }
+    }
+    expect(hits).toBeGreaterThan(3000); // the searches do match, across rows and within them
+  });
+
+  test('a row changed between a first page and its count is not kept stale', () => {
+    const first = index.page({ ...request, size: 1 }, { valid: [rows[7]!.valid], search: 'user7', customerId: null });
+    expect(first.counted).toBe(false);
+    index.put({ ...rows[7]!, text: 'user7\nrenamed\n' });
+    first.total();
+    expect(index.page(request, { valid: [rows[7]!.valid], search: 'renamed', customerId: null }).rows.map((r) => r.stableId)).toEqual(['id7']);
+    expect(index.page(request, { valid: [rows[7]!.valid], search: 'user7', customerId: null }).rows.map((r) => r.stableId)).toContain('id7');
+    index.put(rows[7]!);
+  });
+
+  test('a row changed by a lookup is searched by its new text', () => {
+    const changed = { ...rows[5]!, text: 'user5\nqqqqq\n' };
+    index.put(changed);
+    expect(index.page(request, { valid: [changed.valid], search: 'qqqqq', customerId: null }).rows.map((r) => r.stableId)).toEqual(['id5']);
+    index.put(rows[5]!);
+    expect(index.page(request, { valid: [changed.valid], search: 'qqqqq', customerId: null }).total()).toBe(0);
+  });
+});
