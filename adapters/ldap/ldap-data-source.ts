@@ -387,17 +387,9 @@ export class LdapDataSource implements DataSource {
     sortKey: (r: R) => SortKey,
   ): Promise<Page<R>> {
     for (let attempt = 0; ; attempt++) {
-      const picked = index.page(request, filter);
-      const rows = picked.rows;
-      if (rows.length === 0) return toPage<R>([], request, picked.total(), sortKey);
-      const pending = lookup(rows.map((r) => r.key));
-      if (!picked.counted) {
-        // A new search text: count its total while the directory reads the page's entries.
-        pending.catch(() => undefined);
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-      const totalCount = picked.total();
-      const found = await pending;
+      const { rows, totalCount } = index.page(request, filter);
+      if (rows.length === 0) return toPage<R>([], request, totalCount, sortKey);
+      const found = await lookup(rows.map((r) => r.key));
       let changed = false;
       const records: R[] = [];
       rows.forEach((row, i) => {
@@ -422,7 +414,7 @@ export class LdapDataSource implements DataSource {
           return filter.valid.includes(row.valid) && (filter.customerId === null || row.customerIds.includes(filter.customerId)) &&
             (filter.search === null || row.text.includes(filter.search));
         });
-        return toPage(keep, request, index.page(request, filter).total(), sortKey);
+        return toPage(keep, request, index.page(request, filter).totalCount, sortKey);
       }
     }
   }

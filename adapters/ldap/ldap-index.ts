@@ -46,10 +46,7 @@ export interface RowFilter {
 /** A page of rows: up to `size + 1` rows of the window in fetch order (see `toPage`), and the total. */
 export interface RowPage {
   readonly rows: readonly IndexRow[];
-  /** False while the total is still to be counted: {@link total} then finishes a search's scan. */
-  readonly counted: boolean;
-  /** The honest total of the list (every row the filter keeps). */
-  total(): number;
+  readonly totalCount: number;
 }
 
 /**
@@ -71,8 +68,6 @@ export class ListIndex {
   private texts: TextSearch | null = null;
   /** The rows of recent filters (validities, search, customer), in list order; cleared on any change. */
   private filtered = new Map<string, IndexRow[]>();
-  /** Counts the changes of the rows (see {@link invalidate}). */
-  private generation = 0;
   private highWater: string | null = null;
   private loadedAt = -Infinity;
   private fullAt = -Infinity;
@@ -147,18 +142,8 @@ export class ListIndex {
     return this.rows.size;
   }
 
-  /**
-   * The page a request asks for, as rows in fetch order (see `toPage`), with the honest total.
-   * The first page of a new search text over the whole list stops its scan once the page is
-   * full and counts the rest when `total()` is asked (the caller does so while the directory
-   * reads the page's entries); the finished scan is kept like any other filter's rows.
-   */
+  /** The page a request asks for, as rows in fetch order (see `toPage`), with the honest total. */
   page(request: PageRequest, filter: RowFilter): RowPage {
-    const key = filterKey(filter);
-    const search = filter.search;
-    if (!this.filtered.has(key) && search !== null && !search.includes('\n') && filter.customerId === null && request.after === null && request.before === null && !request.backward) {
-      return this.firstSearchPage(key, search, new Set(filter.valid), request.size);
-    }
     const all = this.rowsOf(filter);
     const rows: IndexRow[] = [];
     if (request.backward) {
@@ -172,40 +157,7 @@ export class ListIndex {
         rows.push(all[i]!);
       }
     }
-    return { rows, counted: true, total: () => all.length };
-  }
-
-  private firstSearchPage(key: string, search: string, valid: ReadonlySet<Validity>, size: number): RowPage {
-    const generation = this.generation;
-    const all: IndexRow[] = [];
-    const scan = this.searchAll(search);
-    let counted = false;
-    // Not for-of: leaving it would close the generator, and total() goes on with it.
-    while (all.length <= size) {
-      const next = scan.next();
-      if (next.done) {
-        counted = true;
-        this.keep(key, all);
-        break;
-      }
-      if (valid.has(next.value.valid)) all.push(next.value);
-    }
-    const rows = all.slice();
-    return {
-      rows,
-      get counted() {
-        return counted;
-      },
-      total: () => {
-        if (!counted) {
-          for (const r of scan) if (valid.has(r.valid)) all.push(r);
-          counted = true;
-          // Kept only if the index did not change meanwhile (the scan read the rows of then).
-          if (this.generation === generation) this.keep(key, all);
-        }
-        return all.length;
-      },
-    };
+    return { rows, totalCount: all.length };
   }
 
   /** The rows a filter keeps, in list order: one scan per filter, kept until the index changes. */
@@ -223,13 +175,9 @@ export class ListIndex {
       rows = base.filter((r) => valid.has(r.valid) && (search === null || r.text.includes(search)));
     } else if (search !== null) rows = [...this.searchAll(search)].filter((r) => valid.has(r.valid));
     else rows = this.sortedRows().filter((r) => valid.has(r.valid));
-    this.keep(key, rows);
-    return rows;
-  }
-
-  private keep(key: string, rows: IndexRow[]): void {
     if (this.filtered.size >= 64) this.filtered.clear();
     this.filtered.set(key, rows);
+    return rows;
   }
 
   /** The rows whose search text contains `search`, in list order. */
@@ -240,7 +188,6 @@ export class ListIndex {
   }
 
   private invalidate(): void {
-    this.generation++;
     this.sorted = null;
     this.byCustomer = null;
     this.texts = null;
