@@ -61,20 +61,35 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-/** Median and p90 wall time of `runs` calls, and the median CPU time this process spent in one (the rest is the directory's). */
-async function time(runs: number, fn: (i: number) => Promise<unknown>): Promise<{ medianMs: number; p90Ms: number; serviceCpuMs: number }> {
-  const xs: number[] = [];
-  const cpu: number[] = [];
+type Timing = { medianMs: number; p90Ms: number; serviceCpuMs: number };
+
+/** {@link time} of several operations, interleaved: round i runs each operation once, in turn. */
+async function interleaved<K extends string>(runs: number, ops: Record<K, (i: number) => Promise<unknown>>): Promise<Record<K, Timing>> {
+  const wall = new Map<K, number[]>();
+  const cpu = new Map<K, number[]>();
+  const names = Object.keys(ops) as K[];
+  for (const k of names) (wall.set(k, []), cpu.set(k, []));
   for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    const c = process.cpuUsage();
-    await fn(i);
-    xs.push(performance.now() - t);
-    const d = process.cpuUsage(c);
-    cpu.push((d.user + d.system) / 1000);
+    for (const k of names) {
+      const t = performance.now();
+      const c = process.cpuUsage();
+      await ops[k](i);
+      wall.get(k)!.push(performance.now() - t);
+      const d = process.cpuUsage(c);
+      cpu.get(k)!.push((d.user + d.system) / 1000);
+    }
   }
+  return Object.fromEntries(names.map((k) => [k, summary(wall.get(k)!, cpu.get(k)!)])) as Record<K, Timing>;
+}
+
+function summary(xs: number[], cpu: number[]): Timing {
   const s = [...xs].sort((a, b) => a - b);
   return { medianMs: +median(xs).toFixed(2), p90Ms: +s[Math.floor(s.length * 0.9)]!.toFixed(2), serviceCpuMs: +median(cpu).toFixed(2) };
+}
+
+/** Median and p90 wall time of `runs` calls, and the median CPU time this process spent in one (the rest is the directory's). */
+async function time(runs: number, fn: (i: number) => Promise<unknown>): Promise<Timing> {
+  return (await interleaved(runs, { op: fn })).op;
 }
 
 async function main(): Promise<void> {
@@ -105,10 +120,7 @@ async function main(): Promise<void> {
     const fullReadMs = performance.now() - t;
     await source.customerUsersByLogins([login(0)]); // bound session
 
-    const lookup = await time(RUNS, (i) => source.customerUsersByLogins([login(i)]));
-    const lookup50 = await time(RUNS, (i) => source.customerUsersByLogins(Array.from({ length: 50 }, (_, k) => login(i * 50 + k))));
     const firstPage = await source.listCustomerUsers(q());
-    const pageFirst = await time(RUNS, () => source.listCustomerUsers(q()));
     // Middle pages: a cursor some way into the list.
     const cursors: (readonly (string | number)[])[] = [];
     let after = firstPage.endKey;
@@ -117,17 +129,24 @@ async function main(): Promise<void> {
       const p = await source.listCustomerUsers(q({ after, size: 500 }));
       after = p.endKey;
     }
-    const pageMiddle = await time(cursors.length, (i) => source.listCustomerUsers(q({ after: cursors[i] })));
-    const pageBackward = await time(RUNS, (i) => source.listCustomerUsers(q({ backward: true, before: cursors[i % cursors.length] })));
     // A new search text each time (no filter cached), then the next page of a search (cached).
     // Texts that match: a last name with its number (about 450 users) or a login prefix (100 users).
     const searchText = (i: number) => (i % 2 === 0 ? `${LAST[(i >> 1) % LAST.length]!.toLowerCase()}${(i >> 1) % 97}` : `user0${String(i % 500).padStart(3, '0')}`);
     const searchTotals: number[] = [];
-    const pageSearch = await time(RUNS, async (i) => searchTotals.push((await source.listCustomerUsers(q({ search: searchText(i), valid: all }))).totalCount));
     const searched = await source.listCustomerUsers(q({ search: 'müller', valid: all }));
-    const pageSearchNext = await time(RUNS, () => source.listCustomerUsers(q({ search: 'müller', valid: all, after: searched.endKey })));
-    const pageOfCustomer = await time(RUNS, (i) => source.listCustomerUsers(q({ customerId: `cust-${String(i % CUSTOMERS).padStart(4, '0')}`, valid: all })));
-    const customersPage = await time(RUNS, () => source.listCustomers(q({ valid: all })));
+    // Interleaved: every round times each operation once, so a shared machine's load hits all alike.
+    const timed = await interleaved(RUNS, {
+      lookup: (i) => source.customerUsersByLogins([login(i)]),
+      lookup50: (i) => source.customerUsersByLogins(Array.from({ length: 50 }, (_, k) => login(i * 50 + k))),
+      first: () => source.listCustomerUsers(q()),
+      middle: (i) => source.listCustomerUsers(q({ after: cursors[i % cursors.length] })),
+      backward: (i) => source.listCustomerUsers(q({ backward: true, before: cursors[i % cursors.length] })),
+      newSearch: async (i) => searchTotals.push((await source.listCustomerUsers(q({ search: searchText(i), valid: all }))).totalCount),
+      searchNextPage: () => source.listCustomerUsers(q({ search: 'müller', valid: all, after: searched.endKey })),
+      ofOneCustomer: (i) => source.listCustomerUsers(q({ customerId: `cust-${String(i % CUSTOMERS).padStart(4, '0')}`, valid: all })),
+      customers: () => source.listCustomers(q({ valid: all })),
+    });
+    const { lookup, lookup50, first: pageFirst, middle: pageMiddle, backward: pageBackward, newSearch: pageSearch, searchNextPage: pageSearchNext, ofOneCustomer: pageOfCustomer, customers: customersPage } = timed;
     const before = searches;
     const searchesPerPage = await source.listCustomerUsers(q({ after: cursors[3] })).then(() => searches - before);
     const incremental = await time(10, () => source.refreshIndexes());
