@@ -62,6 +62,9 @@ export async function executeGraphql(
         deps.logger.error({ requestId, err: e }, 'could not store the idempotent response');
       }
     }
+    // A declared length: without it Node frames the answer as chunked (header, chunk size, body
+    // and terminator written as four buffers) and the client has to parse the chunks.
+    headers['content-length'] = String(Buffer.byteLength(response.body.string));
     res.writeHead(status, headers);
     return void res.end(response.body.string);
   }

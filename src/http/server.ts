@@ -25,16 +25,17 @@ export function createRequestHandler(app: App, options: HttpOptions = {}): (req:
     : null;
   const route = createRouter(app, graphiql);
 
+  const logRequests = app.logger.isLevelEnabled('debug');
   return (req, res) => {
     const requestId = randomUUID();
-    const start = process.hrtime.bigint();
     res.setHeader('x-request-id', requestId);
-    res.once('finish', () => {
+    if (logRequests) {
+      const start = process.hrtime.bigint();
       // Headers are logged with the authorization header redacted (see the logger).
-      if (app.logger.isLevelEnabled('debug')) {
+      res.once('finish', () => {
         app.logger.debug({ requestId, method: req.method, url: req.url, headers: req.headers, status: res.statusCode, ms: Number(process.hrtime.bigint() - start) / 1e6 }, 'request');
-      }
-    });
+      });
+    }
     route(req, res, new URL(req.url ?? '/', 'http://localhost'), requestId).catch((e: unknown) => {
       if (res.headersSent) return void res.destroy();
       if (e instanceof HttpError) return sendError(req, res, e);
