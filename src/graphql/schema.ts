@@ -9,6 +9,7 @@ import { DataSourceResolver } from './data-source/data-source.resolver';
 import { NodeResolver } from './node/node.resolver';
 import { TicketCountsResolver } from './ticket/ticket-counts.resolver';
 import { TicketResolver } from './ticket/ticket.resolver';
+import { installDirectResolvers } from './direct-resolvers';
 import './common/enums';
 
 let built: GraphQLSchema | undefined;
@@ -22,12 +23,19 @@ const ROOT_DESCRIPTIONS = {
 
 /** The executable schema, built once from the resolver classes. */
 export function buildAppSchema(): GraphQLSchema {
-  return (built ??= describeRootTypes(buildSchemaSync({
+  return (built ??= withDirectResolvers(describeRootTypes(buildSchemaSync({
     resolvers: [DataSourceResolver, CountryResolver, CustomerResolver, CustomerUserResolver, TicketResolver, TicketCountsResolver, NodeResolver, CustomerSubscriptionResolver],
     validate: false,
     // Subscriptions bring their own `subscribe` (src/live); type-graphql only insists on a PubSub.
     pubSub: { publish() {}, subscribe() { throw new Error('no topics'); } },
-  })));
+    // No global middlewares and no auth checker: installDirectResolvers relies on it.
+  }))));
+}
+
+/** Field resolvers without arguments are called directly, not through type-graphql's handler (docs/performance.md). */
+function withDirectResolvers(schema: GraphQLSchema): GraphQLSchema {
+  installDirectResolvers(schema);
+  return schema;
 }
 
 function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
