@@ -139,6 +139,7 @@ export function operationCost(
   variables: Readonly<Record<string, unknown>>,
   maxPageSize: number,
   stopAt = Number.MAX_SAFE_INTEGER,
+  readVariables?: Set<string>,
 ): number {
   const fragments = fragmentsOf(document);
   const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
@@ -169,7 +170,10 @@ export function operationCost(
           const sizes = ['first', 'last'].map((name) => {
             const given = s.arguments?.find((a) => a.name.value === name)?.value;
             if (given?.kind === Kind.INT) return Number(given.value);
-            if (given?.kind === Kind.VARIABLE) return variableValues[given.name.value] ?? undefined;
+            if (given?.kind === Kind.VARIABLE) {
+              readVariables?.add(given.name.value);
+              return variableValues[given.name.value] ?? undefined;
+            }
             return given && given.kind !== Kind.NULL ? Number.NaN : undefined;
           });
           multiplier = pageSize(sizes.find((v) => v != null) ?? def.extensions?.pageSize);
@@ -202,15 +206,40 @@ export function operationCost(
  * so it is checked per request (validation results are cached per document).
  */
 export function costLimitPlugin<C extends object>(limits: RequestLimits): ApolloServerPlugin<C> {
+  // The cost of an operation depends only on its document and the variables it reads as page
+  // sizes: kept per operation (documents are parsed once and cached by Apollo) and per those
+  // variables' values, for costs within the limit.
+  const known = new WeakMap<OperationDefinitionNode, { readonly variables: readonly string[]; readonly costs: Map<string, number> }>();
+  const refuseOver = (c: number) => {
+    if (c > limits.maxCost) throw refuse(`The operation costs more than ${limits.maxCost} (page sizes multiply nested fields)`);
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return;
-          const c = operationCost(schema, document, operation, request.variables ?? {}, limits.maxPageSize, limits.maxCost);
-          if (c > limits.maxCost) throw refuse(`The operation costs more than ${limits.maxCost} (page sizes multiply nested fields)`);
+          const variables = request.variables ?? {};
+          const entry = known.get(operation);
+          const key = entry && costKey(entry.variables, variables);
+          const hit = key === undefined ? undefined : entry!.costs.get(key);
+          if (hit !== undefined) return refuseOver(hit);
+          const read = new Set<string>();
+          const c = operationCost(schema, document, operation, variables, limits.maxPageSize, limits.maxCost, read);
+          refuseOver(c);
+          const kept = entry ?? { variables: [...read], costs: new Map<string, number>() };
+          if (!entry) known.set(operation, kept);
+          if (kept.costs.size >= COSTS_PER_OPERATION) kept.costs.clear();
+          kept.costs.set(costKey(kept.variables, variables), c);
         },
       };
     },
   };
 }
+
+/** The values of the page-size variables (an absent one, which takes its default, apart from null). */
+function costKey(names: readonly string[], variables: Readonly<Record<string, unknown>>): string {
+  return names.map((v) => (variables[v] === undefined ? '~' : JSON.stringify(variables[v]))).join(',');
+}
+
+/** Costs kept per operation (page-size combinations; the shipped screens use a handful). */
+const COSTS_PER_OPERATION = 64;

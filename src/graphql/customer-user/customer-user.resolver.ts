@@ -13,7 +13,7 @@ import { mergedConnection } from '../data-source/merged-list';
 import type { Context } from '../context';
 import { Customer } from '../customer/customer.type';
 import { primeCustomerUsers } from '../loaders';
-import { TicketCounts, type TicketCountsOf } from '../ticket/ticket-counts.type';
+import { TicketCounts, ticketCountsOf, type TicketCountsOf } from '../ticket/ticket-counts.type';
 import { ticketConnection } from '../ticket/ticket-lists';
 import { TicketConnection } from '../ticket/ticket.type';
 import { CreateCustomerUserInput, UpdateCustomerUserInput } from './customer-user.input';
@@ -90,7 +90,7 @@ export class CustomerUserResolver extends SourceRecordResolver(CustomerUser, 'cu
   ticketCounts(@Root() u: CustomerUserRecord, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<TicketCountsOf> {
     if (selectsSubfield(info, 'escalated')) ctx.loaders.hintEscalated('customerUser');
     const key = idKey(u.login);
-    return ctx.loaders.customerUserTicketCounts.load(key).then((counts) => ({ ...counts, owner: 'customerUser', key }));
+    return ctx.loaders.customerUserTicketCounts.load(key).then((counts) => ticketCountsOf(counts, 'customerUser', key));
   }
 
   @PageSize(PAGE_SIZES.tickets)

@@ -13,7 +13,7 @@ import { customerSortKey, customerUserSortKey } from '../../domain/sort-keys';
 import type { Context } from '../context';
 import { CustomerUserConnection } from '../customer-user/customer-user.type';
 import { primeCustomers } from '../loaders';
-import { TicketCounts, type TicketCountsOf } from '../ticket/ticket-counts.type';
+import { TicketCounts, ticketCountsOf, type TicketCountsOf } from '../ticket/ticket-counts.type';
 import { ticketConnection } from '../ticket/ticket-lists';
 import { TicketConnection } from '../ticket/ticket.type';
 import { customerLinks, mapUrl } from './customer-links';
@@ -80,7 +80,7 @@ customers are listed.`,
   ticketCounts(@Root() c: CustomerRecord, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<TicketCountsOf> {
     if (selectsSubfield(info, 'escalated')) ctx.loaders.hintEscalated('customer');
     const key = idKey(c.customerId);
-    return ctx.loaders.customerTicketCounts.load(key).then((counts) => ({ ...counts, owner: 'customer', key }));
+    return ctx.loaders.customerTicketCounts.load(key).then((counts) => ticketCountsOf(counts, 'customer', key));
   }
 
   @PageSize(PAGE_SIZES.widgets)

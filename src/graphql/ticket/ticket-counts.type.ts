@@ -20,3 +20,18 @@ export interface TicketCountsOf extends domain.TicketCounts {
   /** The owner's customer id or login, lower-cased. */
   readonly key: string;
 }
+
+/** The root value of an owner's counts, built as one literal (one object shape for every owner). */
+export function ticketCountsOf(c: domain.TicketCounts, owner: domain.TicketOwner, key: string): TicketCountsOf {
+  return {
+    open: c.open,
+    closed: c.closed,
+    pendingReminder: c.pendingReminder,
+    total: c.total,
+    escalated: c.escalated,
+    reminderReached: c.reminderReached,
+    byStateType: c.byStateType,
+    owner,
+    key,
+  };
+}
