@@ -26,7 +26,7 @@ export function parseFilter(text: string): Filter {
 
 /** `(&a b ...)`, dropping absent parts; a single part stands alone. */
 export function and(...parts: (Filter | null | undefined)[]): Filter {
-  const present = parts.filter((p): p is Filter => p != null);
+  const present = parts.flatMap((p) => (p == null ? [] : p instanceof AndFilter ? p.filters : [p]));
   if (present.length === 0) return new PresenceFilter({ attribute: 'objectClass' });
   return present.length === 1 ? present[0]! : new AndFilter({ filters: present });
 }
