@@ -1,4 +1,5 @@
 import type {
+  CustomerPage,
   CustomerQuery,
   CustomerUserQuery,
   CustomerUsersOfCustomerQuery,
@@ -22,6 +23,7 @@ import { collationKey, customerSortKey, customerUserSortKey } from '../../src/do
 import { definedOnly, userColumns } from '../sql/sql-rows';
 import { jsonParam, type PostgresConnection, type Tx } from './postgres-connection';
 import { keysetSql, Params } from './postgres-keyset';
+import { countsOfColumns, customerCountColumns, type CustomerCountColumns } from './postgres-ticket-store';
 import { CUSTOMER_USER_COLUMNS, inKeyOrder, toCustomer, toCustomerUser, type CustomerRow, type CustomerUserRow } from './postgres-mapper';
 
 /** Options of {@link PostgresDataSource}. */
@@ -78,7 +80,7 @@ export class PostgresDataSource implements DataSource {
     return inKeyOrder(stableIds.length, rows, (r) => toCustomer(r, this.id));
   }
 
-  async listCustomers(q: CustomerQuery): Promise<Page<CustomerRecord>> {
+  async listCustomers(q: CustomerQuery): Promise<CustomerPage> {
     const p = new Params();
     const valid = p.add(q.valid);
     const filter = `valid = ANY(${valid}::text[])${
@@ -89,22 +91,28 @@ export class PostgresDataSource implements DataSource {
         ? `SELECT coalesce(sum(n), 0) FROM customer_count WHERE valid = ANY(${valid}::text[])`
         : `SELECT count(*) FROM customer WHERE ${filter}`;
     const ks = keysetSql(['name_sort', 'customer_key'], q, p);
+    // Counts asked for with the page: per row of the page, from the kept counts (the ticket store's sums).
+    const counts = q.ticketCounts ?? null;
+    const countColumns = counts ? `, ${customerCountColumns('customer.customer_key', counts.escalated ? counts.now : null, (v) => p.add(v))}` : '';
     // One row for the total (an InitPlan) joined to the page read in index order under its LIMIT: an
     // empty window still returns the total. No ORDER BY above the join (it would sort the page again):
     // a nested loop over one outer row returns the inner rows in their order, and the rows are checked.
-    const rows = await this.db.query<CustomerRow & { total: number; customer_key: string | null }>(
+    const rows = await this.db.query<CustomerRow & CustomerCountColumns & { total: number; customer_key: string | null }>(
       `SELECT (${total}) AS total, w.* FROM (SELECT 1) o LEFT JOIN LATERAL (
-         SELECT * FROM customer WHERE ${filter} ${ks.where} ORDER BY ${ks.order()} LIMIT ${p.add(q.size + 1)}
+         SELECT customer.*${countColumns} FROM customer WHERE ${filter} ${ks.where} ORDER BY ${ks.order()} LIMIT ${p.add(q.size + 1)}
        ) w ON true`,
       p.values,
     );
     const count = rows[0]?.total ?? 0;
+    const listed = rows.filter((r) => r.customer_key !== null);
     const records = inFetchOrder(
-      rows.filter((r) => r.customer_key !== null).map((r) => toCustomer(r, this.id)),
+      listed.map((r) => toCustomer(r, this.id)),
       customerSortKey,
       q.backward,
     );
-    return toPage(records, q, count, customerSortKey);
+    const page = toPage(records, q, count, customerSortKey);
+    if (!counts) return page;
+    return { ...page, ticketCounts: new Map(listed.map((r) => [r.customer_key!, countsOfColumns(r, counts.escalated)])) };
   }
 
   async customerUsersByLogins(logins: readonly string[]): Promise<(CustomerUserRecord | null)[]> {

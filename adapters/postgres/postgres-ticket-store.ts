@@ -47,6 +47,49 @@ function compareInList(kind: TicketListKind, a: TicketRecord, b: TicketRecord): 
   return ascends(kind) ? ascending : -ascending;
 }
 
+/**
+ * A customer's counts as columns of a row whose customer key is `key` (an outer column): the same
+ * kept rows and sums as {@link PostgresTicketStore.counts}, as correlated subqueries, so that a
+ * list page reads them in its own statement (`tc_total`, `tc_open`, `tc_pending`, and
+ * `tc_escalated` when `now` is given). `bind` adds a parameter and returns its placeholder.
+ */
+export function customerCountColumns(key: string, now: Date | null, bind: (value: unknown) => string): string {
+  const kept = (filter: string) => `(SELECT coalesce(sum(tc.n), 0) FROM ticket_count tc WHERE tc.owner = 'c' AND tc.owner_key = ${key}${filter})`;
+  const columns = [
+    `${kept('')} AS tc_total`,
+    `${kept(` AND tc.state_type IN (${OPEN_TYPES_SQL})`)} AS tc_open`,
+    `${kept(` AND tc.state_type = 'PENDING_REMINDER'`)} AS tc_pending`,
+  ];
+  if (now) {
+    const hour = Math.floor(now.getTime() / HOUR);
+    const [at, h, from] = [bind(now.getTime()), bind(hour), bind(hour * HOUR)];
+    columns.push(`(SELECT coalesce(sum(d.n), 0) FROM ticket_due d WHERE d.owner = 'c' AND d.owner_key = ${key} AND d.kind = 'e' AND d.hour < ${h})
+      + (SELECT count(*) FROM ticket t WHERE t.customer_key = ${key} AND t.is_open AND t.escalation_at >= ${from} AND t.escalation_at <= ${at}) AS tc_escalated`);
+  }
+  return columns.join(',\n      ');
+}
+
+/** The columns of {@link customerCountColumns} as read back. */
+export interface CustomerCountColumns {
+  tc_total: number;
+  tc_open: number;
+  tc_pending: number;
+  tc_escalated?: number;
+}
+
+/** The counts of a row read with {@link customerCountColumns}; those it did not read are null (read on demand). */
+export function countsOfColumns(row: CustomerCountColumns, withEscalated: boolean): TicketCounts {
+  return {
+    total: row.tc_total,
+    open: row.tc_open,
+    closed: row.tc_total - row.tc_open,
+    pendingReminder: row.tc_pending,
+    escalated: withEscalated ? row.tc_escalated! : null,
+    reminderReached: null,
+    byStateType: null,
+  };
+}
+
 /** The counts of one owner, the clock-dependent ones and those per state type included. */
 function countsOf(total: number, open: number, pendingReminder: number, byStateType: StateTypeCounts, escalated: number, reminderReached: number): TicketCounts {
   return { total, open, closed: total - open, pendingReminder, byStateType, escalated, reminderReached };

@@ -1,4 +1,5 @@
 import type {
+  CustomerPage,
   CustomerQuery,
   CustomerUserQuery,
   CustomerUsersOfCustomerQuery,
@@ -22,6 +23,7 @@ import type { SqliteSourceConfig } from './sqlite-config';
 import type { SqliteConnection } from './sqlite-connection';
 import { definedOnly, userColumns } from '../sql/sql-rows';
 import { keysetSql } from './sqlite-keyset';
+import { clockParams, countsOfColumns, customerCountColumns, type CustomerCountColumns } from './sqlite-ticket-store';
 import {
   CUSTOMER_COLUMNS,
   CUSTOMER_USER_COLUMNS,
@@ -85,21 +87,27 @@ export class SqliteDataSource implements DataSource {
     return inKeyOrder(stableIds.length, rows, (r) => toCustomer(r, this.id));
   }
 
-  async listCustomers(q: CustomerQuery): Promise<Page<CustomerRecord>> {
+  async listCustomers(q: CustomerQuery): Promise<CustomerPage> {
     const valid = validityFilter('valid', q.valid);
     const filter = `${valid.sql}${q.search === null ? '' : ' AND (instr(customer_key, @search) > 0 OR instr(name_sort, @folded) > 0)'}`;
     const ks = keysetSql(['name_sort', 'customer_key'], q);
+    // Counts asked for with the page, when this file holds the helpdesk's tickets: per row of the
+    // page, from the same kept rows as the ticket store's counts statement.
+    const counts = q.ticketCounts && this.options.holdsTickets ? q.ticketCounts : null;
+    const countColumns = counts ? `, ${customerCountColumns('customer.customer_key', counts.escalated)}` : '';
     // The page is read in index order and materialized in that order: no outer ORDER BY (which
     // would sort again in a temporary B-tree); the total is a range count of the same index.
-    const rows = this.db.all<CustomerRow & { total: number; customer_key: string | null }>(
+    const rows = this.db.all<CustomerRow & CustomerCountColumns & { total: number; customer_key: string | null }>(
       `SELECT p.*, (SELECT count(*) FROM customer WHERE ${filter}) AS total FROM (SELECT 1) LEFT JOIN (
-         SELECT ${CUSTOMER_COLUMNS}, customer_key FROM customer WHERE ${filter} ${ks.where} ORDER BY ${ks.order()} LIMIT @n
+         SELECT ${CUSTOMER_COLUMNS}, customer_key${countColumns} FROM customer WHERE ${filter} ${ks.where} ORDER BY ${ks.order()} LIMIT @n
        ) p`,
-      { ...valid.params, ...searchParams(q.search), ...ks.params, n: q.size + 1 },
+      { ...valid.params, ...searchParams(q.search), ...ks.params, n: q.size + 1, ...(counts?.escalated && clockParams(counts.now)) },
     );
     const total = rows[0]?.total ?? 0;
-    const records = rows.filter((r) => r.customer_key !== null).map((r) => toCustomer(r, this.id));
-    return toPage(records, q, total, customerSortKey);
+    const listed = rows.filter((r) => r.customer_key !== null);
+    const page = toPage(listed.map((r) => toCustomer(r, this.id)), q, total, customerSortKey);
+    if (!counts) return page;
+    return { ...page, ticketCounts: new Map(listed.map((r) => [r.customer_key!, countsOfColumns(r, counts.escalated)])) };
   }
 
   async customerUsersByLogins(logins: readonly string[]): Promise<(CustomerUserRecord | null)[]> {

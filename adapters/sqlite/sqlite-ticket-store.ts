@@ -77,18 +77,47 @@ type DueKind = 'e' | 'r';
  * One clock-dependent count of the owner `k.value` as an SQL expression: `ticket_due` for the
  * hours before the current one plus a range count of the current hour on the widget index.
  */
-function dueSql(owner: TicketOwner, kind: DueKind): string {
+function dueSql(owner: TicketOwner, kind: DueKind, key = 'k.value'): string {
   const o = owner === 'customer' ? 'c' : 'u';
   const current =
     kind === 'e'
       ? `t.is_open = 1 AND t.escalation_at >= @hourStart AND t.escalation_at <= @now`
       : `t.state_type = 'PENDING_REMINDER' AND t.pending_until >= @hourStart AND t.pending_until <= @now`;
-  return `((SELECT coalesce(sum(d.n), 0) FROM ticket_due d WHERE d.owner = '${o}' AND d.owner_key = k.value AND d.kind = '${kind}' AND d.hour < @hour)
-        + (SELECT count(*) FROM ticket t WHERE t.${OWNER_COLUMN[owner]} = k.value AND ${current}))`;
+  return `((SELECT coalesce(sum(d.n), 0) FROM ticket_due d WHERE d.owner = '${o}' AND d.owner_key = ${key} AND d.kind = '${kind}' AND d.hour < @hour)
+        + (SELECT count(*) FROM ticket t WHERE t.${OWNER_COLUMN[owner]} = ${key} AND ${current}))`;
+}
+
+/**
+ * A customer's counts as columns of a row whose customer key is `key` (an outer column): the same
+ * kept rows and sums as {@link SqliteTicketStore.counts}, as correlated subqueries, so that a list
+ * page reads them in its own statement (`tc_total`, `tc_open`, `tc_pending`, and `tc_escalated`
+ * with `withEscalated`; the clock parameters of {@link clockParams} then bound).
+ */
+export function customerCountColumns(key: string, withEscalated: boolean): string {
+  const kept = (filter: string) => `(SELECT coalesce(sum(tc.n), 0) FROM ticket_count tc WHERE tc.owner = 'c' AND tc.owner_key = ${key}${filter})`;
+  return [
+    `${kept('')} AS tc_total`,
+    `${kept(` AND tc.state_type IN (${OPEN_TYPES_SQL})`)} AS tc_open`,
+    `${kept(` AND tc.state_type = 'PENDING_REMINDER'`)} AS tc_pending`,
+    ...(withEscalated ? [`${dueSql('customer', 'e', key)} AS tc_escalated`] : []),
+  ].join(',\n        ');
+}
+
+/** The columns of {@link customerCountColumns} as read back. */
+export interface CustomerCountColumns {
+  tc_total: number;
+  tc_open: number;
+  tc_pending: number;
+  tc_escalated?: number;
+}
+
+/** The counts of a row read with {@link customerCountColumns}. */
+export function countsOfColumns(row: CustomerCountColumns, withEscalated: boolean): TicketCounts {
+  return countsOf(row.tc_total, row.tc_open, row.tc_pending, withEscalated ? row.tc_escalated! : null);
 }
 
 /** The parameters of {@link dueSql}. */
-function clockParams(now: Date): { now: number; hour: number; hourStart: number } {
+export function clockParams(now: Date): { now: number; hour: number; hourStart: number } {
   const hour = Math.floor(now.getTime() / HOUR);
   return { now: now.getTime(), hour, hourStart: hour * HOUR };
 }

@@ -9,6 +9,7 @@ import type {
 } from './records';
 import type { Page, PageRequest } from './page';
 import type { customerSortKey, customerUserSortKey } from './sort-keys';
+import type { TicketCounts } from './tickets';
 
 /**
  * What a data source can do. Code and tests branch on these flags, never on adapter names.
@@ -34,6 +35,30 @@ export interface CustomerQuery extends PageRequest {
   readonly search: string | null;
   /** Validities to keep; never empty. */
   readonly valid: readonly Validity[];
+  /**
+   * The caller will read the ticket counts of the page's customers (a look-ahead at its
+   * selection): a source that keeps the helpdesk's tickets may return them with the page, in the
+   * same round trip ({@link CustomerPage.ticketCounts}); any other source ignores this. It changes
+   * no record of the page.
+   */
+  readonly ticketCounts?: TicketCountsWanted;
+}
+
+/** Which ticket counts a list page may bring along, judged against `now` (as `TicketStore.counts`). */
+export interface TicketCountsWanted {
+  readonly now: Date;
+  /** Whether `escalated` is read too (else it may be null, as without the hint in `TicketStore.counts`). */
+  readonly escalated: boolean;
+}
+
+/** A page of customers, possibly with their ticket counts (see {@link CustomerQuery.ticketCounts}). */
+export interface CustomerPage extends Page<CustomerRecord> {
+  /**
+   * The counts of the page's customers keyed by `idKey(customerId)`, exactly as
+   * `TicketStore.counts('customer', …, now, { escalated })` answers them; absent when the source
+   * did not read them.
+   */
+  readonly ticketCounts?: ReadonlyMap<string, TicketCounts>;
 }
 
 /** A customer user list request. `customerId` keeps the users of that customer (any of their ids). */
@@ -88,7 +113,7 @@ export interface DataSource {
    * `backward`), always listed in list order, with the total of all matches. Rejects with
    * `DataSourceUnavailableError` when the backend does not answer in time.
    */
-  listCustomers(query: CustomerQuery): Promise<Page<CustomerRecord>>;
+  listCustomers(query: CustomerQuery): Promise<CustomerPage>;
 
   /** Loads customer users by login; key order, case and missing keys as in {@link customersByIds}. */
   customerUsersByLogins(logins: readonly string[]): Promise<(CustomerUserRecord | null)[]>;

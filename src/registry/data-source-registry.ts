@@ -1,4 +1,5 @@
 import type {
+  CustomerPage,
   CustomerQuery,
   CustomerUserQuery,
   CustomerUsersOfCustomerQuery,
@@ -90,9 +91,16 @@ export class DataSourceRegistry {
    * The customers of every source (or of one), merged in order. A source that does not answer
    * is left out and named, as long as another one answered; a list of one source fails with it.
    */
-  listCustomers(query: CustomerQuery, sourceId: string | null): Promise<MergedPage<CustomerRecord>> {
+  async listCustomers(query: CustomerQuery, sourceId: string | null): Promise<MergedPage<CustomerRecord> & Pick<CustomerPage, 'ticketCounts'>> {
     const sources = this.serving('customers', sourceId);
-    return this.merge(sources, (s) => s.listCustomers(query), query, customerSortKey, (c) => idKey(c.customerId), this.duplicateLogger('customer', sources));
+    const answers = await this.settle(sources, (s) => s.listCustomers(query));
+    const merged = mergePages(answers.pages, answers, query, customerSortKey, (c) => idKey(c.customerId), this.duplicateLogger('customer', sources));
+    // Counts a source read with its page travel with the merged page (keyed by customer id: the
+    // same in every source, so a record dropped as a duplicate leaves a correct entry behind).
+    const withCounts = answers.pages.filter((p) => p.ticketCounts !== undefined);
+    if (withCounts.length === 0) return merged;
+    const ticketCounts = withCounts.length === 1 ? withCounts[0]!.ticketCounts! : new Map(withCounts.flatMap((p) => [...p.ticketCounts!]));
+    return { ...merged, ticketCounts };
   }
 
   /** The customer users of every source (or of one), merged in order; see {@link listCustomers}. */

@@ -254,7 +254,9 @@ describe('round trips with 60 directory customers (the contract counter, by kind
       expect(result.data!.customers.totalCount).toBe(2 + 60 + 4);
       seen += nodes.length;
       expect(ldap).toBeLessThanOrEqual(1);
-      expect(sqlite).toBeLessThanOrEqual(base.sqlite);
+      // The helpdesk's page brings its own customers' counts; the directory's customers' counts
+      // take one statement of their own (the SQLite-only list has none to ask for).
+      expect(sqlite).toBeLessThanOrEqual(base.sqlite + 1);
       if (!result.data!.customers.pageInfo.hasNextPage) break;
       after = result.data!.customers.pageInfo.endCursor;
     }

@@ -1,4 +1,4 @@
-import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 
 /**
  * True when the field being resolved selects a subfield of this name directly (through inline
@@ -27,4 +27,42 @@ function walk(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>, name: 
       return visit(info.fragments[s.name.value]?.selectionSet);
     }) ?? false;
   return info.fieldNodes.some((node) => visit(node.selectionSet));
+}
+
+/**
+ * The fields selected at `path` (field names, one level each) below the field being resolved,
+ * through inline fragments and fragment spreads: a look-ahead more than one level deep, e.g.
+ * `['edges', 'node', 'ticketCounts']` from a connection. Directives are not evaluated (a field
+ * under `@include(if: false)` counts as selected), so use it for hints that change no answer.
+ */
+export function fieldsAt(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>, path: readonly string[]): readonly FieldNode[] {
+  const key = path.join('.');
+  let answers = reached.get(info.fieldNodes);
+  if (!answers) reached.set(info.fieldNodes, (answers = new Map()));
+  let found = answers.get(key);
+  if (!found) {
+    found = info.fieldNodes;
+    for (const name of path) found = found.flatMap((node) => fieldsNamed(node.selectionSet, name, info.fragments));
+    answers.set(key, found);
+  }
+  return found;
+}
+
+/** Answers of {@link fieldsAt} per field nodes and path. */
+const reached = new WeakMap<GraphQLResolveInfo['fieldNodes'], Map<string, readonly FieldNode[]>>();
+
+function fieldsNamed(set: SelectionSetNode | undefined, name: string, fragments: GraphQLResolveInfo['fragments'], seen = new Set<string>()): FieldNode[] {
+  if (!set) return [];
+  return set.selections.flatMap((s) => {
+    if (s.kind === Kind.FIELD) return s.name.value === name ? [s] : [];
+    if (s.kind === Kind.INLINE_FRAGMENT) return fieldsNamed(s.selectionSet, name, fragments, seen);
+    if (seen.has(s.name.value)) return [];
+    seen.add(s.name.value);
+    return fieldsNamed(fragments[s.name.value]?.selectionSet, name, fragments, seen);
+  });
+}
+
+/** True when one of `fields` selects a subfield named `name` (see {@link selectsSubfield}). */
+export function anySelects(info: Pick<GraphQLResolveInfo, 'fragments'>, fields: readonly FieldNode[], name: string): boolean {
+  return fields.length > 0 && selectsSubfield({ fieldNodes: fields, fragments: info.fragments }, name);
 }

@@ -2,8 +2,9 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { idKey, type CustomerRecord, type CustomerUserRecord } from '../../domain/records';
 import type { TicketRecord, TicketStateType as StateType } from '../../domain/tickets';
+import type { TicketCountsWanted } from '../../domain/data-source';
 import { LazyConnection } from '../common/connection';
-import { selectsSubfield } from '../common/selection';
+import { anySelects, fieldsAt, selectsSubfield } from '../common/selection';
 import { TicketStateType, Validity } from '../common/enums';
 import { encodeGlobalId } from '../common/global-id';
 import { SourceRecordResolver } from '../common/source-record.resolver';
@@ -45,8 +46,14 @@ customers are listed.`,
     @Args() args: PageArgs,
   ): Promise<LazyConnection<CustomerRecord>> {
     const page = pageRequest(args, { size: PAGE_SIZES.customers, max: ctx.app.config.limits.maxPageSize, shape: SHAPES.customer });
-    const result = await ctx.app.sources.listCustomers({ ...page, search: searchFilter(search), valid: validityFilter(valid) }, dataSource ?? null);
+    const ticketCounts = listCountsWanted(ctx, info);
+    const result = await ctx.app.sources.listCustomers(
+      { ...page, search: searchFilter(search), valid: validityFilter(valid), ...(ticketCounts && { ticketCounts }) },
+      dataSource ?? null,
+    );
     primeCustomers(ctx.loaders, result.nodes);
+    // Counts read with the page answer the rows' ticketCounts without a statement of their own.
+    if (result.ticketCounts) for (const [key, counts] of result.ticketCounts) ctx.loaders.customerTicketCounts.prime(key, counts);
     return mergedConnection(ctx, info, result, customerSortKey);
   }
 
@@ -161,4 +168,16 @@ customers are listed.`,
   links(@Root() c: CustomerRecord, @Ctx() ctx: Context): Link[] {
     return customerLinks(ctx.app.config, c);
   }
+}
+
+/**
+ * Whether the list's rows read their ticket counts (`nodes { ticketCounts }` or
+ * `edges { node { ticketCounts } }`), and `escalated` among them: then a source may bring the
+ * counts with the page. Not with batching off, which measures one statement per row.
+ */
+function listCountsWanted(ctx: Context, info: GraphQLResolveInfo): TicketCountsWanted | null {
+  if (!ctx.app.config.batching) return null;
+  const fields = [...fieldsAt(info, ['nodes', 'ticketCounts']), ...fieldsAt(info, ['edges', 'node', 'ticketCounts'])];
+  if (fields.length === 0) return null;
+  return { now: ctx.now, escalated: anySelects(info, fields, 'escalated') };
 }

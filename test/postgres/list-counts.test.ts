@@ -1,0 +1,187 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Statement } from 'better-sqlite3';
+import { openPostgresStore, type PostgresStore } from '../../adapters/postgres/postgres-store';
+import { openSqliteStore, type SqliteStore } from '../../adapters/sqlite/sqlite-store';
+import type { CustomerQuery, DataSource } from '../../src/domain/data-source';
+import { idKey, Validity } from '../../src/domain/records';
+import type { TicketCounts, TicketStore } from '../../src/domain/tickets';
+import { generateDataset } from '../../src/seed/generate';
+import { startPostgres, type PostgresServer } from '../helpers/postgres';
+
+// A customer list page may bring its customers' ticket counts in its own statement (the list
+// screen then costs one statement). On both engines: the counts equal what the ticket store's
+// counts statement answers for the same customers and clock, on every page shape; a source over
+// a file without the helpdesk's tickets brings none; and the statement's plan reads the page in
+// index order with every count a keyed read (no scan of the ticket table, no sort).
+
+const DATASET = { customers: 80, users: 400, tickets: 6000, seed: 11, skew: 1.1 };
+const page = { after: null, before: null, size: 20, backward: false, search: null, valid: [Validity.VALID] };
+
+/** The page shapes a list can ask for. */
+async function shapes(source: DataSource): Promise<CustomerQuery[]> {
+  const first = await source.listCustomers({ ...page, size: 10 });
+  return [
+    page,
+    { ...page, after: first.endKey },
+    { ...page, backward: true },
+    { ...page, backward: true, before: first.endKey },
+    { ...page, search: 'a' },
+    { ...page, valid: [Validity.VALID, Validity.INVALID, Validity.INVALID_TEMPORARILY] },
+    { ...page, size: 0 },
+  ];
+}
+
+async function expectCountsOfTheStore(source: DataSource, tickets: TicketStore, now: Date): Promise<number> {
+  let compared = 0;
+  for (const q of await shapes(source)) {
+    for (const escalated of [true, false]) {
+      const plain = await source.listCustomers(q);
+      const withCounts = await source.listCustomers({ ...q, ticketCounts: { now, escalated } });
+      // The records and the page are the same as without counts.
+      const { ticketCounts, ...rest } = withCounts;
+      expect(rest).toEqual(plain);
+      expect(ticketCounts).toBeDefined();
+      const keys = plain.nodes.map((c) => idKey(c.customerId));
+      const expected = await tickets.counts('customer', keys, now, { escalated });
+      keys.forEach((k, i) => {
+        const got = ticketCounts!.get(k) as TicketCounts;
+        expect({ k, got }).toEqual({ k, got: expected[i] });
+      });
+      compared += keys.length;
+    }
+  }
+  return compared;
+}
+
+describe('SQLite: a customer page with its counts', () => {
+  let dir: string;
+  let store: SqliteStore;
+  let source: DataSource;
+  /** Every run of a statement that reads counts with a page: its SQL and parameters. */
+  const recorded: { sql: string; params: unknown[] }[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'helpdesk-list-counts-'));
+    store = openSqliteStore({ path: join(dir, 'list.db'), label: 'list', maxPageSize: 100 });
+    await generateDataset(store.seedWriter, DATASET);
+    store.db.handle.exec('ANALYZE');
+    source = store.dataSource({ id: 'local', name: 'Helpdesk database' } as never);
+    const handle = store.db.handle;
+    const prepare = handle.prepare.bind(handle);
+    handle.prepare = ((sql: string) => {
+      const statement = prepare(sql) as Statement;
+      const all = statement.all.bind(statement) as (...p: unknown[]) => unknown[];
+      (statement as unknown as { all: typeof all }).all = (...params: unknown[]) => {
+        if (sql.includes('tc_total')) recorded.push({ sql, params });
+        return all(...params);
+      };
+      return statement;
+    }) as typeof handle.prepare;
+  }, 120_000);
+  afterAll(async () => {
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the counts equal the ticket store counts on every page shape, with and without escalated', async () => {
+    // A clock inside the data: some tickets escalated before the current hour, some within it.
+    const now = new Date();
+    expect(await expectCountsOfTheStore(source, store.tickets, now)).toBeGreaterThan(100);
+  });
+
+  test('one statement for the page, its total and its counts; a file without the tickets brings none', async () => {
+    let counted = 0;
+    const counting = openSqliteStore({ path: join(dir, 'list.db'), label: 'list', maxPageSize: 100, onStatement: () => counted++ });
+    try {
+      const countingSource = counting.dataSource({ id: 'local', name: 'Helpdesk database' } as never);
+      counted = 0;
+      const first = await countingSource.listCustomers({ ...page, ticketCounts: { now: new Date(), escalated: true } });
+      expect(first.ticketCounts?.size).toBe(first.nodes.length + 1); // the page and the row that tells more follow
+      expect(counted).toBe(1);
+    } finally {
+      await counting.close();
+    }
+    const withCounts = await source.listCustomers({ ...page, ticketCounts: { now: new Date(), escalated: true } });
+    expect(withCounts.ticketCounts?.size).toBeGreaterThan(0);
+    const elsewhere = store.dataSource({ id: 'other', name: 'Another file' } as never, false);
+    const plain = await elsewhere.listCustomers({ ...page, ticketCounts: { now: new Date(), escalated: true } });
+    expect(plain.ticketCounts).toBeUndefined();
+    expect(plain.nodes.length).toBe(withCounts.nodes.length);
+  });
+
+  test('plan: the page is a range of customer_valid_order, no temporary B-tree; every count a keyed read, no scan of tickets', async () => {
+    const now = new Date();
+    for (const q of await shapes(source)) {
+      recorded.length = 0;
+      await source.listCustomers({ ...q, ticketCounts: { now, escalated: true } });
+      expect(recorded).toHaveLength(1);
+      const { sql, params } = recorded[0]!;
+      const plan = (store.db.handle.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(params as [])) as { detail: string }[]).map((r) => r.detail);
+      expect(plan.filter((l) => /TEMP B-TREE/.test(l))).toEqual([]);
+      expect(plan.filter((l) => /^SCAN (t|ticket)\b/.test(l))).toEqual([]);
+      expect(plan.some((l) => /SEARCH customer USING (COVERING )?INDEX customer_(valid_)?order/.test(l) || /SCAN customer USING INDEX customer_(valid_)?order/.test(l))).toBe(true);
+      expect(plan.filter((l) => /SEARCH tc USING PRIMARY KEY \(owner=\? AND owner_key=\?/.test(l)).length).toBe(3);
+      expect(plan.filter((l) => /SEARCH d USING PRIMARY KEY \(owner=\? AND owner_key=\? AND kind=\? AND hour<\?\)/.test(l)).length).toBe(1);
+      expect(plan.filter((l) => /SEARCH t USING (COVERING )?INDEX ticket_c_/.test(l)).length).toBe(1);
+    }
+  });
+});
+
+describe('PostgreSQL: a customer page with its counts', () => {
+  let pg: PostgresServer;
+  let store: PostgresStore;
+  let source: DataSource;
+  let recorded: { sql: string; params: unknown[] }[] = [];
+  let explain: (sql: string, params: readonly unknown[]) => Promise<{ 'QUERY PLAN': string }[]>;
+
+  beforeAll(async () => {
+    pg = await startPostgres();
+    store = openPostgresStore({
+      url: await pg.createDatabase('listcounts'),
+      label: 'list',
+      maxPageSize: 100,
+      pool: { size: 2, statementTimeoutMs: 30_000, connectTimeoutMs: 5000 },
+    });
+    await generateDataset(store.seedWriter, { ...DATASET, customers: 1500 });
+    await store.db.query('ANALYZE');
+    source = store.dataSource({ id: 'local', name: 'Helpdesk database' } as never);
+    const query = store.db.query.bind(store.db);
+    store.db.query = (async (sql: string, params: readonly unknown[] = []) => {
+      recorded.push({ sql, params: [...params] });
+      return query(sql, params);
+    }) as typeof store.db.query;
+    explain = query as typeof explain;
+  }, 300_000);
+  afterAll(async () => {
+    await store?.close();
+    await pg?.stop();
+  });
+
+  test('the counts equal the ticket store counts on every page shape, with and without escalated', async () => {
+    const now = new Date();
+    // The PostgreSQL store reads every count at once; the page brings those the list shows.
+    const tickets: TicketStore = {
+      ...store.tickets,
+      counts: async (owner, keys, at, hints) =>
+        (await (store.tickets as TicketStore).counts(owner, keys, at, hints)).map((c) => ({ ...c, escalated: hints?.escalated ? c.escalated : null, reminderReached: null, byStateType: null })),
+    } as TicketStore;
+    expect(await expectCountsOfTheStore(source, tickets, now)).toBeGreaterThan(100);
+  });
+
+  test('one statement; plan: the page in index order under its limit, no sort, every count an index read, no scan of tickets', async () => {
+    const now = new Date();
+    for (const q of await shapes(source)) {
+      recorded = [];
+      await source.listCustomers({ ...q, ticketCounts: { now, escalated: true } });
+      expect(recorded).toHaveLength(1);
+      const plan = (await explain(`EXPLAIN ${recorded[0]!.sql}`, recorded[0]!.params)).map((x) => x['QUERY PLAN']).join('\n');
+      expect(plan).not.toMatch(/Sort/);
+      expect(plan).not.toMatch(/Seq Scan on (ticket|ticket_count|ticket_due)\b/);
+      if (q.size > 0) expect(plan.slice(plan.indexOf('Limit'))).toMatch(/Index (Only )?Scan( Backward)? using customer_(valid_)?order on customer/);
+      expect(plan).toMatch(/(Index|Index Only) Scan using ticket_count_pkey on ticket_count/);
+      expect(plan).toMatch(/(Index|Index Only) Scan using ticket_due_pkey on ticket_due/);
+    }
+  });
+});
