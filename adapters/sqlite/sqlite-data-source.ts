@@ -23,10 +23,14 @@ import type { SqliteSourceConfig } from './sqlite-config';
 import type { SqliteConnection } from './sqlite-connection';
 import { definedOnly, userColumns } from '../sql/sql-rows';
 import { keysetSql } from './sqlite-keyset';
-import { clockParams, countsOfColumns, customerCountColumns, type CustomerCountColumns } from './sqlite-ticket-store';
+import { clockParams, countsOfValues, customerCountColumns } from './sqlite-ticket-store';
 import {
   CUSTOMER_COLUMNS,
   CUSTOMER_USER_COLUMNS,
+  CUSTOMER_USER_WIDTH,
+  CUSTOMER_WIDTH,
+  customerOfValues,
+  customerUserOfValues,
   inKeyOrder,
   toCustomer,
   toCustomerUser,
@@ -97,25 +101,29 @@ export class SqliteDataSource implements DataSource {
     const countColumns = counts ? `, ${customerCountColumns('customer.customer_key', counts.escalated)}` : '';
     // The page is read in index order and materialized in that order: no outer ORDER BY (which
     // would sort again in a temporary B-tree); the total is a range count of the same index.
-    const rows = this.db.all<CustomerRow & CustomerCountColumns & { total: number; customer_key: string | null }>(
+    // Values in select order: the customer, its key, its counts if asked for, the total last.
+    const rows = this.db.values<unknown[]>(
       `SELECT p.*, (SELECT count(*) FROM customer WHERE ${filter}) AS total FROM (SELECT 1) LEFT JOIN (
          SELECT ${CUSTOMER_COLUMNS}, customer_key${countColumns} FROM customer WHERE ${filter} ${ks.where} ORDER BY ${ks.order()} LIMIT @n
        ) p`,
       { ...valid.params, ...searchParams(q.search), ...ks.params, n: q.size + 1, ...(counts?.escalated && clockParams(counts.now)) },
     );
-    const total = rows[0]?.total ?? 0;
-    const listed = rows.filter((r) => r.customer_key !== null);
-    const page = toPage(listed.map((r) => toCustomer(r, this.id)), q, total, customerSortKey);
+    const first = rows[0];
+    const total = first ? (first[first.length - 1] as number) : 0;
+    const listed = rows.filter((r) => r[CUSTOMER_WIDTH] !== null);
+    const page = toPage(listed.map((r) => customerOfValues(r, this.id)), q, total, customerSortKey);
     if (!counts) return page;
-    return { ...page, ticketCounts: new Map(listed.map((r) => [r.customer_key!, countsOfColumns(r, counts.escalated)])) };
+    return { ...page, ticketCounts: new Map(listed.map((r) => [r[CUSTOMER_WIDTH] as string, countsOfValues(r, CUSTOMER_WIDTH + 1, counts.escalated)])) };
   }
 
   async customerUsersByLogins(logins: readonly string[]): Promise<(CustomerUserRecord | null)[]> {
-    const rows = this.db.all<CustomerUserRow & { idx: number }>(
+    const rows = this.db.values<unknown[]>(
       `SELECT k.key AS idx, ${CUSTOMER_USER_COLUMNS} FROM json_each(?) k JOIN customer_user u ON u.login_key = k.value`,
       JSON.stringify(logins.map(idKey)),
     );
-    return inKeyOrder(logins.length, rows, (r) => toCustomerUser(r, this.id));
+    const out: (CustomerUserRecord | null)[] = new Array(logins.length).fill(null);
+    for (const r of rows) out[r[0] as number] = customerUserOfValues(r, this.id, 1);
+    return out;
   }
 
   async customerUsersByStableIds(stableIds: readonly string[]): Promise<(CustomerUserRecord | null)[]> {
@@ -174,7 +182,8 @@ export class SqliteDataSource implements DataSource {
   private usersOfOneCustomer(q: CustomerUsersOfCustomerQuery): Page<CustomerUserRecord> {
     const valid = validityFilter('x.valid', q.valid);
     const ks = keysetSql(['last_key', 'first_key', 'login_key'], q, 'x.');
-    const rows = this.db.all<CustomerUserRow & { total: number; login: string | null }>(
+    // Values in select order: the customer user, then the total.
+    const rows = this.db.values<unknown[]>(
       `SELECT p.*, (SELECT count(*) FROM customer_user_customer x WHERE x.customer_key = @c AND ${valid.sql}) AS total
        FROM (SELECT 1) LEFT JOIN (
          SELECT ${CUSTOMER_USER_COLUMNS} FROM customer_user_customer x JOIN customer_user u ON u.id = x.user_id
@@ -182,8 +191,8 @@ export class SqliteDataSource implements DataSource {
        ) p`,
       { c: idKey(q.customerId), ...valid.params, ...ks.params, n: Math.min(this.limit, q.size + 1) },
     );
-    const total = rows[0]?.total ?? 0;
-    const records = rows.filter((r) => r.login !== null).map((r) => toCustomerUser(r, this.id));
+    const total = (rows[0]?.[CUSTOMER_USER_WIDTH] as number | undefined) ?? 0;
+    const records = rows.filter((r) => r[1] !== null).map((r) => customerUserOfValues(r, this.id));
     return toPage(records, q, total, customerUserSortKey);
   }
 

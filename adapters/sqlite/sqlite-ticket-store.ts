@@ -20,7 +20,7 @@ import {
   type TicketStore,
 } from '../../src/domain/tickets';
 import type { SqliteConnection } from './sqlite-connection';
-import { inKeyOrder, toTicket, type TicketRow } from './sqlite-mapper';
+import { inKeyOrder, TICKET_COLUMNS, ticketOfValues, toTicket, type TicketRow } from './sqlite-mapper';
 
 /** The open state types (src/domain/tickets.ts) as an SQL list. */
 const OPEN_TYPES_SQL = OPEN_STATE_TYPES.map((t) => `'${t}'`).join(', ');
@@ -103,17 +103,9 @@ export function customerCountColumns(key: string, withEscalated: boolean): strin
   ].join(',\n        ');
 }
 
-/** The columns of {@link customerCountColumns} as read back. */
-export interface CustomerCountColumns {
-  tc_total: number;
-  tc_open: number;
-  tc_pending: number;
-  tc_escalated?: number;
-}
-
-/** The counts of a row read with {@link customerCountColumns}. */
-export function countsOfColumns(row: CustomerCountColumns, withEscalated: boolean): TicketCounts {
-  return countsOf(row.tc_total, row.tc_open, row.tc_pending, withEscalated ? row.tc_escalated! : null);
+/** The counts of a row read as values, {@link customerCountColumns} starting at `at`. */
+export function countsOfValues(v: readonly unknown[], at: number, withEscalated: boolean): TicketCounts {
+  return countsOf(v[at] as number, v[at + 1] as number, v[at + 2] as number, withEscalated ? (v[at + 3] as number) : null);
 }
 
 /** The parameters of {@link dueSql}. */
@@ -154,7 +146,8 @@ export class SqliteTicketStore implements TicketStore {
   async counts(owner: TicketOwner, ownerIds: readonly string[], now: Date, hints: CountHints = {}): Promise<TicketCounts[]> {
     const keys = JSON.stringify(ownerIds.map(idKey));
     const withEscalated = hints.escalated === true;
-    const rows = this.db.all<{ idx: number; total: number; open: number; pending: number; escalated?: number }>(
+    // Values: idx, total, open, pending[, escalated].
+    const rows = this.db.values<[number, number, number, number, number?]>(
       this.countsSql(owner, withEscalated),
       withEscalated ? { keys, ...clockParams(now) } : { keys },
     );
@@ -162,7 +155,7 @@ export class SqliteTicketStore implements TicketStore {
     // state type otherwise have their own batched statements (`dueCounts`, `stateTypeCounts`),
     // which the callers' loaders run when a field needs them.
     const out: TicketCounts[] = ownerIds.map(() => countsOf(0, 0, 0, withEscalated ? 0 : null));
-    for (const r of rows) out[r.idx] = countsOf(r.total, r.open, r.pending, withEscalated ? r.escalated! : null);
+    for (const r of rows) out[r[0]] = countsOf(r[1], r[2], r[3], withEscalated ? r[4]! : null);
     return out;
   }
 
@@ -176,10 +169,10 @@ export class SqliteTicketStore implements TicketStore {
 
   /** The clock-independent counts of many owners from `ticket_count`, one row per owner. */
   private countsSql(owner: TicketOwner, withEscalated: boolean): string {
-    return `SELECT k.key AS idx,${withEscalated ? `\n        ${dueSql(owner, 'e')} AS escalated,` : ''}
+    return `SELECT k.key AS idx,
         coalesce(sum(c.n), 0) AS total,
         coalesce(sum(c.n) FILTER (WHERE c.state_type IN (${OPEN_TYPES_SQL})), 0) AS open,
-        coalesce(sum(c.n) FILTER (WHERE c.state_type = 'PENDING_REMINDER'), 0) AS pending
+        coalesce(sum(c.n) FILTER (WHERE c.state_type = 'PENDING_REMINDER'), 0) AS pending${withEscalated ? `,\n        ${dueSql(owner, 'e')} AS escalated` : ''}
       FROM json_each(@keys) k LEFT JOIN ticket_count c ON c.owner = '${owner === 'customer' ? 'c' : 'u'}' AND c.owner_key = k.value
       GROUP BY k.key`;
   }
@@ -219,11 +212,13 @@ export class SqliteTicketStore implements TicketStore {
       const mine = specs.map((s, i) => ({ s, i })).filter((x) => x.s.owner === owner);
       if (mine.length === 0) continue;
       const rows = mine.length <= FEW_LISTS ? this.fewLists(owner, mine, now) : this.manyLists(owner, mine, now);
+      // Values: the spec's index, then the ticket.
       const byIdx = new Map<number, TicketRecord[]>();
       for (const r of rows) {
-        const list = byIdx.get(r.idx);
-        if (list) list.push(toTicket(r));
-        else byIdx.set(r.idx, [toTicket(r)]);
+        const idx = r[0] as number;
+        const list = byIdx.get(idx);
+        if (list) list.push(ticketOfValues(r, 1));
+        else byIdx.set(idx, [ticketOfValues(r, 1)]);
       }
       for (const { s, i } of mine) {
         const inFetchOrder = (byIdx.get(i) ?? []).sort((a, b) => compareInList(s.kind, a, b) * (s.backward ? -1 : 1));
@@ -237,7 +232,7 @@ export class SqliteTicketStore implements TicketStore {
    * A few lists (a detail view's widgets): one branch per list, each a range of its kind's index
    * with its own bound owner, window and limit; no JSON specs to unpack.
    */
-  private fewLists(owner: TicketOwner, mine: readonly { s: TicketListSpec; i: number }[], now: Date): (TicketRow & { idx: number })[] {
+  private fewLists(owner: TicketOwner, mine: readonly { s: TicketListSpec; i: number }[], now: Date): unknown[][] {
     const col = OWNER_COLUMN[owner];
     const params: Record<string, string | number> = { now: now.getTime() };
     const branches = mine.map(({ s, i }, j) => {
@@ -262,14 +257,14 @@ export class SqliteTicketStore implements TicketStore {
         Object.assign(params, { [`hi${j}a`]: hi[0]!, [`hi${j}b`]: hi[1]! });
         conditions.push(`(t2.${c}, t2.id) < (@hi${j}a, @hi${j}b)`);
       }
-      return `SELECT @i${j} AS idx, t.* FROM ticket t WHERE t.id IN (
+      return `SELECT @i${j} AS idx, ${TICKET_COLUMNS} FROM ticket t WHERE t.id IN (
         SELECT id FROM ticket t2 WHERE ${conditions.join(' AND ')} ORDER BY t2.${c} ${dir}, t2.id ${dir} LIMIT @n${j})`;
     });
-    return this.db.all<TicketRow & { idx: number }>(branches.join('\nUNION ALL\n'), params);
+    return this.db.values<unknown[]>(branches.join('\nUNION ALL\n'), params);
   }
 
   /** Many lists (a page of owners): one branch per kind and direction present, the owners' windows bound as one JSON array. */
-  private manyLists(owner: TicketOwner, mine: readonly { s: TicketListSpec; i: number }[], now: Date): (TicketRow & { idx: number })[] {
+  private manyLists(owner: TicketOwner, mine: readonly { s: TicketListSpec; i: number }[], now: Date): unknown[][] {
     const limits = new Map<string, number>();
     for (const { s } of mine) {
       const name = `lim_${s.kind}_${s.backward ? 'b' : 'f'}`;
@@ -295,7 +290,7 @@ export class SqliteTicketStore implements TicketStore {
         };
       }),
     );
-    return this.db.all<TicketRow & { idx: number }>(this.listSql(owner, branches), {
+    return this.db.values<unknown[]>(this.listSql(owner, branches), {
       keys,
       now: now.getTime(),
       ...Object.fromEntries(limits),
@@ -306,7 +301,7 @@ export class SqliteTicketStore implements TicketStore {
   private listSql(owner: TicketOwner, branches: readonly { kind: TicketListKind; backward: boolean }[]): string {
     const col = OWNER_COLUMN[owner];
     const selects = branches.map(
-      (b) => `SELECT k.i AS idx, t.* FROM k JOIN ticket t ON t.id IN (${listBranch(b.kind, b.backward, col)})
+      (b) => `SELECT k.i AS idx, ${TICKET_COLUMNS} FROM k JOIN ticket t ON t.id IN (${listBranch(b.kind, b.backward, col)})
         WHERE k.kind = '${b.kind}' AND k.back = ${b.backward ? 1 : 0}`,
     );
     return `WITH k AS (SELECT json_extract(value, '$.i') AS i, json_extract(value, '$.o') AS o,
