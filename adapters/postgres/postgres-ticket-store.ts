@@ -7,6 +7,7 @@ import {
   ticketListKey,
   ticketNumber,
   type NewTicket,
+  type CountHints,
   type DueCountKind,
   type StateTypeCounts,
   type TicketCounts,
@@ -90,9 +91,9 @@ export function countsOfColumns(row: CustomerCountColumns, withEscalated: boolea
   };
 }
 
-/** The counts of one owner, the clock-dependent ones and those per state type included. */
-function countsOf(total: number, open: number, pendingReminder: number, byStateType: StateTypeCounts, escalated: number, reminderReached: number): TicketCounts {
-  return { total, open, closed: total - open, pendingReminder, byStateType, escalated, reminderReached };
+/** The counts of one owner; escalated when it was read with them, the others read on demand. */
+function countsOf(total: number, open: number, pendingReminder: number, escalated: number | null): TicketCounts {
+  return { total, open, closed: total - open, pendingReminder, escalated, reminderReached: null, byStateType: null };
 }
 
 /** The tickets of the helpdesk database on PostgreSQL; numbers from a sequence, unique across replicas. */
@@ -107,44 +108,73 @@ export class PostgresTicketStore implements TicketStore {
   }
 
   /**
-   * One statement per batch: the trigger-kept counts and the clock-dependent ones together.
-   * SQLite reads the clock-dependent counts lazily (a synchronous second statement when asked
-   * for); over the network a second round trip costs more than the indexed sums, so PostgreSQL
-   * never needs more statements than SQLite for the same request.
+   * One statement per batch: the trigger-kept counts, and escalated with them when the caller
+   * hinted that it reads it (the shipped screens do). Reminders reached and the counts per state
+   * type are read by their own statements when a field asks for them (`dueCounts`,
+   * `stateTypeCounts`), as on SQLite: the per-state-type JSON and the second clock count cost a
+   * third of the statement and no screen shows them.
    */
-  async counts(owner: TicketOwner, ownerIds: readonly string[], now: Date): Promise<TicketCounts[]> {
+  async counts(owner: TicketOwner, ownerIds: readonly string[], now: Date, hints: CountHints = {}): Promise<TicketCounts[]> {
     const keys = ownerIds.map(idKey);
     const o = owner === 'customer' ? 'c' : 'u';
-    const col = OWNER_COLUMN[owner];
-    const hour = Math.floor(now.getTime() / HOUR);
-    const due = (kind: 'e' | 'r') =>
-      `(SELECT coalesce(sum(d.n), 0) FROM ticket_due d WHERE d.owner = '${o}' AND d.owner_key = k.key AND d.kind = '${kind}' AND d.hour < $3)`;
-    const rows = await this.db.query<{ idx: number; total: number; open: number; pending: number; by: Record<string, number> | null; escalated: number; reached: number }>(
-      `SELECT k.idx - 1 AS idx, c.total, c.open, c.pending, c.by,
-         ${due('e')} + (SELECT count(*) FROM ticket t WHERE t.${col} = k.key AND t.is_open AND t.escalation_at >= $4 AND t.escalation_at <= $2) AS escalated,
-         ${due('r')} + (SELECT count(*) FROM ticket t WHERE t.${col} = k.key AND t.state_type = 'PENDING_REMINDER'
-           AND t.pending_until >= $4 AND t.pending_until <= $2) AS reached
+    const withEscalated = hints.escalated === true;
+    const params: unknown[] = [keys];
+    const escalated = withEscalated ? `,\n         ${this.dueSql(owner, 'e', now, params)} AS escalated` : '';
+    const rows = await this.db.query<{ idx: number; total: number; open: number; pending: number; escalated?: number }>(
+      `SELECT k.idx - 1 AS idx, c.total, c.open, c.pending${escalated}
        FROM unnest($1::text[]) WITH ORDINALITY AS k(key, idx)
        CROSS JOIN LATERAL (
          SELECT coalesce(sum(c.n), 0) AS total,
            coalesce(sum(c.n) FILTER (WHERE c.state_type IN (${OPEN_TYPES_SQL})), 0) AS open,
-           coalesce(sum(c.n) FILTER (WHERE c.state_type = 'PENDING_REMINDER'), 0) AS pending,
-           jsonb_object_agg(c.state_type, c.n) FILTER (WHERE c.n > 0) AS by
+           coalesce(sum(c.n) FILTER (WHERE c.state_type = 'PENDING_REMINDER'), 0) AS pending
          FROM ticket_count c WHERE c.owner = '${o}' AND c.owner_key = k.key) c`,
-      [keys, now.getTime(), hour, hour * HOUR],
+      params,
     );
-    const out: TicketCounts[] = ownerIds.map(() => countsOf(0, 0, 0, {}, 0, 0));
-    for (const r of rows) out[r.idx] = countsOf(r.total, r.open, r.pending, r.by ?? {}, r.escalated, r.reached);
+    const out: TicketCounts[] = ownerIds.map(() => countsOf(0, 0, 0, withEscalated ? 0 : null));
+    for (const r of rows) out[r.idx] = countsOf(r.total, r.open, r.pending, withEscalated ? r.escalated! : null);
     return out;
   }
 
-  /** Every count comes with `counts` here; these answer callers that ask for one kind alone. */
+  /** One clock-dependent count per owner, in one statement. */
   async dueCounts(owner: TicketOwner, kind: DueCountKind, ownerIds: readonly string[], now: Date): Promise<number[]> {
-    return (await this.counts(owner, ownerIds, now)).map((c) => c[kind]!);
+    const params: unknown[] = [ownerIds.map(idKey)];
+    const rows = await this.db.query<{ idx: number; n: number }>(
+      `SELECT k.idx - 1 AS idx, ${this.dueSql(owner, kind === 'escalated' ? 'e' : 'r', now, params)} AS n
+       FROM unnest($1::text[]) WITH ORDINALITY AS k(key, idx)`,
+      params,
+    );
+    const out = ownerIds.map(() => 0);
+    for (const r of rows) out[r.idx] = r.n;
+    return out;
   }
 
+  /** Tickets per state type of many owners from the kept counts (only the non-zero ones), in one statement. */
   async stateTypeCounts(owner: TicketOwner, ownerIds: readonly string[]): Promise<StateTypeCounts[]> {
-    return (await this.counts(owner, ownerIds, new Date())).map((c) => c.byStateType!);
+    const rows = await this.db.query<{ idx: number; state_type: string; n: number }>(
+      `SELECT k.idx - 1 AS idx, c.state_type, c.n FROM unnest($1::text[]) WITH ORDINALITY AS k(key, idx)
+       JOIN ticket_count c ON c.owner = '${owner === 'customer' ? 'c' : 'u'}' AND c.owner_key = k.key AND c.n > 0`,
+      [ownerIds.map(idKey)],
+    );
+    const out: Record<string, number>[] = ownerIds.map(() => ({}));
+    for (const r of rows) out[r.idx]![r.state_type] = r.n;
+    return out as StateTypeCounts[];
+  }
+
+  /**
+   * Escalated ('e') or reminders reached ('r') of the owner `k.key`: the kept hours before the
+   * current one (`ticket_due`) plus a range count of the current hour. Adds its clock parameters.
+   */
+  private dueSql(owner: TicketOwner, kind: 'e' | 'r', now: Date, params: unknown[]): string {
+    const hour = Math.floor(now.getTime() / HOUR);
+    const at = `$${params.push(now.getTime())}`;
+    const h = `$${params.push(hour)}`;
+    const from = `$${params.push(hour * HOUR)}`;
+    const current =
+      kind === 'e'
+        ? `t.is_open AND t.escalation_at >= ${from} AND t.escalation_at <= ${at}`
+        : `t.state_type = 'PENDING_REMINDER' AND t.pending_until >= ${from} AND t.pending_until <= ${at}`;
+    return `(SELECT coalesce(sum(d.n), 0) FROM ticket_due d WHERE d.owner = '${owner === 'customer' ? 'c' : 'u'}' AND d.owner_key = k.key AND d.kind = '${kind}' AND d.hour < ${h})
+         + (SELECT count(*) FROM ticket t WHERE t.${OWNER_COLUMN[owner]} = k.key AND ${current})`;
   }
 
   async lists(specs: readonly TicketListSpec[], now: Date): Promise<Slice<TicketRecord>[]> {

@@ -170,6 +170,32 @@ describe('PostgreSQL: a customer page with its counts', () => {
     expect(await expectCountsOfTheStore(source, tickets, now)).toBeGreaterThan(100);
   });
 
+  test('counts by hint: escalated with the others only when hinted; reminders reached and per state type by their own statements, equal to the ticket table', async () => {
+    const now = new Date();
+    const owners = (await store.db.query<{ k: string }>(`SELECT DISTINCT customer_user_key AS k FROM ticket WHERE customer_user_key IS NOT NULL ORDER BY 1 LIMIT 40`)).map((r) => r.k);
+    const truth = await store.db.query<{ k: string; escalated: number; reached: number; by: Record<string, number> }>(
+      `SELECT t.customer_user_key AS k,
+         count(*) FILTER (WHERE t.is_open AND t.escalation_at <= $2) AS escalated,
+         count(*) FILTER (WHERE t.state_type = 'PENDING_REMINDER' AND t.pending_until <= $2) AS reached,
+         (SELECT jsonb_object_agg(s, n) FROM (SELECT state_type AS s, count(*) AS n FROM ticket x WHERE x.customer_user_key = t.customer_user_key GROUP BY 1) y) AS by
+       FROM ticket t WHERE t.customer_user_key = ANY($1::text[]) GROUP BY 1`,
+      [owners, now.getTime()],
+    );
+    const byKey = new Map(truth.map((r) => [r.k, r]));
+    recorded = [];
+    const plain = await store.tickets.counts('customerUser', owners, now);
+    const hinted = await store.tickets.counts('customerUser', owners, now, { escalated: true });
+    const reached = await store.tickets.dueCounts('customerUser', 'reminderReached', owners, now);
+    const escalated = await store.tickets.dueCounts('customerUser', 'escalated', owners, now);
+    const byType = await store.tickets.stateTypeCounts('customerUser', owners);
+    expect(recorded).toHaveLength(5);
+    owners.forEach((k, i) => {
+      const t = byKey.get(k)!;
+      expect({ k, escalated: plain[i]!.escalated, reached: plain[i]!.reminderReached, by: plain[i]!.byStateType }).toEqual({ k, escalated: null, reached: null, by: null });
+      expect({ k, hinted: hinted[i]!.escalated, escalated: escalated[i], reached: reached[i], by: byType[i] }).toEqual({ k, hinted: t.escalated, escalated: t.escalated, reached: t.reached, by: t.by });
+    });
+  });
+
   test('one statement; plan: the page in index order under its limit, no sort, every count an index read, no scan of tickets', async () => {
     const now = new Date();
     for (const q of await shapes(source)) {
