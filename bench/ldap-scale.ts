@@ -4,11 +4,16 @@
  * VLV), then the median time of a lookup by login against list pages answered from the index.
  *
  *   npx esbuild bench/ldap-scale.ts --bundle --platform=node --packages=external --outfile=dist/bench/ldap-scale.js
- *   node dist/bench/ldap-scale.js [users=50000] [runs=40]
+ *   node dist/bench/ldap-scale.js [users=50000] [runs=40] [--samba]
+ *
+ * With --samba the same runs against a Samba AD domain controller (test/ad/samba.ts: root, ports
+ * 389/636/3268), the users added over LDAP (slow: minutes for 50,000).
  *
  * Prints a JSON summary; docs/performance.md quotes it.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Client } from 'ldapts';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -17,10 +22,14 @@ import { LdapDataSource } from '../adapters/ldap/ldap-data-source';
 import { TextSearch } from '../adapters/ldap/ldap-text-search';
 import { Validity } from '../src/domain/records';
 import { createLogger } from '../src/log/logger';
+import { ADMIN_PASSWORD, DOMAIN_DN, SERVICE_PASSWORD, SERVICE_UPN, startSambaDc } from '../test/ad/samba';
 import { READER_DN, READER_PASSWORD, startSlapd, SUFFIX } from '../test/ldap/slapd';
 
-const USERS = Number(process.argv[2] ?? 50_000);
-const RUNS = Number(process.argv[3] ?? 40);
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const USERS = Number(args[0] ?? 50_000);
+const RUNS = Number(args[1] ?? 40);
+/** `--samba`: the same on a Samba AD domain controller (test/ad/samba.ts), users added over LDAP. */
+const SAMBA = process.argv.includes('--samba');
 const CUSTOMERS = 1000;
 const FIRST = ['Anna', 'Ben', 'Çelik', 'Dora', 'Émile', 'Finn', 'Gül', 'Hanna', 'Ivo', 'Jörg', 'Kim', 'Lena'];
 const LAST = ['Müller', 'Schmidt', 'Zoë', 'Öztürk', 'Dubois', 'García', 'Nowak', 'Smith', 'Ødegaard', 'Straße', 'Łukasz', 'Ng'];
@@ -92,23 +101,93 @@ async function time(runs: number, fn: (i: number) => Promise<unknown>): Promise<
   return (await interleaved(runs, { op: fn })).op;
 }
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'helpdesk-ldap-scale-'));
+/** A directory loaded with the generated data, and the source configuration that reads it. */
+interface ScaleDirectory {
+  readonly description: string;
+  readonly config: Record<string, unknown>;
+  readonly loadSeconds: number;
+  dispose(): Promise<void>;
+}
+
+async function openldap(dir: string): Promise<ScaleDirectory> {
   const fixtures = resolve(process.cwd(), 'fixtures/ldap');
-  let t = performance.now();
+  const t = performance.now();
   const slapd = await startSlapd({
     ldif: [join(fixtures, 'base.ldif'), join(fixtures, 'openldap-layout.ldif'), writeLdif(dir)],
     // What a production directory indexes for these lookups (the index's incremental read filters on entryCSN).
     indexes: ['uid eq', 'o eq', 'entryUUID eq', 'entryCSN eq'],
     maxSizeBytes: 1 << 30,
   });
-  const loadSeconds = (performance.now() - t) / 1000;
+  return {
+    description: `OpenLDAP ${USERS} customer users + ${CUSTOMERS} customers (slapadd), paged results only, indexes uid/o/entryUUID/entryCSN eq`,
+    loadSeconds: (performance.now() - t) / 1000,
+    config: {
+      url: slapd.url, bindDN: READER_DN, bindPassword: READER_PASSWORD, preset: 'openldap',
+      customers: { baseDN: `ou=customers,${SUFFIX}` },
+      customerUsers: { baseDN: `ou=people,${SUFFIX}`, validFilter: '(!(employeeType=disabled))' },
+    },
+    dispose: () => slapd.dispose(),
+  };
+}
+
+/** Samba AD: the test domain controller, plus OU=ScaleCustomers and OU=ScaleUsers added over LDAP by 4 connections. */
+async function samba(): Promise<ScaleDirectory> {
+  const t = performance.now();
+  const dc = await startSambaDc();
+  const customersDN = `OU=ScaleCustomers,${DOMAIN_DN}`;
+  const usersDN = `OU=ScaleUsers,${DOMAIN_DN}`;
+  const adds: [string, Record<string, string>][] = [
+    [customersDN, { objectClass: 'organizationalUnit', ou: 'ScaleCustomers' }],
+    [usersDN, { objectClass: 'organizationalUnit', ou: 'ScaleUsers' }],
+  ];
+  for (let i = 0; i < CUSTOMERS; i++) {
+    const id = `CUST-${String(i).padStart(4, '0')}`;
+    adds.push([`OU=${id},${customersDN}`, { objectClass: 'organizationalUnit', ou: id, description: `Customer ${LAST[i % LAST.length]} ${i}` }]);
+  }
+  for (let i = 0; i < USERS; i++) {
+    const { uid, sn, givenName, mail } = user(i);
+    adds.push([`CN=${uid},${usersDN}`, {
+      objectClass: 'user', sAMAccountName: uid, givenName, sn, mail, company: `CUST-${String(i % CUSTOMERS).padStart(4, '0')}`,
+      userAccountControl: i % 10 === 0 ? '546' : '544', // disabled, or enabled without a password
+    }]);
+  }
+  const admin = async () => {
+    const c = new Client({ url: dc.url, timeout: 60_000 });
+    await c.bind('Administrator@corp.example', ADMIN_PASSWORD);
+    return c;
+  };
+  const first = await admin();
+  await first.add(customersDN, adds[0]![1]);
+  await first.add(usersDN, adds[1]![1]);
+  await first.unbind();
+  let next = 2;
+  await Promise.all(Array.from({ length: 4 }, async () => {
+    const c = await admin();
+    while (next < adds.length) {
+      const [dn, attrs] = adds[next++]!;
+      await c.add(dn, attrs);
+    }
+    await c.unbind();
+  }));
+  return {
+    description: `Samba AD DC (${execFileSync('samba', ['--version'], { encoding: 'utf8' }).trim()}): ${USERS} customer users + ${CUSTOMERS} customer OUs added over LDAP, active-directory preset, page limit 1,000`,
+    loadSeconds: (performance.now() - t) / 1000,
+    config: {
+      url: dc.url, bindDN: SERVICE_UPN, bindPassword: SERVICE_PASSWORD, preset: 'active-directory',
+      customers: { baseDN: customersDN },
+      customerUsers: { baseDN: usersDN },
+    },
+    dispose: () => dc.dispose(),
+  };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'helpdesk-ldap-scale-'));
+  const directory = SAMBA ? await samba() : await openldap(dir);
+  const loadSeconds = directory.loadSeconds;
+  let t = performance.now();
   let searches = 0;
-  const config = ldapSourceConfigSchema.parse({
-    id: 'directory', name: 'Directory', kind: 'ldap', url: slapd.url, bindDN: READER_DN, bindPassword: READER_PASSWORD, timeoutMs: 3000, preset: 'openldap',
-    customers: { baseDN: `ou=customers,${SUFFIX}` },
-    customerUsers: { baseDN: `ou=people,${SUFFIX}`, validFilter: '(!(employeeType=disabled))' },
-  });
+  const config = ldapSourceConfigSchema.parse({ id: 'directory', name: 'Directory', kind: 'ldap', timeoutMs: 3000, ...directory.config });
   const source = new LdapDataSource({ config, logger: createLogger('silent'), onSearchPage: () => searches++ });
   try {
     const all = [Validity.VALID, Validity.INVALID, Validity.INVALID_TEMPORARILY];
@@ -163,8 +242,8 @@ async function main(): Promise<void> {
     const result = {
       date: new Date().toISOString().slice(0, 10),
       cpus: cpus().length,
-      directory: `OpenLDAP ${USERS} customer users + ${CUSTOMERS} customers (slapadd), paged results only, indexes uid/o/entryUUID/entryCSN eq`,
-      slapaddAndStartSeconds: +loadSeconds.toFixed(1),
+      directory: directory.description,
+      loadSeconds: +loadSeconds.toFixed(1),
       indexFullReadMs: +fullReadMs.toFixed(0),
       indexIncrementalReadNoChanges: incremental,
       textSearchBuild,
@@ -180,7 +259,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(result, null, 2));
   } finally {
     await source.close();
-    await slapd.dispose();
+    await directory.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
 }

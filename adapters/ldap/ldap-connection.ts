@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { connect as netConnect, isIP, Socket } from 'node:net';
 import { resolve } from 'node:path';
 import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions } from 'node:tls';
-import { Client, ResultCodeError, type Entry, type Filter } from 'ldapts';
+import { Client, ResultCodeError, SizeLimitExceededError, type Entry, type Filter } from 'ldapts';
 import { DataSourceUnavailableError } from '../../src/domain/errors';
 import type { Logger } from '../../src/log/logger';
 import type { LdapSourceConfig } from './ldap-config';
@@ -27,6 +27,12 @@ export interface SearchSpec {
   readonly binaryAttributes?: readonly string[];
   /** Overrides `timeoutMs` for this search (the list index's full read of a large directory). */
   readonly timeoutMs?: number;
+  /**
+   * How many entries the search should find at most (a lookup of N keys: N). Below the page
+   * size it is sent without the paged-results control, which costs Samba AD as much again; if
+   * the server's size limit cuts it short after all, it is read again in pages.
+   */
+  readonly expected?: number;
 }
 
 /**
@@ -74,6 +80,20 @@ export class LdapConnection {
   /** Runs one search (every page), bound as the service account; DATA_SOURCE_UNAVAILABLE on any failure. */
   search(spec: SearchSpec): Promise<Entry[]> {
     return this.run(spec.timeoutMs ?? this.timeoutMs, async (client) => {
+      if (spec.expected !== undefined && spec.expected < this.options.pageSize) {
+        this.options.onSearchPage();
+        try {
+          const { searchEntries } = await client.search(spec.baseDN, {
+            scope: spec.scope,
+            ...(spec.filter && { filter: spec.filter }),
+            attributes: [...spec.attributes],
+            ...(spec.binaryAttributes?.length && { explicitBufferAttributes: [...spec.binaryAttributes] }),
+          });
+          return searchEntries;
+        } catch (e) {
+          if (!(e instanceof SizeLimitExceededError)) throw e;
+        }
+      }
       const entries: Entry[] = [];
       try {
         const pages = client.searchPaginated(spec.baseDN, {
@@ -97,7 +117,7 @@ export class LdapConnection {
 
   /** Binds (when no session is open) and reads the base entry of `baseDN`. */
   async ping(baseDN: string): Promise<void> {
-    await this.search({ baseDN, scope: 'base', attributes: ['1.1'] });
+    await this.search({ baseDN, scope: 'base', attributes: ['1.1'], expected: 1 });
   }
 
   /** Closes the session. */

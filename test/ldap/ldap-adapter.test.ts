@@ -7,7 +7,7 @@ import { equalsAny } from '../../adapters/ldap/ldap-filters';
 import { DataSourceUnavailableError } from '../../src/domain/errors';
 import { Validity } from '../../src/domain/records';
 import { capturingLogger, openldapSource } from './ldap-fixture';
-import { FIXTURES_DIR, layoutLdif, READER_DN, READER_PASSWORD, startSlapd, SUFFIX, writeBulkCustomersLdif, type Slapd } from './slapd';
+import { FIXTURES_DIR, layoutLdif, READER_DN, READER_PASSWORD, ROOT_DN, ROOT_PASSWORD, startSlapd, SUFFIX, writeBulkCustomersLdif, type Slapd } from './slapd';
 
 const ALL = [Validity.VALID, Validity.INVALID, Validity.INVALID_TEMPORARILY];
 const customersQuery = (over: Partial<{ search: string | null; size: number; valid: Validity[] }> = {}) => ({
@@ -159,6 +159,24 @@ describe('server size limit smaller than the entry count', () => {
       after = p.endKey;
     }
     expect(seen).toBe(46);
+    await source.close();
+  });
+
+  test('a lookup expecting fewer entries than a page is sent unpaged; cut by the size limit after all, it is read again in pages', async () => {
+    const admin = new Client({ url: slapd.url });
+    await admin.bind(ROOT_DN, ROOT_PASSWORD);
+    // Nine organizations that all carry the customer id DUP: more than the server's limit of 7.
+    for (let i = 0; i < 9; i++) {
+      await admin.add(`o=dup${i},ou=customers,${SUFFIX}`, { objectClass: 'organization', o: ['DUP', `dup${i}`], description: `Duplicate ${i}` });
+    }
+    await admin.unbind();
+    const { source, pages } = openldapSource(slapd, { pageSize: 7 });
+    const [one] = await source.customersByIds(['BULK-0003']);
+    expect(one!.customerId).toBe('BULK-0003');
+    expect(pages()).toBe(1); // one plain search
+    const [dup] = await source.customersByIds(['DUP']);
+    expect(dup!.name).toMatch(/^Duplicate/);
+    expect(pages() - 1).toBe(1 + Math.ceil(9 / 7)); // the plain search refused, then two pages
     await source.close();
   });
 
