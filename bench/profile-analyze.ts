@@ -33,7 +33,7 @@ function partOfFrame(frame: ProfileNode['callFrame'], isLeaf: boolean): Part | n
     if (isLeaf && (f === 'writev' || f === 'writeUtf8String' || f === 'writeBuffer' || f === 'onStreamRead' || f === 'parserOnHeadersComplete' || f === 'execute')) return 'HTTP';
     return null;
   }
-  if (/better-sqlite3|adapters\/sqlite|sqlite-connection/.test(url)) return 'SQL';
+  if (/better-sqlite3|adapters\/(sqlite|postgres|sql)\/|sqlite-connection|node_modules\/(pg|pg-protocol|pg-pool)\//.test(url)) return 'SQL';
   // The floor's own code building its answer is what the service's resolvers do.
   if (/floor-(server|shapes)/.test(url)) return 'resolvers';
   if (/graphql-jit|node_modules\/graphql\/execution|node_modules\/dataloader|graphql\/jsutils/.test(url)) return 'execution';
@@ -41,7 +41,8 @@ function partOfFrame(frame: ProfileNode['callFrame'], isLeaf: boolean): Part | n
   if (/type-graphql/.test(url)) return 'type-graphql';
   if (/@apollo\//.test(url)) return 'Apollo pipeline';
   if (/node:_http|node:net|node:stream|node:internal\/(streams|http|stream_base|net)|dist\/src\/http\//.test(url)) return 'HTTP';
-  if (/dist\/src\/(graphql|sources|domain|services)\//.test(url)) return 'resolvers';
+  // The service's own code: resolvers, the registry merging sources' pages, domain and services.
+  if (/dist\/src\/(graphql|registry|sources|domain|services)\//.test(url)) return 'resolvers';
   return null;
 }
 
