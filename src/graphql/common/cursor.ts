@@ -1,9 +1,10 @@
 import { ValidationError } from '../../domain/errors';
 import type { SortKey } from '../../domain/page';
+import { base64urlJson } from './base64url-json';
 
 /** Opaque cursor of a list position: base64url of the sort key. */
 export function encodeCursor(key: SortKey): string {
-  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+  return base64urlJson(key);
 }
 
 /**

@@ -1,3 +1,5 @@
+import { base64urlJson } from './base64url-json';
+
 /** The types that implement `Node`. */
 export type NodeTypeName = 'Customer' | 'CustomerUser' | 'Ticket';
 
@@ -12,7 +14,7 @@ export type GlobalIdTarget =
  */
 export function encodeGlobalId(target: GlobalIdTarget): string {
   const parts = target.type === 'Ticket' ? [target.type, target.ticketId] : [target.type, target.sourceId, target.stableId];
-  return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
+  return base64urlJson(parts);
 }
 
 /** Decodes a global id; null for anything malformed, forged or of an unknown type. */
