@@ -3,8 +3,7 @@
  * with slapadd into a throw-away OpenLDAP slapd (paged results only: no server-side sort, no
  * VLV), then the median time of a lookup by login against list pages answered from the index.
  *
- *   npx esbuild bench/ldap-scale.ts --bundle --platform=node --packages=external --outfile=dist/bench/ldap-scale.js
- *   node dist/bench/ldap-scale.js [users=50000] [runs=40] [--samba]
+ *   npm run bench:ldap -- [users=50000] [runs=40] [--samba]
  *
  * With --samba the same runs against a Samba AD domain controller (test/ad/samba.ts: root, ports
  * 389/636/3268), the users added over LDAP (slow: minutes for 50,000).
