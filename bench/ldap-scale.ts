@@ -12,7 +12,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Client } from 'ldapts';
+import { Attribute, Change, Client } from 'ldapts';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -22,7 +22,7 @@ import { TextSearch } from '../adapters/ldap/ldap-text-search';
 import { Validity } from '../src/domain/records';
 import { createLogger } from '../src/log/logger';
 import { ADMIN_PASSWORD, DOMAIN_DN, SERVICE_PASSWORD, SERVICE_UPN, startSambaDc } from '../test/ad/samba';
-import { READER_DN, READER_PASSWORD, startSlapd, SUFFIX } from '../test/ldap/slapd';
+import { READER_DN, READER_PASSWORD, ROOT_DN, ROOT_PASSWORD, startSlapd, SUFFIX } from '../test/ldap/slapd';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const USERS = Number(args[0] ?? 50_000);
@@ -105,7 +105,20 @@ interface ScaleDirectory {
   readonly description: string;
   readonly config: Record<string, unknown>;
   readonly loadSeconds: number;
+  /** Renames user i (its last name), as an administrator would. */
+  rename(i: number, sn: string): Promise<void>;
   dispose(): Promise<void>;
+}
+
+/** Replaces one attribute of an entry over a fresh administrator session. */
+async function modify(url: string, bindDN: string, password: string, dn: string, type: string, value: string): Promise<void> {
+  const admin = new Client({ url });
+  await admin.bind(bindDN, password);
+  try {
+    await admin.modify(dn, [new Change({ operation: 'replace', modification: new Attribute({ type, values: [value] }) })]);
+  } finally {
+    await admin.unbind();
+  }
 }
 
 async function openldap(dir: string): Promise<ScaleDirectory> {
@@ -125,6 +138,7 @@ async function openldap(dir: string): Promise<ScaleDirectory> {
       customers: { baseDN: `ou=customers,${SUFFIX}` },
       customerUsers: { baseDN: `ou=people,${SUFFIX}`, validFilter: '(!(employeeType=disabled))' },
     },
+    rename: (i, sn) => modify(slapd.url, ROOT_DN, ROOT_PASSWORD, `uid=${user(i).uid},ou=people,${SUFFIX}`, 'sn', sn),
     dispose: () => slapd.dispose(),
   };
 }
@@ -176,6 +190,7 @@ async function samba(): Promise<ScaleDirectory> {
       customers: { baseDN: customersDN },
       customerUsers: { baseDN: usersDN },
     },
+    rename: (i, sn) => modify(dc.url, 'Administrator@corp.example', ADMIN_PASSWORD, `CN=${user(i).uid},${usersDN}`, 'sn', sn),
     dispose: () => dc.dispose(),
   };
 }
@@ -228,6 +243,18 @@ async function main(): Promise<void> {
     const before = searches;
     const searchesPerPage = await source.listCustomerUsers(q({ after: cursors[3] })).then(() => searches - before);
     const incremental = await time(10, () => source.refreshIndexes());
+    // The first pages after a change: one user renamed, the change read, then a page and a new search.
+    const afterChange = { page: [] as number[], search: [] as number[] };
+    for (let i = 0; i < 5; i++) {
+      await directory.rename(i * 977, `Renamed${i}`);
+      await source.refreshIndexes();
+      let t0 = performance.now();
+      await source.listCustomerUsers(q({ after: cursors[i] }));
+      afterChange.page.push(performance.now() - t0);
+      t0 = performance.now();
+      await source.listCustomerUsers(q({ search: `renamed${i}`, valid: all }));
+      afterChange.search.push(performance.now() - t0);
+    }
     // What a change of the directory costs the next search: the text search built anew (the same texts as the index's).
     const texts = Array.from({ length: USERS }, (_, i) => {
       const u = user(i);
@@ -246,6 +273,8 @@ async function main(): Promise<void> {
       indexFullReadMs: +fullReadMs.toFixed(0),
       indexIncrementalReadNoChanges: incremental,
       textSearchBuild,
+      firstPageAfterChangeMs: +median(afterChange.page).toFixed(1),
+      firstSearchAfterChangeMs: +median(afterChange.search).toFixed(1),
       textSearchMb,
       lookupOneLogin: lookup,
       lookup50Logins: lookup50,

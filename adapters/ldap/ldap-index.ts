@@ -63,6 +63,9 @@ export interface RowPage {
 export class ListIndex {
   private rows = new Map<string, IndexRow>();
   private sorted: IndexRow[] | null = null;
+  /** While {@link sorted} is built: the row listed for each key, and the keys several entries share. */
+  private listed = new Map<string, IndexRow>();
+  private shared = new Set<string>();
   private byCustomer: Map<string, IndexRow[]> | null = null;
   /** The search texts of {@link sorted}, for searches over the whole list. */
   private texts: TextSearch | null = null;
@@ -104,6 +107,8 @@ export class ListIndex {
         this.fullAt = started;
         this.stats.full++;
       } else this.stats.incremental++;
+      // Many rows at once: one sort afterwards costs less than patching the order row by row.
+      if (isFull || read.length > PATCH_LIMIT) this.invalidate();
       for (const row of read) this.put(row);
       // With no entries at all, an empty marker makes the next read an incremental one from the start.
       if (this.highWater === null) this.highWater = '';
@@ -124,12 +129,13 @@ export class ListIndex {
     if (row.change !== '' && (this.highWater === null || this.highWater === '' || this.reader.compareChange(row.change, this.highWater) > 0)) {
       this.highWater = row.change;
     }
-    if (!old || !sameRow(old, row)) this.invalidate();
+    if (!old || !sameRow(old, row)) this.changed(old, row);
   }
 
   /** Drops a row: its entry is gone. */
   remove(stableId: string): void {
-    if (this.rows.delete(stableId)) this.invalidate();
+    const old = this.rows.get(stableId);
+    if (old && this.rows.delete(stableId)) this.changed(old, undefined);
   }
 
   /** The row with this stable id. */
@@ -187,6 +193,37 @@ export class ListIndex {
     for (const i of this.texts.matches(search)) yield rows[i]!;
   }
 
+  /**
+   * Takes in one row's change. The filters' rows, the customers' lists and the text search are
+   * made again on next use; the list order is patched in place (a binary search and a splice)
+   * instead of sorted again, unless the change touches a key that two entries share.
+   */
+  private changed(old: IndexRow | undefined, row: IndexRow | undefined): void {
+    this.byCustomer = null;
+    this.texts = null;
+    this.filtered.clear();
+    if (this.sorted && !this.patchOrder(old, row)) this.sorted = null;
+  }
+
+  private patchOrder(old: IndexRow | undefined, row: IndexRow | undefined): boolean {
+    const sorted = this.sorted!;
+    if (old) {
+      const key = idKey(old.key);
+      if (this.shared.has(key)) return false;
+      const at = lowerBound(sorted, old.sortKey);
+      if (sorted[at] !== old) return false;
+      sorted.splice(at, 1);
+      this.listed.delete(key);
+    }
+    if (row) {
+      const key = idKey(row.key);
+      if (this.shared.has(key) || this.listed.has(key)) return false;
+      sorted.splice(upperBound(sorted, row.sortKey), 0, row);
+      this.listed.set(key, row);
+    }
+    return true;
+  }
+
   private invalidate(): void {
     this.sorted = null;
     this.byCustomer = null;
@@ -198,11 +235,14 @@ export class ListIndex {
   private sortedRows(): IndexRow[] {
     if (this.sorted) return this.sorted;
     const byKey = new Map<string, IndexRow>();
+    this.shared = new Set();
     for (const r of this.rows.values()) {
       const k = idKey(r.key);
       const seen = byKey.get(k);
+      if (seen) this.shared.add(k);
       if (!seen || r.stableId < seen.stableId) byKey.set(k, r);
     }
+    this.listed = byKey;
     this.sorted = [...byKey.values()].sort((a, b) => compareKeys(a.sortKey, b.sortKey));
     return this.sorted;
   }
@@ -240,6 +280,9 @@ function sameRow(a: IndexRow, b: IndexRow): boolean {
 export function sameListing(a: IndexRow, b: IndexRow): boolean {
   return sameRow(a, b);
 }
+
+/** Changes of one incremental read up to which the list order is patched row by row. */
+const PATCH_LIMIT = 256;
 
 /** First position whose key is >= `key`. */
 function lowerBound(rows: readonly IndexRow[], key: SortKey): number {

@@ -26,23 +26,32 @@ export class TextSearch {
     });
     this.starts[texts.length] = offset;
     this.bytes = Buffer.from(texts.map((t) => `${t}\n`).join(''), 'utf8');
-    this.offsets = new Int32Array(BUCKETS + 1);
-    // Two passes over every trigram: count the rows per bucket, then place them.
+    // Each row's distinct trigram buckets, once: counted per bucket, then placed.
+    const buckets = new Uint16Array(this.bytes.length);
+    const ends = new Int32Array(texts.length);
     const lastRow = new Int32Array(BUCKETS).fill(-1);
-    this.eachTrigram((row, bucket) => {
-      if (lastRow[bucket] === row) return;
-      lastRow[bucket] = row;
-      this.offsets[bucket + 1]!++;
-    });
-    for (let b = 0; b < BUCKETS; b++) this.offsets[b + 1]! += this.offsets[b]!;
-    this.postings = new Int32Array(this.offsets[BUCKETS]!);
-    const next = this.offsets.slice(0, BUCKETS);
-    lastRow.fill(-1);
-    this.eachTrigram((row, bucket) => {
-      if (lastRow[bucket] === row) return;
-      lastRow[bucket] = row;
-      this.postings[next[bucket]!++] = row;
-    });
+    const offsets = new Int32Array(BUCKETS + 1);
+    const bytes = this.bytes;
+    let n = 0;
+    for (let row = 0; row < texts.length; row++) {
+      // The row's text without its closing newline: no trigram spans two rows.
+      for (let p = this.starts[row]!, end = this.starts[row + 1]! - 1; p + 2 < end; p++) {
+        const b = bucketOf(bytes[p]!, bytes[p + 1]!, bytes[p + 2]!);
+        if (lastRow[b] === row) continue;
+        lastRow[b] = row;
+        buckets[n++] = b;
+        offsets[b + 1]!++;
+      }
+      ends[row] = n;
+    }
+    for (let b = 0; b < BUCKETS; b++) offsets[b + 1]! += offsets[b]!;
+    const postings = new Int32Array(n);
+    const next = offsets.slice(0, BUCKETS);
+    for (let row = 0, i = 0; row < texts.length; row++) {
+      for (; i < ends[row]!; i++) postings[next[buckets[i]!]!++] = row;
+    }
+    this.offsets = offsets;
+    this.postings = postings;
   }
 
   /** The rows whose text contains `search`, ascending. */
@@ -70,14 +79,6 @@ export class TextSearch {
 
   private size(bucket: number): number {
     return this.offsets[bucket + 1]! - this.offsets[bucket]!;
-  }
-
-  private eachTrigram(visit: (row: number, bucket: number) => void): void {
-    const { bytes, starts } = this;
-    for (let row = 0; row + 1 < starts.length; row++) {
-      // The row's text without its closing newline: no trigram spans two rows.
-      for (let p = starts[row]!, end = starts[row + 1]! - 1; p + 2 < end; p++) visit(row, bucketOf(bytes[p]!, bytes[p + 1]!, bytes[p + 2]!));
-    }
   }
 
   /** The row whose bytes hold `offset`: the last start <= offset. */

@@ -10,7 +10,7 @@ describe('list index search over the whole list', () => {
   let seed = 7;
   const random = (n: number) => {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed % n;
+    return Math.floor((seed / 2 ** 31) * n); // the high bits: the low bits of this generator repeat every few steps
   };
   const text = (length: number) => Array.from({ length }, () => letters[random(letters.length)]).join('');
   const rows: IndexRow[] = Array.from({ length: 3000 }, (_, i) => {
@@ -52,5 +52,35 @@ describe('list index search over the whole list', () => {
     expect(index.page(request, { valid: [changed.valid], search: 'qqqqq', customerId: null }).rows.map((r) => r.stableId)).toEqual(['id5']);
     index.put(rows[5]!);
     expect(index.page(request, { valid: [changed.valid], search: 'qqqqq', customerId: null }).totalCount).toBe(0);
+  });
+
+  test('the list order patched change by change equals the order sorted anew (renames, new entries, deletions, shared keys)', () => {
+    const live = new Map(rows.map((r) => [r.stableId, r]));
+    const everything = { valid: [Validity.VALID, Validity.INVALID], search: null, customerId: null };
+    const expected = () => {
+      const byKey = new Map<string, IndexRow>();
+      for (const r of live.values()) {
+        const seen = byKey.get(r.key.toLowerCase());
+        if (!seen || r.stableId < seen.stableId) byKey.set(r.key.toLowerCase(), r);
+      }
+      return [...byKey.values()].sort((a, b) => compareKeys(a.sortKey, b.sortKey)).map((r) => r.stableId);
+    };
+    for (let step = 0; step < 400; step++) {
+      const pick = [...live.keys()][random(live.size)]!;
+      const op = random(4);
+      if (op === 0) {
+        live.delete(pick);
+        index.remove(pick);
+      } else {
+        // A rename, a new entry, or an entry whose key another entry already has.
+        const key = op === 3 ? live.get([...live.keys()][random(live.size)]!)!.key : op === 2 ? `new${step}` : live.get(pick)!.key;
+        const name = text(1 + random(5));
+        const row: IndexRow = { ...live.get(pick)!, stableId: op === 2 || op === 3 ? `s${step}` : pick, key, sortKey: [collationKey(name), key.toLowerCase()] };
+        live.set(row.stableId, row);
+        index.put(row);
+      }
+      expect(index.page(request, everything).rows.map((r) => r.stableId)).toEqual(expected());
+    }
+    expect(index.page(request, everything).rows.map((r) => r.stableId)).toEqual(expected());
   });
 });
