@@ -1,6 +1,7 @@
 import type {
   CustomerPage,
   CustomerQuery,
+  CustomerUserPage,
   CustomerUserQuery,
   CustomerUsersOfCustomerQuery,
   DataSource,
@@ -20,10 +21,11 @@ import {
   type NewCustomerUser,
 } from '../../src/domain/records';
 import { collationKey, customerSortKey, customerUserSortKey } from '../../src/domain/sort-keys';
+import type { TicketCounts } from '../../src/domain/tickets';
 import { definedOnly, userColumns } from '../sql/sql-rows';
 import { jsonParam, type PostgresConnection, type Tx } from './postgres-connection';
 import { keysetSql, Params } from './postgres-keyset';
-import { countsOfColumns, customerCountColumns, type CustomerCountColumns } from './postgres-ticket-store';
+import { countColumns, countsOfColumns, type CountColumns } from './postgres-ticket-store';
 import { CUSTOMER_USER_COLUMNS, inKeyOrder, toCustomer, toCustomerUser, type CustomerRow, type CustomerUserRow } from './postgres-mapper';
 
 /** Options of {@link PostgresDataSource}. */
@@ -93,13 +95,13 @@ export class PostgresDataSource implements DataSource {
     const ks = keysetSql(['name_sort', 'customer_key'], q, p);
     // Counts asked for with the page: per row of the page, from the kept counts (the ticket store's sums).
     const counts = q.ticketCounts ?? null;
-    const countColumns = counts ? `, ${customerCountColumns('customer.customer_key', counts.escalated ? counts.now : null, (v) => p.add(v))}` : '';
+    const withCounts = counts ? `, ${countColumns('customer', 'customer.customer_key', counts.escalated ? counts.now : null, (v) => p.add(v))}` : '';
     // One row for the total (an InitPlan) joined to the page read in index order under its LIMIT: an
     // empty window still returns the total. No ORDER BY above the join (it would sort the page again):
     // a nested loop over one outer row returns the inner rows in their order, and the rows are checked.
-    const rows = await this.db.query<CustomerRow & CustomerCountColumns & { total: number; customer_key: string | null }>(
+    const rows = await this.db.query<CustomerRow & CountColumns & { total: number; customer_key: string | null }>(
       `SELECT (${total}) AS total, w.* FROM (SELECT 1) o LEFT JOIN LATERAL (
-         SELECT customer.*${countColumns} FROM customer WHERE ${filter} ${ks.where} ORDER BY ${ks.order()} LIMIT ${p.add(q.size + 1)}
+         SELECT customer.*${withCounts} FROM customer WHERE ${filter} ${ks.where} ORDER BY ${ks.order()} LIMIT ${p.add(q.size + 1)}
        ) w ON true`,
       p.values,
     );
@@ -155,8 +157,8 @@ export class PostgresDataSource implements DataSource {
     return toPage(records, q, total, customerUserSortKey);
   }
 
-  async customerUsersOfCustomers(queries: readonly CustomerUsersOfCustomerQuery[]): Promise<Page<CustomerUserRecord>[]> {
-    const out: Page<CustomerUserRecord>[] = new Array(queries.length);
+  async customerUsersOfCustomers(queries: readonly CustomerUsersOfCustomerQuery[]): Promise<CustomerUserPage[]> {
+    const out: CustomerUserPage[] = new Array(queries.length);
     // One statement per direction present in the batch (a detail view pages one way: one statement).
     for (const backward of [false, true]) {
       const batch = queries.map((q, i) => ({ q, i })).filter((x) => x.q.backward === backward);
@@ -166,7 +168,7 @@ export class PostgresDataSource implements DataSource {
   }
 
   /** The pages of a batch of one direction: each query's total and window in one statement (a LATERAL per key). */
-  private async usersOfCustomers(batch: readonly { q: CustomerUsersOfCustomerQuery }[], backward: boolean): Promise<Page<CustomerUserRecord>[]> {
+  private async usersOfCustomers(batch: readonly { q: CustomerUsersOfCustomerQuery }[], backward: boolean): Promise<CustomerUserPage[]> {
     const specs = batch.map(({ q }, idx) => ({
       idx,
       c: idKey(q.customerId),
@@ -177,11 +179,17 @@ export class PostgresDataSource implements DataSource {
     }));
     const dir = backward ? 'DESC' : 'ASC';
     const order = (a: string) => `${a}last_key ${dir}, ${a}first_key ${dir}, ${a}login_key ${dir}`;
-    const rows = await this.db.query<CustomerUserRow & { idx: number; total: number; login: string | null }>(
+    // The users' counts with the pages when a query of the batch asks for them (one request's
+    // queries share its clock; escalated when any asks: a hint changes no answer).
+    const wanted = batch.find(({ q }) => q.ticketCounts)?.q.ticketCounts ?? null;
+    const escalated = batch.some(({ q }) => q.ticketCounts?.escalated);
+    const params: unknown[] = [jsonParam(specs)];
+    const withCounts = wanted ? `, ${countColumns('customerUser', 'x.login_key', escalated ? wanted.now : null, (v) => `$${params.push(v)}`)}` : '';
+    const rows = await this.db.query<CustomerUserRow & CountColumns & { idx: number; total: number; login: string | null; s2: string }>(
       `WITH k AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS k(idx int, c text, v text[], a0 text, a1 text, a2 text, b0 text, b1 text, b2 text, n int))
        SELECT k.idx, (SELECT count(*) FROM customer_user_customer x WHERE x.customer_key = k.c AND x.valid = ANY(k.v)) AS total, w.*
        FROM k LEFT JOIN LATERAL (
-         SELECT ${CUSTOMER_USER_COLUMNS}, x.last_key AS s0, x.first_key AS s1, x.login_key AS s2
+         SELECT ${CUSTOMER_USER_COLUMNS}, x.last_key AS s0, x.first_key AS s1, x.login_key AS s2${withCounts}
          FROM (SELECT x.* FROM customer_user_customer x
                WHERE x.customer_key = k.c AND x.valid = ANY(k.v)
                  AND (x.last_key, x.first_key, x.login_key) > (k.a0, k.a1, k.a2)
@@ -190,15 +198,21 @@ export class PostgresDataSource implements DataSource {
          JOIN customer_user u ON u.id = x.user_id
        ) w ON true
        ORDER BY k.idx, w.s0 ${dir}, w.s1 ${dir}, w.s2 ${dir}`,
-      [jsonParam(specs)],
+      params,
     );
     const grouped = batch.map(() => [] as CustomerUserRecord[]);
     const totals = batch.map(() => 0);
+    const counts = batch.map(() => new Map<string, TicketCounts>());
     for (const r of rows) {
       totals[r.idx] = r.total;
-      if (r.login !== null) grouped[r.idx]!.push(toCustomerUser(r as CustomerUserRow, this.id));
+      if (r.login === null) continue;
+      grouped[r.idx]!.push(toCustomerUser(r as CustomerUserRow, this.id));
+      if (wanted) counts[r.idx]!.set(r.s2, countsOfColumns(r, escalated));
     }
-    return batch.map(({ q }, i) => toPage(grouped[i]!, q, totals[i]!, customerUserSortKey));
+    return batch.map(({ q }, i) => {
+      const page = toPage(grouped[i]!, q, totals[i]!, customerUserSortKey);
+      return q.ticketCounts ? { ...page, ticketCounts: counts[i]! } : page;
+    });
   }
 
   async createCustomer(input: NewCustomer): Promise<CustomerRecord> {

@@ -49,13 +49,15 @@ function compareInList(kind: TicketListKind, a: TicketRecord, b: TicketRecord): 
 }
 
 /**
- * A customer's counts as columns of a row whose customer key is `key` (an outer column): the same
- * kept rows and sums as {@link PostgresTicketStore.counts}, as correlated subqueries, so that a
- * list page reads them in its own statement (`tc_total`, `tc_open`, `tc_pending`, and
- * `tc_escalated` when `now` is given). `bind` adds a parameter and returns its placeholder.
+ * An owner's counts as columns of a row whose owner key is `key` (an outer column: a customer's
+ * `customer_key`, a customer user's `login_key`): the same kept rows and sums as
+ * {@link PostgresTicketStore.counts}, as correlated subqueries, so that a page reads them in its
+ * own statement (`tc_total`, `tc_open`, `tc_pending`, and `tc_escalated` when `now` is given).
+ * `bind` adds a parameter and returns its placeholder.
  */
-export function customerCountColumns(key: string, now: Date | null, bind: (value: unknown) => string): string {
-  const kept = (filter: string) => `(SELECT coalesce(sum(tc.n), 0) FROM ticket_count tc WHERE tc.owner = 'c' AND tc.owner_key = ${key}${filter})`;
+export function countColumns(owner: TicketOwner, key: string, now: Date | null, bind: (value: unknown) => string): string {
+  const o = owner === 'customer' ? 'c' : 'u';
+  const kept = (filter: string) => `(SELECT coalesce(sum(tc.n), 0) FROM ticket_count tc WHERE tc.owner = '${o}' AND tc.owner_key = ${key}${filter})`;
   const columns = [
     `${kept('')} AS tc_total`,
     `${kept(` AND tc.state_type IN (${OPEN_TYPES_SQL})`)} AS tc_open`,
@@ -64,22 +66,22 @@ export function customerCountColumns(key: string, now: Date | null, bind: (value
   if (now) {
     const hour = Math.floor(now.getTime() / HOUR);
     const [at, h, from] = [bind(now.getTime()), bind(hour), bind(hour * HOUR)];
-    columns.push(`(SELECT coalesce(sum(d.n), 0) FROM ticket_due d WHERE d.owner = 'c' AND d.owner_key = ${key} AND d.kind = 'e' AND d.hour < ${h})
-      + (SELECT count(*) FROM ticket t WHERE t.customer_key = ${key} AND t.is_open AND t.escalation_at >= ${from} AND t.escalation_at <= ${at}) AS tc_escalated`);
+    columns.push(`(SELECT coalesce(sum(d.n), 0) FROM ticket_due d WHERE d.owner = '${o}' AND d.owner_key = ${key} AND d.kind = 'e' AND d.hour < ${h})
+      + (SELECT count(*) FROM ticket t WHERE t.${OWNER_COLUMN[owner]} = ${key} AND t.is_open AND t.escalation_at >= ${from} AND t.escalation_at <= ${at}) AS tc_escalated`);
   }
   return columns.join(',\n      ');
 }
 
-/** The columns of {@link customerCountColumns} as read back. */
-export interface CustomerCountColumns {
+/** The columns of {@link countColumns} as read back. */
+export interface CountColumns {
   tc_total: number;
   tc_open: number;
   tc_pending: number;
   tc_escalated?: number;
 }
 
-/** The counts of a row read with {@link customerCountColumns}; those it did not read are null (read on demand). */
-export function countsOfColumns(row: CustomerCountColumns, withEscalated: boolean): TicketCounts {
+/** The counts of a row read with {@link countColumns}; those it did not read are null (read on demand). */
+export function countsOfColumns(row: CountColumns, withEscalated: boolean): TicketCounts {
   return {
     total: row.tc_total,
     open: row.tc_open,

@@ -1,6 +1,7 @@
 import type {
   CustomerPage,
   CustomerQuery,
+  CustomerUserPage,
   CustomerUserQuery,
   CustomerUsersOfCustomerQuery,
   DataSource,
@@ -23,7 +24,7 @@ import type { SqliteSourceConfig } from './sqlite-config';
 import type { SqliteConnection } from './sqlite-connection';
 import { definedOnly, userColumns } from '../sql/sql-rows';
 import { keysetSql } from './sqlite-keyset';
-import { clockParams, countsOfValues, customerCountColumns } from './sqlite-ticket-store';
+import { clockParams, countColumns, countsOfValues } from './sqlite-ticket-store';
 import {
   CUSTOMER_COLUMNS,
   CUSTOMER_USER_COLUMNS,
@@ -98,13 +99,13 @@ export class SqliteDataSource implements DataSource {
     // Counts asked for with the page, when this file holds the helpdesk's tickets: per row of the
     // page, from the same kept rows as the ticket store's counts statement.
     const counts = q.ticketCounts && this.options.holdsTickets ? q.ticketCounts : null;
-    const countColumns = counts ? `, ${customerCountColumns('customer.customer_key', counts.escalated)}` : '';
+    const withCounts = counts ? `, ${countColumns('customer', 'customer.customer_key', counts.escalated)}` : '';
     // The page is read in index order and materialized in that order: no outer ORDER BY (which
     // would sort again in a temporary B-tree); the total is a range count of the same index.
     // Values in select order: the customer, its key, its counts if asked for, the total last.
     const rows = this.db.values<unknown[]>(
       `SELECT p.*, (SELECT count(*) FROM customer WHERE ${filter}) AS total FROM (SELECT 1) LEFT JOIN (
-         SELECT ${CUSTOMER_COLUMNS}, customer_key${countColumns} FROM customer WHERE ${filter} ${ks.where} ORDER BY ${ks.order()} LIMIT @n
+         SELECT ${CUSTOMER_COLUMNS}, customer_key${withCounts} FROM customer WHERE ${filter} ${ks.where} ORDER BY ${ks.order()} LIMIT @n
        ) p`,
       { ...valid.params, ...searchParams(q.search), ...ks.params, n: q.size + 1, ...(counts?.escalated && clockParams(counts.now)) },
     );
@@ -164,8 +165,8 @@ export class SqliteDataSource implements DataSource {
     return toPage(records, q, total, customerUserSortKey);
   }
 
-  async customerUsersOfCustomers(queries: readonly CustomerUsersOfCustomerQuery[]): Promise<Page<CustomerUserRecord>[]> {
-    const out: Page<CustomerUserRecord>[] = new Array(queries.length);
+  async customerUsersOfCustomers(queries: readonly CustomerUsersOfCustomerQuery[]): Promise<CustomerUserPage[]> {
+    const out: CustomerUserPage[] = new Array(queries.length);
     // One statement per direction present in the batch (a detail view pages one way: one statement).
     for (const backward of [false, true]) {
       const batch = queries.map((q, i) => ({ q, i })).filter((x) => x.q.backward === backward);
@@ -179,21 +180,28 @@ export class SqliteDataSource implements DataSource {
    * The page of one customer (the detail view's case): a range of customer_user_customer_order
    * in list order and a covering count, without the batch statement's JSON specs and window.
    */
-  private usersOfOneCustomer(q: CustomerUsersOfCustomerQuery): Page<CustomerUserRecord> {
+  private usersOfOneCustomer(q: CustomerUsersOfCustomerQuery): CustomerUserPage {
     const valid = validityFilter('x.valid', q.valid);
     const ks = keysetSql(['last_key', 'first_key', 'login_key'], q, 'x.');
-    // Values in select order: the customer user, then the total.
+    // The users' counts with the page when asked for and this file holds the tickets (as listCustomers).
+    const counts = q.ticketCounts && this.options.holdsTickets ? q.ticketCounts : null;
+    const withCounts = counts ? `, x.login_key, ${countColumns('customerUser', 'x.login_key', counts.escalated)}` : '';
+    // Values in select order: the customer user, its key and counts if asked for, the total last.
     const rows = this.db.values<unknown[]>(
       `SELECT p.*, (SELECT count(*) FROM customer_user_customer x WHERE x.customer_key = @c AND ${valid.sql}) AS total
        FROM (SELECT 1) LEFT JOIN (
-         SELECT ${CUSTOMER_USER_COLUMNS} FROM customer_user_customer x JOIN customer_user u ON u.id = x.user_id
+         SELECT ${CUSTOMER_USER_COLUMNS}${withCounts} FROM customer_user_customer x JOIN customer_user u ON u.id = x.user_id
          WHERE x.customer_key = @c AND ${valid.sql} ${ks.where} ORDER BY ${ks.order()} LIMIT @n
        ) p`,
-      { c: idKey(q.customerId), ...valid.params, ...ks.params, n: Math.min(this.limit, q.size + 1) },
+      { c: idKey(q.customerId), ...valid.params, ...ks.params, n: Math.min(this.limit, q.size + 1), ...(counts?.escalated && clockParams(counts.now)) },
     );
-    const total = (rows[0]?.[CUSTOMER_USER_WIDTH] as number | undefined) ?? 0;
-    const records = rows.filter((r) => r[1] !== null).map((r) => customerUserOfValues(r, this.id));
-    return toPage(records, q, total, customerUserSortKey);
+    const first = rows[0];
+    const total = first ? (first[first.length - 1] as number) : 0;
+    const listed = rows.filter((r) => r[1] !== null);
+    const page = toPage(listed.map((r) => customerUserOfValues(r, this.id)), q, total, customerUserSortKey);
+    if (!counts) return page;
+    const at = CUSTOMER_USER_WIDTH;
+    return { ...page, ticketCounts: new Map(listed.map((r) => [r[at] as string, countsOfValues(r, at + 1, counts.escalated)])) };
   }
 
   /** The pages of a batch of one direction, each query's total and window in one statement. */

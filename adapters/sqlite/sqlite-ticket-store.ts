@@ -88,22 +88,24 @@ function dueSql(owner: TicketOwner, kind: DueKind, key = 'k.value'): string {
 }
 
 /**
- * A customer's counts as columns of a row whose customer key is `key` (an outer column): the same
- * kept rows and sums as {@link SqliteTicketStore.counts}, as correlated subqueries, so that a list
- * page reads them in its own statement (`tc_total`, `tc_open`, `tc_pending`, and `tc_escalated`
- * with `withEscalated`; the clock parameters of {@link clockParams} then bound).
+ * An owner's counts as columns of a row whose owner key is `key` (an outer column: a customer's
+ * `customer_key`, a customer user's `login_key`): the same kept rows and sums as
+ * {@link SqliteTicketStore.counts}, as correlated subqueries, so that a page reads them in its own
+ * statement (`tc_total`, `tc_open`, `tc_pending`, and `tc_escalated` with `withEscalated`; the
+ * clock parameters of {@link clockParams} then bound).
  */
-export function customerCountColumns(key: string, withEscalated: boolean): string {
-  const kept = (filter: string) => `(SELECT coalesce(sum(tc.n), 0) FROM ticket_count tc WHERE tc.owner = 'c' AND tc.owner_key = ${key}${filter})`;
+export function countColumns(owner: TicketOwner, key: string, withEscalated: boolean): string {
+  const o = owner === 'customer' ? 'c' : 'u';
+  const kept = (filter: string) => `(SELECT coalesce(sum(tc.n), 0) FROM ticket_count tc WHERE tc.owner = '${o}' AND tc.owner_key = ${key}${filter})`;
   return [
     `${kept('')} AS tc_total`,
     `${kept(` AND tc.state_type IN (${OPEN_TYPES_SQL})`)} AS tc_open`,
     `${kept(` AND tc.state_type = 'PENDING_REMINDER'`)} AS tc_pending`,
-    ...(withEscalated ? [`${dueSql('customer', 'e', key)} AS tc_escalated`] : []),
+    ...(withEscalated ? [`${dueSql(owner, 'e', key)} AS tc_escalated`] : []),
   ].join(',\n        ');
 }
 
-/** The counts of a row read as values, {@link customerCountColumns} starting at `at`. */
+/** The counts of a row read as values, {@link countColumns} starting at `at`. */
 export function countsOfValues(v: readonly unknown[], at: number, withEscalated: boolean): TicketCounts {
   return countsOf(v[at] as number, v[at + 1] as number, v[at + 2] as number, withEscalated ? (v[at + 3] as number) : null);
 }

@@ -72,6 +72,14 @@ export interface CustomerUserQuery extends PageRequest {
 export interface CustomerUsersOfCustomerQuery extends PageRequest {
   readonly customerId: string;
   readonly valid: readonly Validity[];
+  /** As {@link CustomerQuery.ticketCounts}: the users' counts with the page, keyed by `idKey(login)`. */
+  readonly ticketCounts?: TicketCountsWanted;
+}
+
+/** A page of customer users, possibly with their ticket counts (see {@link CustomerUsersOfCustomerQuery.ticketCounts}). */
+export interface CustomerUserPage extends Page<CustomerUserRecord> {
+  /** The counts of the page's users keyed by `idKey(login)`, as `TicketStore.counts('customerUser', …)` answers them; absent when not read. */
+  readonly ticketCounts?: ReadonlyMap<string, TicketCounts>;
 }
 
 /**
@@ -129,7 +137,7 @@ export interface DataSource {
    * detail views): one page per query, in query order, each as {@link listCustomerUsers} with
    * `customerId` would answer it. Adapters answer a batch in a bounded number of round trips.
    */
-  customerUsersOfCustomers(queries: readonly CustomerUsersOfCustomerQuery[]): Promise<Page<CustomerUserRecord>[]>;
+  customerUsersOfCustomers(queries: readonly CustomerUsersOfCustomerQuery[]): Promise<CustomerUserPage[]>;
 
   /**
    * Creates a customer in one transaction and returns it as stored. `ConflictError` when the

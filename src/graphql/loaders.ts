@@ -68,11 +68,12 @@ export function createLoaders({ sources, tickets, now, batching }: LoaderDeps): 
     const byKey = new Map(missing.map((k, i) => [k, found[i]!] as const));
     return keys.map((k) => listed.get(k) ?? byKey.get(k) ?? null);
   }, options);
+  const userCounts = new DataLoader((keys: readonly string[]) => tickets.counts('customerUser', keys, now, { escalated: escalated.customerUser }), options);
   return {
     customer: new DataLoader((keys) => sources.customersByIds(keys), options),
     customerUser,
     customerTicketCounts: new DataLoader((keys) => tickets.counts('customer', keys, now, { escalated: escalated.customer }), options),
-    customerUserTicketCounts: new DataLoader((keys) => tickets.counts('customerUser', keys, now, { escalated: escalated.customerUser }), options),
+    customerUserTicketCounts: userCounts,
     escalatedCounts: perOwner((owner) => new DataLoader((keys: readonly string[]) => tickets.dueCounts(owner, 'escalated', keys, now), options)),
     reminderReachedCounts: perOwner((owner) => new DataLoader((keys: readonly string[]) => tickets.dueCounts(owner, 'reminderReached', keys, now), options)),
     stateTypeCounts: perOwner((owner) => new DataLoader((keys: readonly string[]) => tickets.stateTypeCounts(owner, keys), options)),
@@ -83,7 +84,11 @@ export function createLoaders({ sources, tickets, now, batching }: LoaderDeps): 
       pagesInFlight.add(loading);
       try {
         const pages = await loading;
-        for (const page of pages) for (const u of page.nodes) customerUser.prime(idKey(u.login), u);
+        for (const page of pages) {
+          for (const u of page.nodes) customerUser.prime(idKey(u.login), u);
+          // Counts read with a page answer its users' ticketCounts without a statement of their own.
+          if (page.ticketCounts) for (const [key, counts] of page.ticketCounts) userCounts.prime(key, counts);
+        }
         return pages;
       } finally {
         pagesInFlight.delete(loading);

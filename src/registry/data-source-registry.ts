@@ -1,6 +1,7 @@
 import type {
   CustomerPage,
   CustomerQuery,
+  CustomerUserPage,
   CustomerUserQuery,
   CustomerUsersOfCustomerQuery,
   DataSource,
@@ -10,6 +11,7 @@ import { DataSourceUnavailableError, NotFoundError } from '../domain/errors';
 import { compareKeys, type Page, type PageRequest, type SortKey } from '../domain/page';
 import { idKey, type CustomerRecord, type CustomerUserRecord } from '../domain/records';
 import { customerSortKey, customerUserSortKey } from '../domain/sort-keys';
+import type { TicketCounts } from '../domain/tickets';
 import type { Logger } from '../log/logger';
 
 /** Last known state of a source, for `available` and `/readyz`. */
@@ -95,12 +97,7 @@ export class DataSourceRegistry {
     const sources = this.serving('customers', sourceId);
     const answers = await this.settle(sources, (s) => s.listCustomers(query));
     const merged = mergePages(answers.pages, answers, query, customerSortKey, (c) => idKey(c.customerId), this.duplicateLogger('customer', sources));
-    // Counts a source read with its page travel with the merged page (keyed by customer id: the
-    // same in every source, so a record dropped as a duplicate leaves a correct entry behind).
-    const withCounts = answers.pages.filter((p) => p.ticketCounts !== undefined);
-    if (withCounts.length === 0) return merged;
-    const ticketCounts = withCounts.length === 1 ? withCounts[0]!.ticketCounts! : new Map(withCounts.flatMap((p) => [...p.ticketCounts!]));
-    return { ...merged, ticketCounts };
+    return withTicketCounts(merged, answers.pages);
   }
 
   /** The customer users of every source (or of one), merged in order; see {@link listCustomers}. */
@@ -110,13 +107,14 @@ export class DataSourceRegistry {
   }
 
   /** The customer user pages of many customers, each merged over all sources; see {@link listCustomers}. */
-  async customerUsersOfCustomers(queries: readonly CustomerUsersOfCustomerQuery[]): Promise<MergedPage<CustomerUserRecord>[]> {
+  async customerUsersOfCustomers(queries: readonly CustomerUsersOfCustomerQuery[]): Promise<(MergedPage<CustomerUserRecord> & Pick<CustomerUserPage, 'ticketCounts'>)[]> {
     const sources = this.serving('customerUsers', null);
     const answers = await this.settle(sources, (s) => s.customerUsersOfCustomers(queries));
     const onDuplicate = this.duplicateLogger('customer user', sources);
-    return queries.map((q, i) =>
-      mergePages(answers.pages.map((pages) => pages[i]!), answers, q, customerUserSortKey, (u) => idKey(u.login), onDuplicate),
-    );
+    return queries.map((q, i) => {
+      const pages = answers.pages.map((p) => p[i]!);
+      return withTicketCounts(mergePages(pages, answers, q, customerUserSortKey, (u) => idKey(u.login), onDuplicate), pages);
+    });
   }
 
   /** Customers by stable id, in key order, each looked up in the source its global id names. */
@@ -237,6 +235,18 @@ export class DataSourceRegistry {
     const answers = await this.settle(sources, fetch);
     return mergePages(answers.pages, answers, request, key, identity, onDuplicate);
   }
+}
+
+/**
+ * The merged page with the ticket counts its sources read with their pages. Counts are keyed by
+ * customer id or login, the same in every source, so a record dropped as a duplicate leaves a
+ * correct entry behind.
+ */
+function withTicketCounts<P extends object>(merged: P, pages: readonly { readonly ticketCounts?: ReadonlyMap<string, TicketCounts> }[]): P & { ticketCounts?: ReadonlyMap<string, TicketCounts> } {
+  const withCounts = pages.filter((p) => p.ticketCounts !== undefined);
+  if (withCounts.length === 0) return merged;
+  const ticketCounts = withCounts.length === 1 ? withCounts[0]!.ticketCounts! : new Map(withCounts.flatMap((p) => [...p.ticketCounts!]));
+  return { ...merged, ticketCounts };
 }
 
 /**

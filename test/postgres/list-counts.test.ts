@@ -55,6 +55,38 @@ async function expectCountsOfTheStore(source: DataSource, tickets: TicketStore, 
   return compared;
 }
 
+/** A customer's user pages with their users' counts equal the ticket store's counts of those users. */
+async function expectUserCountsOfTheStore(source: DataSource, tickets: TicketStore, customerIds: readonly string[], now: Date, batched: boolean): Promise<number> {
+  let compared = 0;
+  for (const escalated of [true, false]) {
+    for (const backward of [false, true]) {
+      const queries = customerIds.map((customerId) => ({ after: null, before: null, size: 5, backward, customerId, valid: [Validity.VALID] }));
+      const asked = batched ? [queries] : queries.map((q) => [q]);
+      for (const batch of asked) {
+        const plain = await source.customerUsersOfCustomers(batch);
+        const withCounts = await source.customerUsersOfCustomers(batch.map((q) => ({ ...q, ticketCounts: { now, escalated } })));
+        for (let i = 0; i < batch.length; i++) {
+          const { ticketCounts, ...rest } = withCounts[i]!;
+          expect(rest).toEqual(plain[i]);
+          expect(ticketCounts).toBeDefined();
+          const keys = plain[i]!.nodes.map((u) => idKey(u.login));
+          const expected = await tickets.counts('customerUser', keys, now, { escalated });
+          keys.forEach((k, j) => expect({ k, got: ticketCounts!.get(k) }).toEqual({ k, got: expected[j] }));
+          compared += keys.length;
+        }
+      }
+    }
+  }
+  return compared;
+}
+
+/** Customers with the most users (their pages are full). */
+async function busyCustomers(source: DataSource): Promise<string[]> {
+  const all = await source.listCustomers({ ...page, size: 100 });
+  const sized = await Promise.all(all.nodes.map(async (c) => ({ c, n: (await source.customerUsersOfCustomers([{ after: null, before: null, size: 1, backward: false, customerId: c.customerId, valid: [Validity.VALID] }]))[0]!.totalCount })));
+  return sized.sort((a, b) => b.n - a.n).slice(0, 4).map((x) => x.c.customerId);
+}
+
 describe('SQLite: a customer page with its counts', () => {
   let dir: string;
   let store: SqliteStore;
@@ -89,6 +121,31 @@ describe('SQLite: a customer page with its counts', () => {
     // A clock inside the data: some tickets escalated before the current hour, some within it.
     const now = new Date();
     expect(await expectCountsOfTheStore(source, store.tickets, now)).toBeGreaterThan(100);
+  });
+
+  test("a customer's user page brings its users' counts, equal to the ticket store's (one customer per call; a batch of several brings none)", async () => {
+    const customers = await busyCustomers(source);
+    expect(await expectUserCountsOfTheStore(source, store.tickets, customers, new Date(), false)).toBeGreaterThan(20);
+    const batch = await source.customerUsersOfCustomers(customers.map((customerId) => ({ after: null, before: null, size: 5, backward: false, customerId, valid: [Validity.VALID], ticketCounts: { now: new Date(), escalated: true } })));
+    expect(batch.every((p) => p.ticketCounts === undefined)).toBe(true);
+  });
+
+  test("plan of a customer's user page with counts: a range of customer_user_customer_order, each count a keyed read, no scan of tickets", async () => {
+    const [customerId] = await busyCustomers(source);
+    for (const backward of [false, true]) {
+      recorded.length = 0;
+      await source.customerUsersOfCustomers([{ after: null, before: null, size: 25, backward, customerId: customerId!, valid: [Validity.VALID], ticketCounts: { now: new Date(), escalated: true } }]);
+      expect(recorded).toHaveLength(1);
+      const { sql, params } = recorded[0]!;
+      const plan = (store.db.handle.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(params as [])) as { detail: string }[]).map((r) => r.detail);
+      expect(plan.some((l) => /SEARCH x USING (COVERING )?INDEX customer_user_customer_order \(customer_key=\?\)/.test(l))).toBe(true);
+      expect(plan.filter((l) => /^SCAN (t|ticket|x|u)\b/.test(l))).toEqual([]);
+      expect(plan.filter((l) => /SEARCH tc USING PRIMARY KEY \(owner=\? AND owner_key=\?/.test(l)).length).toBe(3);
+      expect(plan.filter((l) => /SEARCH d USING PRIMARY KEY \(owner=\? AND owner_key=\? AND kind=\? AND hour<\?\)/.test(l)).length).toBe(1);
+      expect(plan.filter((l) => /SEARCH t USING (COVERING )?INDEX ticket_u_/.test(l)).length).toBe(1);
+      // The only sorts: none for the page (the customer ids of a user are ordered by position in their own subquery).
+      expect(plan.filter((l) => /TEMP B-TREE/.test(l)).length).toBeLessThanOrEqual(1);
+    }
   });
 
   test('one statement for the page, its total and its counts; a file without the tickets brings none', async () => {
@@ -168,6 +225,23 @@ describe('PostgreSQL: a customer page with its counts', () => {
         (await (store.tickets as TicketStore).counts(owner, keys, at, hints)).map((c) => ({ ...c, escalated: hints?.escalated ? c.escalated : null, reminderReached: null, byStateType: null })),
     } as TicketStore;
     expect(await expectCountsOfTheStore(source, tickets, now)).toBeGreaterThan(100);
+  });
+
+  test("customers' user pages bring their users' counts, equal to the ticket store's, one customer or a batch", async () => {
+    const customers = await busyCustomers(source);
+    const tickets = (store.tickets as TicketStore);
+    for (const batched of [false, true]) expect(await expectUserCountsOfTheStore(source, tickets, customers, new Date(), batched)).toBeGreaterThan(20);
+  });
+
+  test("plan of customers' user pages with counts: no sort of tickets, counts by keyed index reads, no sequential scan of tickets", async () => {
+    const customers = await busyCustomers(source);
+    recorded = [];
+    await source.customerUsersOfCustomers(customers.map((customerId) => ({ after: null, before: null, size: 25, backward: false, customerId, valid: [Validity.VALID], ticketCounts: { now: new Date(), escalated: true } })));
+    expect(recorded).toHaveLength(1);
+    const plan = (await explain(`EXPLAIN ${recorded[0]!.sql}`, recorded[0]!.params)).map((x) => x['QUERY PLAN']).join('\n');
+    expect(plan).not.toMatch(/Seq Scan on (ticket|ticket_count|ticket_due|customer_user_customer)\b/);
+    expect(plan).toMatch(/(Index|Index Only) Scan using ticket_count_pkey on ticket_count/);
+    expect(plan).toMatch(/(Index|Index Only) Scan using ticket_due_pkey on ticket_due/);
   });
 
   test('counts by hint: escalated with the others only when hinted; reminders reached and per state type by their own statements, equal to the ticket table', async () => {

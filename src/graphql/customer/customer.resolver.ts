@@ -152,7 +152,9 @@ customers are listed.`,
     @Arg('valid', () => [Validity], { nullable: true, description: 'Validities to list; default VALID only.' }) valid: Validity[] | null,
   ): LazyConnection<CustomerUserRecord> {
     const page = pageRequest(args, { size: PAGE_SIZES.usersOfCustomer, max: ctx.app.config.limits.maxPageSize, shape: SHAPES.customerUser });
-    const load = () => ctx.loaders.customerUsersOfCustomer.load({ ...page, customerId: idKey(c.customerId), valid: validityFilter(valid) });
+    const ticketCounts = listCountsWanted(ctx, info);
+    const load = () =>
+      ctx.loaders.customerUsersOfCustomer.load({ ...page, customerId: idKey(c.customerId), valid: validityFilter(valid), ...(ticketCounts && { ticketCounts }) });
     return lazyMergedConnection(ctx, info, load, customerUserSortKey);
   }
 
@@ -171,9 +173,10 @@ customers are listed.`,
 }
 
 /**
- * Whether the list's rows read their ticket counts (`nodes { ticketCounts }` or
- * `edges { node { ticketCounts } }`), and `escalated` among them: then a source may bring the
- * counts with the page. Not with batching off, which measures one statement per row.
+ * Whether a list's rows (customers, or a customer's users) read their ticket counts
+ * (`nodes { ticketCounts }` or `edges { node { ticketCounts } }`), and `escalated` among them:
+ * then a source may bring the counts with the page. Not with batching off, which measures one
+ * statement per row.
  */
 function listCountsWanted(ctx: Context, info: GraphQLResolveInfo): TicketCountsWanted | null {
   if (!ctx.app.config.batching) return null;
