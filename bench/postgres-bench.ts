@@ -7,7 +7,7 @@
  * beside the SQLite figures.
  */
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -74,6 +74,17 @@ function freePort(): Promise<number> {
       s.close(() => ok(port));
     });
   });
+}
+
+/**
+ * Installs the peer (bench/peer: PostGraphile v5, its own package and lockfile) on first use:
+ * it declares Node >= 22, and the service's own `npm install` should not carry it.
+ */
+function installPeer(dir: string): void {
+  if (existsSync(join(dir, 'node_modules', 'postgraphile'))) return;
+  console.log('installing the PostGraphile peer into bench/peer (first run only)...');
+  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`npm ci in ${dir} failed (exit ${r.status}): the PostgreSQL bench needs the npm registry once for its peer`);
 }
 
 async function spawnHealthy(args: string[], env: NodeJS.ProcessEnv, url: string, root: string, probe = '/readyz'): Promise<ChildProcess> {
@@ -168,7 +179,8 @@ export async function postgresBench(o: PostgresBenchOptions): Promise<void> {
     );
     const peerPort = await freePort();
     const peerUrl = `http://127.0.0.1:${peerPort}`;
-    const peerChild = await spawnHealthy([join(o.root, 'bench/peer-postgraphile.mjs'), url, String(peerPort)], { GRAPHILE_ENV: 'production' }, peerUrl, o.root, '/');
+    installPeer(join(o.root, 'bench/peer'));
+    const peerChild = await spawnHealthy([join(o.root, 'bench/peer/peer-postgraphile.mjs'), url, String(peerPort)], { GRAPHILE_ENV: 'production' }, peerUrl, o.root, '/');
     children.push(peerChild);
     const peer: Target = { name: 'peer', urls: [peerUrl], children: [peerChild], graphql: true, token };
     const svc = await service('service', true, 1);

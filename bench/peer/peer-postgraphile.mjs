@@ -4,8 +4,9 @@
  * `customer_open(c customer)` / `customer_closed(c customer)` over the kept counts (`ticket_count`),
  * which the bench creates in its throw-away database (never in the service's migrations).
  *
- * Usage: node bench/peer-postgraphile.mjs <postgres url> <port>   (ready when GET / answers: Ruru, its GraphiQL)
- * Plain ESM: PostGraphile v5 is ESM only and the bench is compiled to CommonJS.
+ * Usage: node bench/peer/peer-postgraphile.mjs <postgres url> <port>   (ready when GET / answers: Ruru, its GraphiQL)
+ * Plain ESM: PostGraphile v5 is ESM only and the bench is compiled to CommonJS. Its packages are
+ * bench/peer's own (package.json beside this file), installed by the bench on first use.
  */
 import { createServer } from 'node:http';
 
