@@ -1,4 +1,7 @@
-import countries from 'i18n-iso-countries';
+// The package's browser entry and English alone: its Node entry registers all 78 languages
+// (about 9 MB of memory) for names the service never shows.
+import countries from 'i18n-iso-countries/index';
+import english from 'i18n-iso-countries/langs/en.json';
 
 /** An ISO 3166-1 country. */
 export interface CountryInfo {
@@ -7,6 +10,7 @@ export interface CountryInfo {
 }
 
 // i18n-iso-countries (maintained, ISO-tracking, English names) rather than a hand-kept list.
+countries.registerLocale(english);
 const BY_CODE: ReadonlyMap<string, CountryInfo> = new Map(
   Object.entries(countries.getNames('en', { select: 'official' })).map(([code, name]) => [code, { code, name }]),
 );
