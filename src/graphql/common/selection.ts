@@ -5,28 +5,7 @@ import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } 
  * fragments and fragment spreads too): a resolver's look-ahead at what will be read of its value.
  */
 export function selectsSubfield(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>, name: string): boolean {
-  // Every row of a list resolves the field with the same field nodes: walk them once.
-  let answers = answered.get(info.fieldNodes);
-  if (!answers) answered.set(info.fieldNodes, (answers = new Map()));
-  let answer = answers.get(name);
-  if (answer === undefined) answers.set(name, (answer = walk(info, name)));
-  return answer;
-}
-
-/** Answers of {@link selectsSubfield} per field nodes (the nodes of one document; dropped with it). */
-const answered = new WeakMap<GraphQLResolveInfo['fieldNodes'], Map<string, boolean>>();
-
-function walk(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>, name: string): boolean {
-  const seen = new Set<string>();
-  const visit = (set: SelectionSetNode | undefined): boolean =>
-    set?.selections.some((s) => {
-      if (s.kind === Kind.FIELD) return s.name.value === name;
-      if (s.kind === Kind.INLINE_FRAGMENT) return visit(s.selectionSet);
-      if (seen.has(s.name.value)) return false;
-      seen.add(s.name.value);
-      return visit(info.fragments[s.name.value]?.selectionSet);
-    }) ?? false;
-  return info.fieldNodes.some((node) => visit(node.selectionSet));
+  return fieldsAt(info, [name]).length > 0;
 }
 
 /**
@@ -36,6 +15,7 @@ function walk(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>, name: 
  * under `@include(if: false)` counts as selected), so use it for hints that change no answer.
  */
 export function fieldsAt(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>, path: readonly string[]): readonly FieldNode[] {
+  // Every row of a list resolves its fields with the same field nodes: walk them once.
   const key = path.join('.');
   let answers = reached.get(info.fieldNodes);
   if (!answers) reached.set(info.fieldNodes, (answers = new Map()));
@@ -48,7 +28,7 @@ export function fieldsAt(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragment
   return found;
 }
 
-/** Answers of {@link fieldsAt} per field nodes and path. */
+/** Answers of {@link fieldsAt} per field nodes (the nodes of one document; dropped with it) and path. */
 const reached = new WeakMap<GraphQLResolveInfo['fieldNodes'], Map<string, readonly FieldNode[]>>();
 
 function fieldsNamed(set: SelectionSetNode | undefined, name: string, fragments: GraphQLResolveInfo['fragments'], seen = new Set<string>()): FieldNode[] {
