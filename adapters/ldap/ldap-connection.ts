@@ -79,30 +79,24 @@ export class LdapConnection {
 
   /** Runs one search (every page), bound as the service account; DATA_SOURCE_UNAVAILABLE on any failure. */
   search(spec: SearchSpec): Promise<Entry[]> {
+    const options = {
+      scope: spec.scope,
+      ...(spec.filter && { filter: spec.filter }),
+      attributes: [...spec.attributes],
+      ...(spec.binaryAttributes?.length && { explicitBufferAttributes: [...spec.binaryAttributes] }),
+    };
     return this.run(spec.timeoutMs ?? this.timeoutMs, async (client) => {
       if (spec.expected !== undefined && spec.expected < this.options.pageSize) {
         this.options.onSearchPage();
         try {
-          const { searchEntries } = await client.search(spec.baseDN, {
-            scope: spec.scope,
-            ...(spec.filter && { filter: spec.filter }),
-            attributes: [...spec.attributes],
-            ...(spec.binaryAttributes?.length && { explicitBufferAttributes: [...spec.binaryAttributes] }),
-          });
-          return searchEntries;
+          return (await client.search(spec.baseDN, options)).searchEntries;
         } catch (e) {
           if (!(e instanceof SizeLimitExceededError)) throw e;
         }
       }
       const entries: Entry[] = [];
       try {
-        const pages = client.searchPaginated(spec.baseDN, {
-          scope: spec.scope,
-          ...(spec.filter && { filter: spec.filter }),
-          attributes: [...spec.attributes],
-          ...(spec.binaryAttributes?.length && { explicitBufferAttributes: [...spec.binaryAttributes] }),
-          paged: { pageSize: this.options.pageSize },
-        });
+        const pages = client.searchPaginated(spec.baseDN, { ...options, paged: { pageSize: this.options.pageSize } });
         for await (const page of pages) {
           this.options.onSearchPage();
           entries.push(...page.searchEntries);

@@ -129,7 +129,7 @@ export class ListIndex {
     if (row.change !== '' && (this.highWater === null || this.highWater === '' || this.reader.compareChange(row.change, this.highWater) > 0)) {
       this.highWater = row.change;
     }
-    if (!old || !sameRow(old, row)) this.changed(old, row);
+    if (!old || !sameListing(old, row)) this.changed(old, row);
   }
 
   /** Drops a row: its entry is gone. */
@@ -266,7 +266,8 @@ function filterKey(filter: RowFilter): string {
   return `${filter.customerId ?? ''}\u0000${[...filter.valid].sort().join(',')}\u0000${filter.search ?? ''}`;
 }
 
-function sameRow(a: IndexRow, b: IndexRow): boolean {
+/** True when two rows would list alike (same key, order, validity, customers, search text). */
+export function sameListing(a: IndexRow, b: IndexRow): boolean {
   return (
     a.key === b.key &&
     a.valid === b.valid &&
@@ -276,10 +277,6 @@ function sameRow(a: IndexRow, b: IndexRow): boolean {
   );
 }
 
-/** True when two rows would list alike (same key, order, validity, customers, search text). */
-export function sameListing(a: IndexRow, b: IndexRow): boolean {
-  return sameRow(a, b);
-}
 
 /** Changes of one incremental read up to which the list order is patched row by row. */
 const PATCH_LIMIT = 256;
