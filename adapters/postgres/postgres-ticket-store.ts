@@ -63,13 +63,24 @@ export function countColumns(owner: TicketOwner, key: string, now: Date | null, 
     `${kept(` AND tc.state_type IN (${OPEN_TYPES_SQL})`)} AS tc_open`,
     `${kept(` AND tc.state_type = 'PENDING_REMINDER'`)} AS tc_pending`,
   ];
-  if (now) {
-    const hour = Math.floor(now.getTime() / HOUR);
-    const [at, h, from] = [bind(now.getTime()), bind(hour), bind(hour * HOUR)];
-    columns.push(`(SELECT coalesce(sum(d.n), 0) FROM ticket_due d WHERE d.owner = '${o}' AND d.owner_key = ${key} AND d.kind = 'e' AND d.hour < ${h})
-      + (SELECT count(*) FROM ticket t WHERE t.${OWNER_COLUMN[owner]} = ${key} AND t.is_open AND t.escalation_at >= ${from} AND t.escalation_at <= ${at}) AS tc_escalated`);
-  }
+  if (now) columns.push(`${dueSql(owner, 'e', key, now, bind)} AS tc_escalated`);
   return columns.join(',\n      ');
+}
+
+/**
+ * Escalated ('e') or reminders reached ('r') of the owner whose key is the SQL expression `key`:
+ * the kept hours before the current one (`ticket_due`) plus a range count of the current hour.
+ * `bind` adds a clock parameter and returns its placeholder.
+ */
+function dueSql(owner: TicketOwner, kind: 'e' | 'r', key: string, now: Date, bind: (value: unknown) => string): string {
+  const hour = Math.floor(now.getTime() / HOUR);
+  const [at, h, from] = [bind(now.getTime()), bind(hour), bind(hour * HOUR)];
+  const current =
+    kind === 'e'
+      ? `t.is_open AND t.escalation_at >= ${from} AND t.escalation_at <= ${at}`
+      : `t.state_type = 'PENDING_REMINDER' AND t.pending_until >= ${from} AND t.pending_until <= ${at}`;
+  return `(SELECT coalesce(sum(d.n), 0) FROM ticket_due d WHERE d.owner = '${owner === 'customer' ? 'c' : 'u'}' AND d.owner_key = ${key} AND d.kind = '${kind}' AND d.hour < ${h})
+         + (SELECT count(*) FROM ticket t WHERE t.${OWNER_COLUMN[owner]} = ${key} AND ${current})`;
 }
 
 /** The columns of {@link countColumns} as read back. */
@@ -121,7 +132,7 @@ export class PostgresTicketStore implements TicketStore {
     const o = owner === 'customer' ? 'c' : 'u';
     const withEscalated = hints.escalated === true;
     const params: unknown[] = [keys];
-    const escalated = withEscalated ? `,\n         ${this.dueSql(owner, 'e', now, params)} AS escalated` : '';
+    const escalated = withEscalated ? `,\n         ${dueSql(owner, 'e', 'k.key', now, (v) => `$${params.push(v)}`)} AS escalated` : '';
     const rows = await this.db.query<{ idx: number; total: number; open: number; pending: number; escalated?: number }>(
       `SELECT k.idx - 1 AS idx, c.total, c.open, c.pending${escalated}
        FROM unnest($1::text[]) WITH ORDINALITY AS k(key, idx)
@@ -141,7 +152,7 @@ export class PostgresTicketStore implements TicketStore {
   async dueCounts(owner: TicketOwner, kind: DueCountKind, ownerIds: readonly string[], now: Date): Promise<number[]> {
     const params: unknown[] = [ownerIds.map(idKey)];
     const rows = await this.db.query<{ idx: number; n: number }>(
-      `SELECT k.idx - 1 AS idx, ${this.dueSql(owner, kind === 'escalated' ? 'e' : 'r', now, params)} AS n
+      `SELECT k.idx - 1 AS idx, ${dueSql(owner, kind === 'escalated' ? 'e' : 'r', 'k.key', now, (v) => `$${params.push(v)}`)} AS n
        FROM unnest($1::text[]) WITH ORDINALITY AS k(key, idx)`,
       params,
     );
@@ -160,23 +171,6 @@ export class PostgresTicketStore implements TicketStore {
     const out: Record<string, number>[] = ownerIds.map(() => ({}));
     for (const r of rows) out[r.idx]![r.state_type] = r.n;
     return out as StateTypeCounts[];
-  }
-
-  /**
-   * Escalated ('e') or reminders reached ('r') of the owner `k.key`: the kept hours before the
-   * current one (`ticket_due`) plus a range count of the current hour. Adds its clock parameters.
-   */
-  private dueSql(owner: TicketOwner, kind: 'e' | 'r', now: Date, params: unknown[]): string {
-    const hour = Math.floor(now.getTime() / HOUR);
-    const at = `$${params.push(now.getTime())}`;
-    const h = `$${params.push(hour)}`;
-    const from = `$${params.push(hour * HOUR)}`;
-    const current =
-      kind === 'e'
-        ? `t.is_open AND t.escalation_at >= ${from} AND t.escalation_at <= ${at}`
-        : `t.state_type = 'PENDING_REMINDER' AND t.pending_until >= ${from} AND t.pending_until <= ${at}`;
-    return `(SELECT coalesce(sum(d.n), 0) FROM ticket_due d WHERE d.owner = '${owner === 'customer' ? 'c' : 'u'}' AND d.owner_key = k.key AND d.kind = '${kind}' AND d.hour < ${h})
-         + (SELECT count(*) FROM ticket t WHERE t.${OWNER_COLUMN[owner]} = k.key AND ${current})`;
   }
 
   async lists(specs: readonly TicketListSpec[], now: Date): Promise<Slice<TicketRecord>[]> {
