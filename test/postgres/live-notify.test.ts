@@ -20,16 +20,28 @@ describe('PostgreSQL: live changes sent with NOTIFY inside the writing transacti
   const events: { a: FeedEvent[]; b: FeedEvent[] } = { a: [], b: [] };
   const feedOf = (x: LiveTestApp) => x.t.app.changeFeed as PostgresChangeFeed;
 
-  /** Runs `write`, waits until the database went quiet, returns what was notified and heard. */
-  async function observe(write: () => Promise<unknown>, expected = 1) {
+  /** Runs `write` between two fences; returns what was notified and heard in between. */
+  async function observe(write: () => Promise<unknown>) {
+    await fence();
     notes.length = 0;
     events.a.length = 0;
     events.b.length = 0;
     await write();
-    await sql.query(`SELECT pg_notify('live_test_fence', '')`);
-    await waitUntil(() => events.a.length >= Math.min(expected, 1) && events.b.length >= Math.min(expected, 1), 'the feeds');
-    await new Promise((r) => setTimeout(r, 100));
-    return { notes: [...notes], a: [...events.a], b: [...events.b] };
+    await fence();
+    const unfenced = (list: any[]) => list.filter((e) => (e.change ?? e).fence === undefined);
+    return { notes: unfenced(notes), a: unfenced(events.a), b: unfenced(events.b) };
+  }
+
+  let fences = 0;
+  /**
+   * Waits until the listener and both feeds heard everything committed so far: a marker sent on the
+   * change channel arrives after every earlier commit's notification (PostgreSQL delivers in commit order).
+   */
+  async function fence() {
+    const marker = ++fences;
+    await sql.query(`SELECT pg_notify($1, $2)`, [CHANGE_CHANNEL, JSON.stringify({ committedAt: 0, fence: marker })]);
+    const heard = (list: any[]) => list.some((e) => (e.change ?? e).fence === marker);
+    await waitUntil(() => heard(notes) && heard(events.a) && heard(events.b), 'the fence on the listener and both feeds');
   }
 
   beforeAll(async () => {
@@ -134,7 +146,7 @@ describe('PostgreSQL: live changes sent with NOTIFY inside the writing transacti
       await sql.query(`UPDATE ticket SET title = 'never seen either'`);
       await sql.query('ROLLBACK TO SAVEPOINT s');
       await sql.query('COMMIT');
-    }, 0);
+    });
     expect(taken.notes).toEqual([]);
     expect(taken.a).toEqual([]);
     expect(taken.b).toEqual([]);
