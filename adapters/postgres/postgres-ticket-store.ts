@@ -3,6 +3,7 @@ import { toPage, type Slice } from '../../src/domain/page';
 import { idKey } from '../../src/domain/records';
 import {
   isOpenType,
+  keptCounts,
   OPEN_STATE_TYPES,
   ticketListKey,
   ticketNumber,
@@ -93,20 +94,7 @@ export interface CountColumns {
 
 /** The counts of a row read with {@link countColumns}; those it did not read are null (read on demand). */
 export function countsOfColumns(row: CountColumns, withEscalated: boolean): TicketCounts {
-  return {
-    total: row.tc_total,
-    open: row.tc_open,
-    closed: row.tc_total - row.tc_open,
-    pendingReminder: row.tc_pending,
-    escalated: withEscalated ? row.tc_escalated! : null,
-    reminderReached: null,
-    byStateType: null,
-  };
-}
-
-/** The counts of one owner; escalated when it was read with them, the others read on demand. */
-function countsOf(total: number, open: number, pendingReminder: number, escalated: number | null): TicketCounts {
-  return { total, open, closed: total - open, pendingReminder, escalated, reminderReached: null, byStateType: null };
+  return keptCounts(row.tc_total, row.tc_open, row.tc_pending, withEscalated ? row.tc_escalated! : null);
 }
 
 /** The tickets of the helpdesk database on PostgreSQL; numbers from a sequence, unique across replicas. */
@@ -143,8 +131,8 @@ export class PostgresTicketStore implements TicketStore {
          FROM ticket_count c WHERE c.owner = '${o}' AND c.owner_key = k.key) c`,
       params,
     );
-    const out: TicketCounts[] = ownerIds.map(() => countsOf(0, 0, 0, withEscalated ? 0 : null));
-    for (const r of rows) out[r.idx] = countsOf(r.total, r.open, r.pending, withEscalated ? r.escalated! : null);
+    const out: TicketCounts[] = ownerIds.map(() => keptCounts(0, 0, 0, withEscalated ? 0 : null));
+    for (const r of rows) out[r.idx] = keptCounts(r.total, r.open, r.pending, withEscalated ? r.escalated! : null);
     return out;
   }
 

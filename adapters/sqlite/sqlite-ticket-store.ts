@@ -3,6 +3,7 @@ import { toPage, type Slice } from '../../src/domain/page';
 import { idKey } from '../../src/domain/records';
 import {
   isOpenType,
+  keptCounts,
   OPEN_STATE_TYPES,
   ticketListKey,
   ticketNumber,
@@ -107,7 +108,7 @@ export function countColumns(owner: TicketOwner, key: string, withEscalated: boo
 
 /** The counts of a row read as values, {@link countColumns} starting at `at`. */
 export function countsOfValues(v: readonly unknown[], at: number, withEscalated: boolean): TicketCounts {
-  return countsOf(v[at] as number, v[at + 1] as number, v[at + 2] as number, withEscalated ? (v[at + 3] as number) : null);
+  return keptCounts(v[at] as number, v[at + 1] as number, v[at + 2] as number, withEscalated ? (v[at + 3] as number) : null);
 }
 
 /** The parameters of {@link dueSql}. */
@@ -120,11 +121,6 @@ export function clockParams(now: Date): { now: number; hour: number; hourStart: 
 const FEW_LISTS = 8;
 
 const KINDS: readonly TicketListKind[] = ['escalated', 'reminder', 'open', 'all'];
-
-/** Counts of an owner from its kept rows; `escalated` when it was read with them. */
-function countsOf(total: number, open: number, pendingReminder: number, escalated: number | null): TicketCounts {
-  return { total, open, closed: total - open, pendingReminder, escalated, reminderReached: null, byStateType: null };
-}
 
 /** Compares two tickets in the order of a list of that kind. */
 function compareInList(kind: TicketListKind, a: TicketRecord, b: TicketRecord): number {
@@ -156,8 +152,8 @@ export class SqliteTicketStore implements TicketStore {
     // Escalated comes with the others only when hinted; the clock-dependent counts and those per
     // state type otherwise have their own batched statements (`dueCounts`, `stateTypeCounts`),
     // which the callers' loaders run when a field needs them.
-    const out: TicketCounts[] = ownerIds.map(() => countsOf(0, 0, 0, withEscalated ? 0 : null));
-    for (const r of rows) out[r[0]] = countsOf(r[1], r[2], r[3], withEscalated ? r[4]! : null);
+    const out: TicketCounts[] = ownerIds.map(() => keptCounts(0, 0, 0, withEscalated ? 0 : null));
+    for (const r of rows) out[r[0]] = keptCounts(r[1], r[2], r[3], withEscalated ? r[4]! : null);
     return out;
   }
 

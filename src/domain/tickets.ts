@@ -84,6 +84,15 @@ export interface TicketCounts {
   readonly byStateType: StateTypeCounts | null;
 }
 
+/**
+ * The counts a store reads in one statement from its kept per-state-type rows: `closed` follows
+ * from the total, `escalated` is there when it was read with them (else null), and reminders
+ * reached and the counts per state type are read on demand.
+ */
+export function keptCounts(total: number, open: number, pendingReminder: number, escalated: number | null): TicketCounts {
+  return { total, open, closed: total - open, pendingReminder, escalated, reminderReached: null, byStateType: null };
+}
+
 /** Whose tickets a list or count is about. */
 export type TicketOwner = 'customer' | 'customerUser';
 
