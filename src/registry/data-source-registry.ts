@@ -1,7 +1,6 @@
 import type {
   CustomerPage,
   CustomerQuery,
-  CustomerUserPage,
   CustomerUserQuery,
   CustomerUsersOfCustomerQuery,
   DataSource,
@@ -11,7 +10,6 @@ import { DataSourceUnavailableError, NotFoundError } from '../domain/errors';
 import { compareKeys, type Page, type PageRequest, type SortKey } from '../domain/page';
 import { idKey, type CustomerRecord, type CustomerUserRecord } from '../domain/records';
 import { customerSortKey, customerUserSortKey } from '../domain/sort-keys';
-import type { TicketCounts } from '../domain/tickets';
 import type { Logger } from '../log/logger';
 
 /** Last known state of a source, for `available` and `/readyz`. */
@@ -30,12 +28,15 @@ export interface DataSourceRegistryOptions {
 }
 
 /** A list page merged over several sources, naming the sources that did not answer. */
-export interface MergedPage<T> extends Page<T> {
+export interface MergedPage<T> extends SourcePage<T> {
   /** Ids of the sources whose records are missing because they did not answer. */
   readonly unavailableSources: readonly string[];
   /** Why each of them did not answer, in the same order. */
   readonly failures: readonly DataSourceUnavailableError[];
 }
+
+/** A source's page, with the ticket counts it may read along (`CustomerPage`, `CustomerUserPage`). */
+export type SourcePage<T> = Page<T> & Pick<CustomerPage, 'ticketCounts'>;
 
 /** Called when a merged list drops a record because an earlier source has it too. */
 export type OnDuplicate = (identity: string, keptSource: number, droppedSource: number) => void;
@@ -93,11 +94,9 @@ export class DataSourceRegistry {
    * The customers of every source (or of one), merged in order. A source that does not answer
    * is left out and named, as long as another one answered; a list of one source fails with it.
    */
-  async listCustomers(query: CustomerQuery, sourceId: string | null): Promise<MergedPage<CustomerRecord> & Pick<CustomerPage, 'ticketCounts'>> {
+  listCustomers(query: CustomerQuery, sourceId: string | null): Promise<MergedPage<CustomerRecord>> {
     const sources = this.serving('customers', sourceId);
-    const answers = await this.settle(sources, (s) => s.listCustomers(query));
-    const merged = mergePages(answers.pages, answers, query, customerSortKey, (c) => idKey(c.customerId), this.duplicateLogger('customer', sources));
-    return withTicketCounts(merged, answers.pages);
+    return this.merge(sources, (s) => s.listCustomers(query), query, customerSortKey, (c) => idKey(c.customerId), this.duplicateLogger('customer', sources));
   }
 
   /** The customer users of every source (or of one), merged in order; see {@link listCustomers}. */
@@ -107,14 +106,13 @@ export class DataSourceRegistry {
   }
 
   /** The customer user pages of many customers, each merged over all sources; see {@link listCustomers}. */
-  async customerUsersOfCustomers(queries: readonly CustomerUsersOfCustomerQuery[]): Promise<(MergedPage<CustomerUserRecord> & Pick<CustomerUserPage, 'ticketCounts'>)[]> {
+  async customerUsersOfCustomers(queries: readonly CustomerUsersOfCustomerQuery[]): Promise<MergedPage<CustomerUserRecord>[]> {
     const sources = this.serving('customerUsers', null);
     const answers = await this.settle(sources, (s) => s.customerUsersOfCustomers(queries));
     const onDuplicate = this.duplicateLogger('customer user', sources);
-    return queries.map((q, i) => {
-      const pages = answers.pages.map((p) => p[i]!);
-      return withTicketCounts(mergePages(pages, answers, q, customerUserSortKey, (u) => idKey(u.login), onDuplicate), pages);
-    });
+    return queries.map((q, i) =>
+      mergePages(answers.pages.map((pages) => pages[i]!), answers, q, customerUserSortKey, (u) => idKey(u.login), onDuplicate),
+    );
   }
 
   /** Customers by stable id, in key order, each looked up in the source its global id names. */
@@ -226,7 +224,7 @@ export class DataSourceRegistry {
 
   private async merge<T>(
     sources: readonly DataSource[],
-    fetch: (s: DataSource) => Promise<Page<T>>,
+    fetch: (s: DataSource) => Promise<SourcePage<T>>,
     request: PageRequest,
     key: (t: T) => SortKey,
     identity: (t: T) => string,
@@ -238,24 +236,14 @@ export class DataSourceRegistry {
 }
 
 /**
- * The merged page with the ticket counts its sources read with their pages. Counts are keyed by
- * customer id or login, the same in every source, so a record dropped as a duplicate leaves a
- * correct entry behind.
- */
-function withTicketCounts<P extends object>(merged: P, pages: readonly { readonly ticketCounts?: ReadonlyMap<string, TicketCounts> }[]): P & { ticketCounts?: ReadonlyMap<string, TicketCounts> } {
-  const withCounts = pages.filter((p) => p.ticketCounts !== undefined);
-  if (withCounts.length === 0) return merged;
-  const ticketCounts = withCounts.length === 1 ? withCounts[0]!.ticketCounts! : new Map(withCounts.flatMap((p) => [...p.ticketCounts!]));
-  return { ...merged, ticketCounts };
-}
-
-/**
  * Merges pages of several sources (in source order) over the same window: the result holds the
  * first (forward) or last (backward) `size` of their union in key order; a record present in two
- * sources is taken from the earlier one.
+ * sources is taken from the earlier one. The ticket counts the sources read with their pages are
+ * kept: they are keyed by customer id or login, the same in every source, so a record dropped as
+ * a duplicate leaves a correct entry behind.
  */
 export function mergePages<T>(
-  pages: readonly Page<T>[],
+  pages: readonly SourcePage<T>[],
   missing: Pick<MergedPage<T>, 'unavailableSources' | 'failures'>,
   request: PageRequest,
   key: (t: T) => SortKey,
@@ -287,5 +275,13 @@ export function mergePages<T>(
     totalCount: pages.reduce((sum, p) => sum + p.totalCount, 0),
     unavailableSources,
     failures,
+    ...mergedCounts(pages),
   };
+}
+
+/** The ticket counts of the pages that brought them, as one map; nothing when none did. */
+function mergedCounts(pages: readonly SourcePage<unknown>[]): Pick<MergedPage<unknown>, 'ticketCounts'> {
+  const withCounts = pages.filter((p) => p.ticketCounts !== undefined);
+  if (withCounts.length === 0) return {};
+  return { ticketCounts: withCounts.length === 1 ? withCounts[0]!.ticketCounts! : new Map(withCounts.flatMap((p) => [...p.ticketCounts!])) };
 }
