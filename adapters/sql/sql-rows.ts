@@ -123,10 +123,15 @@ export function toTicket(row: TicketRow): TicketRecord {
   };
 }
 
-/** Puts rows tagged with `idx` (their key's 0-based position) back in key order, `null` where none. */
-export function inKeyOrder<R extends { idx: number }, T>(count: number, rows: readonly R[], map: (row: R) => T): (T | null)[] {
+/**
+ * Puts rows tagged with their key's 0-based position (`idx`, or what `indexOf` reads: rows read
+ * as arrays) back in key order, `null` where none.
+ */
+export function inKeyOrder<R extends { idx: number }, T>(count: number, rows: readonly R[], map: (row: R) => T): (T | null)[];
+export function inKeyOrder<R, T>(count: number, rows: readonly R[], map: (row: R) => T, indexOf: (row: R) => number): (T | null)[];
+export function inKeyOrder<R, T>(count: number, rows: readonly R[], map: (row: R) => T, indexOf = (row: R) => (row as { idx: number }).idx): (T | null)[] {
   const out: (T | null)[] = new Array(count).fill(null);
-  for (const row of rows) out[row.idx] = map(row);
+  for (const row of rows) out[indexOf(row)] = map(row);
   return out;
 }
 

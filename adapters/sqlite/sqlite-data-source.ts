@@ -8,7 +8,7 @@ import type {
   DataSourceCapabilities,
 } from '../../src/domain/data-source';
 import { ConflictError, NotFoundError } from '../../src/domain/errors';
-import { toPage, type Page } from '../../src/domain/page';
+import { toPage, type Page, type PageRequest, type SortKey } from '../../src/domain/page';
 import {
   distinctIds,
   idKey,
@@ -20,6 +20,7 @@ import {
   type NewCustomerUser,
 } from '../../src/domain/records';
 import { collationKey, customerSortKey, customerUserSortKey } from '../../src/domain/sort-keys';
+import type { TicketCounts } from '../../src/domain/tickets';
 import type { SqliteSourceConfig } from './sqlite-config';
 import type { SqliteConnection } from './sqlite-connection';
 import { definedOnly, userColumns } from '../sql/sql-rows';
@@ -109,12 +110,7 @@ export class SqliteDataSource implements DataSource {
        ) p`,
       { ...valid.params, ...searchParams(q.search), ...ks.params, n: q.size + 1, ...(counts?.escalated && clockParams(counts.now)) },
     );
-    const first = rows[0];
-    const total = first ? (first[first.length - 1] as number) : 0;
-    const listed = rows.filter((r) => r[CUSTOMER_WIDTH] !== null);
-    const page = toPage(listed.map((r) => customerOfValues(r, this.id)), q, total, customerSortKey);
-    if (!counts) return page;
-    return { ...page, ticketCounts: new Map(listed.map((r) => [r[CUSTOMER_WIDTH] as string, countsOfValues(r, CUSTOMER_WIDTH + 1, counts.escalated)])) };
+    return pageOfValues(rows, q, (r) => customerOfValues(r, this.id), customerSortKey, counts && { at: CUSTOMER_WIDTH, escalated: counts.escalated });
   }
 
   async customerUsersByLogins(logins: readonly string[]): Promise<(CustomerUserRecord | null)[]> {
@@ -122,9 +118,7 @@ export class SqliteDataSource implements DataSource {
       `SELECT k.key AS idx, ${CUSTOMER_USER_COLUMNS} FROM json_each(?) k JOIN customer_user u ON u.login_key = k.value`,
       JSON.stringify(logins.map(idKey)),
     );
-    const out: (CustomerUserRecord | null)[] = new Array(logins.length).fill(null);
-    for (const r of rows) out[r[0] as number] = customerUserOfValues(r, this.id, 1);
-    return out;
+    return inKeyOrder(logins.length, rows, (r) => customerUserOfValues(r, this.id, 1), (r) => r[0] as number);
   }
 
   async customerUsersByStableIds(stableIds: readonly string[]): Promise<(CustomerUserRecord | null)[]> {
@@ -195,13 +189,7 @@ export class SqliteDataSource implements DataSource {
        ) p`,
       { c: idKey(q.customerId), ...valid.params, ...ks.params, n: Math.min(this.limit, q.size + 1), ...(counts?.escalated && clockParams(counts.now)) },
     );
-    const first = rows[0];
-    const total = first ? (first[first.length - 1] as number) : 0;
-    const listed = rows.filter((r) => r[1] !== null);
-    const page = toPage(listed.map((r) => customerUserOfValues(r, this.id)), q, total, customerUserSortKey);
-    if (!counts) return page;
-    const at = CUSTOMER_USER_WIDTH;
-    return { ...page, ticketCounts: new Map(listed.map((r) => [r[at] as string, countsOfValues(r, at + 1, counts.escalated)])) };
+    return pageOfValues(rows, q, (r) => customerUserOfValues(r, this.id), customerUserSortKey, counts && { at: CUSTOMER_USER_WIDTH, escalated: counts.escalated });
   }
 
   /** The pages of a batch of one direction, each query's total and window in one statement. */
@@ -405,4 +393,24 @@ function validityFilter(column: string, valid: readonly string[]): { sql: string
 /** A stable id of this adapter is a row id; anything else matches no row. */
 function rowId(stableId: string): number | null {
   return /^[1-9][0-9]{0,15}$/.test(stableId) ? Number(stableId) : null;
+}
+
+/**
+ * A page read as values (a LEFT JOIN of the window on one row of its total): the record's
+ * columns from the first, the total last; an empty window is one row of nulls and the total.
+ * With `counts`, the owner's key at `counts.at` and its {@link countColumns} after it.
+ */
+function pageOfValues<R>(
+  rows: readonly unknown[][],
+  q: PageRequest,
+  record: (v: readonly unknown[]) => R,
+  sortKey: (r: R) => SortKey,
+  counts: { at: number; escalated: boolean } | null,
+): Page<R> & { ticketCounts?: ReadonlyMap<string, TicketCounts> } {
+  const total = rows.length > 0 ? (rows[0]![rows[0]!.length - 1] as number) : 0;
+  // Every record has an id: a null one is the empty window's row.
+  const listed = rows.filter((r) => r[0] !== null);
+  const page = toPage(listed.map(record), q, total, sortKey);
+  if (!counts) return page;
+  return { ...page, ticketCounts: new Map(listed.map((r) => [r[counts.at] as string, countsOfValues(r, counts.at + 1, counts.escalated)])) };
 }
