@@ -199,10 +199,7 @@ export class ListIndex {
    * instead of sorted again, unless the change touches a key that two entries share.
    */
   private changed(old: IndexRow | undefined, row: IndexRow | undefined): void {
-    this.byCustomer = null;
-    this.texts = null;
-    this.filtered.clear();
-    if (this.sorted && !this.patchOrder(old, row)) this.sorted = null;
+    this.invalidate(this.sorted !== null && this.patchOrder(old, row));
   }
 
   private patchOrder(old: IndexRow | undefined, row: IndexRow | undefined): boolean {
@@ -224,8 +221,9 @@ export class ListIndex {
     return true;
   }
 
-  private invalidate(): void {
-    this.sorted = null;
+  /** Drops what is made from the rows on use; the list order too unless `keepOrder` (it was patched). */
+  private invalidate(keepOrder = false): void {
+    if (!keepOrder) this.sorted = null;
     this.byCustomer = null;
     this.texts = null;
     this.filtered.clear();
@@ -276,7 +274,6 @@ export function sameListing(a: IndexRow, b: IndexRow): boolean {
     a.text === b.text
   );
 }
-
 
 /** Changes of one incremental read up to which the list order is patched row by row. */
 const PATCH_LIMIT = 256;
