@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ldapSourceConfigSchema } from '../adapters/ldap/ldap-config';
 import { LdapDataSource } from '../adapters/ldap/ldap-data-source';
-import { TextSearch } from '../adapters/ldap/ldap-text-search';
+import { TextSearch } from '../adapters/list-index/text-search';
 import { Validity } from '../src/domain/records';
 import { createLogger } from '../src/log/logger';
 import { ADMIN_PASSWORD, DOMAIN_DN, SERVICE_PASSWORD, SERVICE_UPN, startSambaDc } from '../test/ad/samba';

@@ -130,7 +130,7 @@ export const ldapSourceConfigSchema = z
     /** Entries per page of a paged search (RFC 2696); default the preset's. */
     pageSize: z.number().int().min(1).max(100_000).optional(),
     tls: tlsSchema.default({ startTLS: false, rejectUnauthorized: true }),
-    /** The in-memory list index (see ldap-index.ts). */
+    /** The in-memory list index (see adapters/list-index/list-index.ts). */
     index: z
       .object({
         /** A list answers from data at most this old (changes are read in the background after half of it); lookups are live. */

@@ -24,7 +24,7 @@ import type { LdapSourceConfig } from './ldap-config';
 import { LdapConnection } from './ldap-connection';
 import { guidToBytes, isBinaryAttribute, isGuidString } from './ldap-binary';
 import { and, equalsAny, filterAttributes, parseFilter } from './ldap-filters';
-import { ListIndex, sameListing, type IndexRow, type RowFilter } from './ldap-index';
+import { ListIndex, sameListing, type IndexRow, type RowFilter } from '../list-index/list-index';
 import { ACCOUNT_STATUS_ATTRIBUTES, entryValues, requestedAttributes, toCustomer, toCustomerUser, type EntryMapping, type ValidityRule } from './ldap-mapper';
 import { LDAP_PRESETS, type CustomerAttributeMap, type CustomerUserAttributeMap, type LdapPreset, type ObjectPreset } from './ldap-presets';
 

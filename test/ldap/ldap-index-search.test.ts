@@ -1,7 +1,7 @@
 import { compareKeys } from '../../src/domain/page';
 import { Validity } from '../../src/domain/records';
 import { collationKey } from '../../src/domain/sort-keys';
-import { ListIndex, type IndexRow } from '../../adapters/ldap/ldap-index';
+import { ListIndex, type IndexRow } from '../../adapters/list-index/list-index';
 
 // A search over the whole list is one substring search over every row's text joined into one
 // buffer; it must keep exactly the rows a per-row test keeps, in list order, whatever the text.

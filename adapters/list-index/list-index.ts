@@ -1,6 +1,6 @@
 import { compareKeys, inWindow, type PageRequest, type SortKey } from '../../src/domain/page';
 import { idKey, type Validity } from '../../src/domain/records';
-import { TextSearch } from './ldap-text-search';
+import { TextSearch } from './text-search';
 
 /** What the list index keeps of one entry: enough to order, filter, count and page a list. */
 export interface IndexRow {
