@@ -9,7 +9,13 @@ declare module 'autocannon' {
     body?: string;
     connections?: number;
     duration?: number;
+    /** Requests to send instead of a duration. */
+    amount?: number;
+    /** Milliseconds between samples (1000); a run with an amount ends at the first sample after it. */
+    sampleInt?: number;
     pipelining?: number;
+    /** Seconds before a request counts as a timeout (10). */
+    timeout?: number;
   }
   interface Histogram {
     average: number;

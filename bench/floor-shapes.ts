@@ -1,15 +1,21 @@
 /**
- * What the two floors of the benchmark share (bench/floor-server.ts on SQLite,
- * bench/floor-server-postgres.ts on PostgreSQL): the JSON of the contract operations built from
- * the rows of their hand-written statements, and the HTTP server. Each floor keeps only its own
- * SQL and connection.
+ * What the floors of the benchmark share (bench/floor-server.ts on SQLite,
+ * bench/floor-server-postgres.ts on PostgreSQL, bench/floor-server-znuny.ts on a Znuny database):
+ * the JSON of the contract operations built from the rows of their hand-written statements, and
+ * the HTTP server. Each floor keeps only its own SQL and connection.
  */
 import countries from 'i18n-iso-countries';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { benchLinks } from './bench-config';
 
-const SOURCE_ID = 'local';
-const SOURCE_NAME = 'Helpdesk database';
+/** The data source the floor's records come from, as the service's configuration names it. */
+export interface FloorSource {
+  readonly id: string;
+  readonly name: string;
+  readonly readOnly: boolean;
+}
+/** The helpdesk database's own source (`local`, writable). */
+export const LOCAL_SOURCE: FloorSource = { id: 'local', name: 'Helpdesk database', readOnly: false };
 
 const COUNTRY = new Map(Object.entries(countries.getNames('en', { select: 'official' })).map(([code, name]) => [code, { code, name }]));
 const country = (code: string | null) => (code ? (COUNTRY.get(code.toUpperCase()) ?? null) : null);
@@ -18,8 +24,8 @@ const cursor = (key: (string | number)[]) => Buffer.from(JSON.stringify(key), 'u
 const fullName = (title: string | null, first: string, last: string) =>
   [title, first, last].filter((p) => p && p.trim() !== '').join(' ').replace(/\s+/g, ' ');
 const gid = (...parts: (string | number)[]) => Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
-const customerGid = (id: number) => gid('Customer', SOURCE_ID, String(id));
-const userGid = (id: number) => gid('CustomerUser', SOURCE_ID, String(id));
+const customerGid = (source: FloorSource, id: number | string) => gid('Customer', source.id, String(id));
+const userGid = (source: FloorSource, id: number | string) => gid('CustomerUser', source.id, String(id));
 const ticketGid = (id: number) => gid('Ticket', id);
 /** The five counts of an owner as the floors' statements name them. */
 export interface Counts {
@@ -38,7 +44,8 @@ const pageInfo = (hasNextPage: boolean, first: (string | number)[] | null, last:
 
 /** A row of the customer list statement. */
 export interface ListRow extends Counts {
-  id: number;
+  /** The stable id (a row id; a Znuny CustomerID). */
+  id: number | string;
   customer_id: string;
   name: string;
   city: string | null;
@@ -49,7 +56,7 @@ export interface ListRow extends Counts {
 }
 
 /** CustomerList(first) from up to `first + 1` rows of the list statement and the total. */
-export function listResponse(rows: ListRow[], first: number, totalCount: number): unknown {
+export function listResponse(rows: ListRow[], first: number, totalCount: number, source: FloorSource = LOCAL_SOURCE): unknown {
   const page = rows.slice(0, first);
   const key = (r: ListRow) => [r.name_sort, r.customer_key];
   return {
@@ -60,15 +67,15 @@ export function listResponse(rows: ListRow[], first: number, totalCount: number)
       edges: page.map((r) => ({
         cursor: cursor(key(r)),
         node: {
-          id: customerGid(r.id),
+          id: customerGid(source, r.id),
           customerId: r.customer_id,
           name: r.name,
           city: r.city,
           country: country(r.country),
           valid: r.valid,
-          readOnly: false,
+          readOnly: source.readOnly,
           viewerCanUpdate: false,
-          dataSource: { id: SOURCE_ID, name: SOURCE_NAME },
+          dataSource: { id: source.id, name: source.name },
           ticketCounts: counts(r),
         },
       })),
@@ -96,13 +103,8 @@ export interface TicketUserRow {
   u_last: string;
 }
 
-const ticketUser = (t: TicketUserRow) =>
-  t.u_login === null ? null : { id: userGid(t.u_id!), login: t.u_login, fullName: fullName(t.u_title, t.u_first, t.u_last) };
-
-/** A widget: its total and its first page as edges (the cursor is the list's sort key). */
-function widget(rows: TicketUserRow[], totalCount: number, key: (t: TicketUserRow) => number[], node: (t: TicketUserRow) => object) {
-  return { totalCount, edges: rows.map((t) => ({ cursor: cursor(key(t)), node: { id: ticketGid(t.id), ...node(t), customerUser: ticketUser(t) } })) };
-}
+const ticketUser = (source: FloorSource, t: TicketUserRow) =>
+  t.u_login === null ? null : { id: userGid(source, t.u_id!), login: t.u_login, fullName: fullName(t.u_title, t.u_first, t.u_last) };
 
 /** The rows of the detail view's statements. */
 export interface DetailRows {
@@ -116,8 +118,13 @@ export interface DetailRows {
 }
 
 /** CustomerDetailView from the customer's row (with its counts and `users`) and the widgets' rows; `kind` is the engine. */
-export function detailResponse(c: Record<string, any> | undefined, rows: DetailRows, kind: string): unknown {
+export function detailResponse(c: Record<string, any> | undefined, rows: DetailRows, kind: string, source: FloorSource = LOCAL_SOURCE): unknown {
   if (!c) return { customer: null };
+  /** A widget: its total and its first page as edges (the cursor is the list's sort key). */
+  const widget = (list: TicketUserRow[], totalCount: number, key: (t: TicketUserRow) => number[], node: (t: TicketUserRow) => object) => ({
+    totalCount,
+    edges: list.map((t) => ({ cursor: cursor(key(t)), node: { id: ticketGid(t.id), ...node(t), customerUser: ticketUser(source, t) } })),
+  });
   const record = {
     customerId: c.customer_id,
     name: c.name,
@@ -135,7 +142,7 @@ export function detailResponse(c: Record<string, any> | undefined, rows: DetailR
   const { mapUrl, links } = benchLinks(record);
   return {
     customer: {
-      id: customerGid(c.id),
+      id: customerGid(source, c.id),
       customerId: c.customer_id,
       name: c.name,
       valid: c.valid,
@@ -145,11 +152,11 @@ export function detailResponse(c: Record<string, any> | undefined, rows: DetailR
       country: country(c.country),
       url: c.url,
       comment: c.comment,
-      readOnly: false,
+      readOnly: source.readOnly,
       viewerCanUpdate: false,
       createdAt: iso(c.created_at),
       changedAt: iso(c.changed_at),
-      dataSource: { id: SOURCE_ID, name: SOURCE_NAME, kind, readOnly: false },
+      dataSource: { id: source.id, name: source.name, kind, readOnly: source.readOnly },
       ticketCounts: counts(c as Counts),
       mapUrl,
       links,
@@ -180,13 +187,13 @@ export function detailResponse(c: Record<string, any> | undefined, rows: DetailR
         edges: userPage.map((u) => ({
           cursor: cursor(userKey(u)),
           node: {
-            id: userGid(u.id),
+            id: userGid(source, u.id),
             login: u.login,
             fullName: fullName(u.title, u.first_name, u.last_name),
             email: u.email,
             phone: u.phone,
             valid: u.valid,
-            readOnly: false,
+            readOnly: source.readOnly,
             viewerCanUpdate: false,
             ticketCounts: counts(u as Counts),
           },
@@ -207,7 +214,7 @@ export function detailResponse(c: Record<string, any> | undefined, rows: DetailR
             queue: t.queue,
             createdAt: iso(t.created_at),
             changedAt: iso(t.changed_at),
-            customerUser: ticketUser(t),
+            customerUser: ticketUser(source, t),
           },
         })),
       },

@@ -2,23 +2,26 @@
  * `npm run bench -- --engine postgres`: the same screens (list, detailMedian, detailHeavy) and
  * targets (hand-written floor, service, service with batching off) on PostgreSQL, with the same
  * generated dataset, plus the service as two replicas on the same database. Starts its own
- * throw-away PostgreSQL (the test harness: initdb + pg_ctl on a free loopback port), seeds it with
+ * throw-away PostgreSQL (bench/servers.ts: initdb + pg_ctl on a free loopback port), seeds it with
  * the PostgreSQL seed writer, and writes `"postgres": { "screens": { ... } }` into the results file
- * beside the SQLite figures.
+ * beside the SQLite figures. Measured in paired rounds (bench/rounds.ts): per round and screen the
+ * floor and the service back to back (alternating which goes first), PostGraphile right after the
+ * service on the list (so the service / PostGraphile ratio is paired too), then the naive service
+ * and two replicas.
  */
-import autocannon from 'autocannon';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { OPEN_STATE_TYPES } from '../src/domain/tickets';
 import { generateDataset } from '../src/seed/generate';
 import { openStore } from '../src/adapter-factory';
-import { startPostgres } from '../test/helpers/postgres';
+import { progressBar, progressLog } from '../src/seed/progress';
 import { BENCH_LINKS } from './bench-config';
+import { loadAverage, loadRange, loadRun, median, pairedRound, pairedStats, pairOrder, round, table, type PairedRound, type Sample } from './rounds';
+import { freePort, startPostgres } from './servers';
 
 /** What the engine part needs from bench/run.ts's options. */
 export interface PostgresBenchOptions {
@@ -59,22 +62,6 @@ interface ServiceList {
 }
 
 const log = (text: string) => process.stderr.write(text + '\n');
-const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
-}
 
 /**
  * Installs the peer (bench/peer: PostGraphile v5, its own package and lockfile) on first use:
@@ -113,9 +100,11 @@ export async function postgresBench(o: PostgresBenchOptions): Promise<void> {
     log(`postgres: seeding the x${o.scale} dataset (${params.customers} customers, ${params.users} users, ${params.tickets} tickets) …`);
     const seedStarted = Date.now();
     const store = openStore({ database: url, label: 'bench', maxPageSize: 100, pool: { size: 2, statementTimeoutMs: 600_000, connectTimeoutMs: 10_000 } });
+    const bar = progressBar('seeding tickets', params.tickets);
     try {
-      await generateDataset(store.seedWriter, params);
+      await generateDataset(store.seedWriter, { ...params, onTickets: (n) => bar.update(n, n === params.tickets ? 'counts' : undefined) });
     } finally {
+      bar.stop();
       await store.close();
     }
     const seedSeconds = (Date.now() - seedStarted) / 1000;
@@ -219,25 +208,9 @@ export async function postgresBench(o: PostgresBenchOptions): Promise<void> {
       await fetchData(t, s);
       return (await read()) - before;
     };
-    /** One load run; a target with several replicas gets the connections split over them, req/s summed. */
-    const load = async (t: Target, s: Screen, duration: number) => {
-      const r = request(t, s);
-      const latencies: number[] = [];
-      const per = Math.max(1, Math.round(o.connections / t.urls.length));
-      const results = await Promise.all(
-        t.urls.map((u) => {
-          const instance = autocannon({ url: u + r.path, method: r.method, headers: r.headers, body: r.body, connections: per, duration });
-          instance.on('response', (_c: unknown, status: number, _b: number, ms: number) => status === 200 && latencies.push(ms));
-          return instance;
-        }),
-      );
-      for (const x of results) {
-        if (x.errors > 0 || x.non2xx > 0 || x.timeouts > 0) throw new Error(`${t.name} ${s.name}: ${x.errors} errors, ${x.non2xx} non-2xx, ${x.timeouts} timeouts`);
-      }
-      latencies.sort((a, b) => a - b);
-      const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
-      return { rps: results.reduce((sum, x) => sum + x.requests.total / x.duration, 0), p50: at(50), p99: at(99) };
-    };
+    /** One load run (bench/rounds.ts); a target with several replicas gets the connections split over them, req/s summed; RSS of the first process sampled. */
+    const load = (t: Target, s: Screen, duration: number) =>
+      loadRun({ name: `${t.name} ${s.name}`, urls: t.urls, pids: t.children.map((c) => c.pid!) }, request(t, s), duration, o.connections);
 
     // Same data, peer against service: the same customers in the same order, names, open and closed counts, total.
     const peerData = (await fetchData(peer, screens[0]!)) as PeerList;
@@ -256,33 +229,57 @@ export async function postgresBench(o: PostgresBenchOptions): Promise<void> {
     const targets = [floor, svc, naive, two, peer];
     const targetsOf = (s: Screen) => (s.name === 'list' ? targets : targets.filter((t) => t !== peer));
     for (const s of screens) for (const t of targetsOf(s)) await load(t, s, 1);
-    const samples: Record<string, Record<string, { rps: number; p50: number; p99: number }[]>> = {};
-    for (let run = 1; run <= o.runs; run++) {
-      for (const s of screens) {
-        for (const t of targetsOf(s)) {
-          const sample = await load(t, s, o.duration);
-          ((samples[s.name] ??= {})[t.name] ??= []).push(sample);
-          log(`postgres run ${run}/${o.runs} ${s.name.padEnd(12)} ${t.name.padEnd(9)} ${sample.rps.toFixed(0).padStart(6)} req/s  p50 ${sample.p50.toFixed(2)} ms  p99 ${sample.p99.toFixed(2)} ms`);
+    const samples: Record<string, Record<string, Sample[]>> = {};
+    const pairs: Record<string, PairedRound[]> = {};
+    const peerPairs: { round: number; loadAvg: number; serviceRps: number; peerRps: number; ratio: number }[] = [];
+    const progress = progressLog('postgres rounds', o.runs * screens.reduce((n, s) => n + targetsOf(s).length, 0));
+    try {
+      for (let run = 1; run <= o.runs; run++) {
+        for (const s of screens) {
+          const loadAvg = loadAverage();
+          // Floor and service back to back (ABBA); on the list PostGraphile on the service's other side.
+          const [a, b] = pairOrder(run, floor, svc);
+          const order = s.name === 'list' ? (run % 2 === 1 ? [a, b, peer] : [peer, a, b]) : [a, b];
+          const got: Record<string, Sample> = {};
+          for (const t of [...order, naive, two]) {
+            const sample = (got[t.name] = await load(t, s, o.duration));
+            ((samples[s.name] ??= {})[t.name] ??= []).push(sample);
+            progress.log(`postgres round ${run}/${o.runs} ${s.name.padEnd(12)} ${t.name.padEnd(9)} ${sample.rps.toFixed(0).padStart(6)} req/s  p50 ${sample.p50.toFixed(2)} ms  p99 ${sample.p99.toFixed(2)} ms`);
+            progress.increment();
+          }
+          const pair = pairedRound(run, loadAvg, got.floor!, got.service!);
+          (pairs[s.name] ??= []).push(pair);
+          progress.log(`postgres round ${run}/${o.runs} ${s.name.padEnd(12)} service/floor ${pair.ratio.toFixed(2)} (load average ${loadAvg.toFixed(2)}, ${pair.first} first)`);
+          if (got.peer) {
+            peerPairs.push({ round: run, loadAvg, serviceRps: Math.round(got.service!.rps), peerRps: Math.round(got.peer.rps), ratio: round(got.service!.rps / got.peer.rps, 4) });
+          }
         }
       }
+    } finally {
+      progress.stop();
     }
     const med = (screen: string, target: string, key: 'rps' | 'p50' | 'p99') => median(samples[screen]![target]!.map((x) => x[key]));
     const result: Record<string, any> = {
       engine: 'postgres',
       generatedAt: new Date().toISOString(),
       machine: { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryMb: Math.round(totalmem() / 2 ** 20), node: process.version },
-      params: { scale: o.scale, ...params, durationS: o.duration, runs: o.runs, connections: o.connections, seedSeconds: round(seedSeconds, 1) },
+      params: { scale: o.scale, ...params, durationS: o.duration, runs: o.runs, connections: o.connections, method: 'paired rounds', seedSeconds: round(seedSeconds, 1) },
       customers: { median: medianCustomer, heavy },
       screens: {},
     };
     for (const s of screens) {
       const floorRps = med(s.name, 'floor', 'rps');
       const serviceRps = med(s.name, 'service', 'rps');
+      const paired = pairedStats(pairs[s.name]!);
       result.screens[s.name] = {
         floorRps: round(floorRps, 0),
         serviceRps: round(serviceRps, 0),
         naiveRps: round(med(s.name, 'naive', 'rps'), 0),
-        ratioToFloor: round(serviceRps / floorRps),
+        // The median of the rounds' paired ratios (the target's measure); the ratio of the medians beside it.
+        ratioToFloor: paired.median,
+        pairedRatioMin: paired.min,
+        pairedRatioMax: paired.max,
+        ratioOfMedians: round(serviceRps / floorRps),
         naiveToServiceP50: round(med(s.name, 'naive', 'p50') / med(s.name, 'service', 'p50')),
         p50Ms: round(med(s.name, 'service', 'p50')),
         p99Ms: round(med(s.name, 'service', 'p99')),
@@ -296,6 +293,7 @@ export async function postgresBench(o: PostgresBenchOptions): Promise<void> {
         twoReplicasRps: round(med(s.name, 'replicas2', 'rps'), 0),
         twoReplicasP50Ms: round(med(s.name, 'replicas2', 'p50')),
         twoReplicasToOne: round(med(s.name, 'replicas2', 'rps') / serviceRps),
+        rounds: pairs[s.name],
       };
     }
     Object.assign(result.screens.list, {
@@ -303,18 +301,29 @@ export async function postgresBench(o: PostgresBenchOptions): Promise<void> {
       peerRps: round(med('list', 'peer', 'rps'), 0),
       peerP50Ms: round(med('list', 'peer', 'p50')),
       peerP99Ms: round(med('list', 'peer', 'p99')),
-      serviceToPeer: round(med('list', 'service', 'rps') / med('list', 'peer', 'rps')),
+      // The median of the rounds' paired service / PostGraphile ratios.
+      serviceToPeer: pairedStats(peerPairs).median,
       peerSameData: peerSame,
+      peerRounds: peerPairs,
     });
+    const worst = Math.min(...screens.map((s) => result.screens[s.name].ratioToFloor));
+    result.targets = {
+      serviceVsFloor: { target: '≥ 0.65 × floor req/s on every screen, by the median of paired rounds', worst, met: worst >= 0.65 },
+      serviceVsPeer: { target: 'service ≥ PostGraphile on the list, by the median of paired rounds', value: result.screens.list.serviceToPeer, met: result.screens.list.serviceToPeer >= 1 },
+      sameData: { met: screens.every((s) => result.screens[s.name].sameData) && peerSame },
+    };
     result.seconds = Math.round((Date.now() - started) / 1000);
     const existing = existsSync(o.out) ? JSON.parse(readFileSync(o.out, 'utf8')) : {};
     writeFileSync(o.out, JSON.stringify({ ...existing, postgres: result }, null, 2) + '\n');
-    console.log('| screen (PostgreSQL) | floor req/s | service req/s | naive req/s | PostGraphile req/s | service/floor | naive/service p50 | p50 ms | p99 ms | SQL | 2 replicas req/s | same data |');
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+    const rows = [['screen (PostgreSQL)', 'floor req/s', 'service req/s', 'naive req/s', 'PostGraphile req/s', 'service/floor', 'paired range', 'naive/service p50', 'p50 ms', 'p99 ms', 'SQL', '2 replicas req/s', 'same data']];
     for (const s of screens) {
       const x = result.screens[s.name];
-      console.log(`| ${s.name} | ${x.floorRps} | ${x.serviceRps} | ${x.naiveRps} | ${x.peerRps ?? '–'} | ${x.ratioToFloor} | ${x.naiveToServiceP50} | ${x.p50Ms} | ${x.p99Ms} | ${x.sqlStatements} | ${x.twoReplicasRps} | ${x.sameData ? 'yes' : 'NO'} |`);
+      rows.push([s.name, x.floorRps, x.serviceRps, x.naiveRps, x.peerRps ?? '–', x.ratioToFloor, `${x.pairedRatioMin}–${x.pairedRatioMax}`, x.naiveToServiceP50, x.p50Ms, x.p99Ms, x.sqlStatements, x.twoReplicasRps, x.sameData ? 'yes' : 'NO'].map(String));
     }
+    console.log(`\n${o.runs} paired rounds × ${o.duration} s, ${o.connections} connections; req/s and latencies are medians, service/floor the median of the rounds' paired ratios (load average ${loadRange(screens.flatMap((s) => pairs[s.name]!))})`);
+    console.log(table(rows));
+    console.log(`service / PostGraphile on the list: ${result.screens.list.serviceToPeer} (median of paired rounds)`);
+    for (const [name, t] of Object.entries(result.targets) as [string, any][]) console.log(`  ${t.met ? 'met    ' : 'NOT MET'}  ${name}: ${JSON.stringify({ ...t, met: undefined })}`);
     log(`wrote postgres figures into ${o.out}; PostGraphile same data as the service on the list: ${peerSame ? 'yes' : 'NO'}`);
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');

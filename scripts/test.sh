@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command: installs what the tests need that npm does not (OpenLDAP slapd, ldap-utils,
-# Chromium, PostgreSQL) when missing, builds, then runs every test, and the store-dependent suites
+# Chromium, PostgreSQL, MariaDB) when missing, builds, then runs every test, and the store-dependent suites
 # once more on PostgreSQL. Usage: npm test [-- jest args] (with args: only jest with them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,7 @@ command -v ldapsearch >/dev/null 2>&1 || missing+=(ldap-utils)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 [ -x /usr/sbin/samba ] && command -v samba-tool >/dev/null 2>&1 || missing+=(samba)
 compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null || missing+=(postgresql)
+[ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test: installing ${missing[*]} (Debian packages the tests need)"
   SUDO=""

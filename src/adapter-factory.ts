@@ -1,26 +1,28 @@
-import { z } from 'zod';
-import { ldapSourceConfigSchema, type LdapSourceConfig } from '../adapters/ldap/ldap-config';
+import type { LdapSourceConfig } from '../adapters/ldap/ldap-config';
 import { LdapDataSource } from '../adapters/ldap/ldap-data-source';
 import { isPostgresUrl } from '../adapters/postgres/postgres-config';
 import { PostgresChangeFeed } from '../adapters/postgres/postgres-change-feed';
 import { openPostgresStore } from '../adapters/postgres/postgres-store';
-import { sqliteSourceConfigSchema } from '../adapters/sqlite/sqlite-config';
 import { openSqliteStore } from '../adapters/sqlite/sqlite-store';
+import type { ZnunySourceConfig } from '../adapters/znuny/znuny-config';
+import { openZnunyStore } from '../adapters/znuny/znuny-store';
+/** The seed command's writer of Znuny-shaped databases (tests and bench only: it creates Znuny's tables in an empty database). */
+export { openZnunySeedExec, ZnunySeedWriter } from '../adapters/znuny/znuny-seed-writer';
 import type { Config, DataSourceConfig } from './config/config';
 import type { ChangeFeed } from './domain/change-feed';
+import type { ChangeWatch } from './domain/change-watch';
 import type { DataSource } from './domain/data-source';
 import type { HelpdeskStore } from './domain/helpdesk-store';
+import type { TicketStore } from './domain/tickets';
 import type { Logger } from './log/logger';
 import type { Metrics } from './metrics/metrics';
-import { InProcessChangeFeed } from './live/in-process-change-feed';
+import { InProcessChangeFeed } from './domain/in-process-change-feed';
 
 /**
  * The composition root of the adapters: the only module under src/ (with src/app.ts) that imports
  * adapters/. Adding an adapter adds its config schema here and a case in {@link openDataSource}.
  */
 
-/** The configuration schema of one data source, a union over the adapters' schemas. */
-export const dataSourceConfigSchema = z.discriminatedUnion('kind', [sqliteSourceConfigSchema, ldapSourceConfigSchema]);
 
 /** What an adapter may use when it is opened. */
 export interface AdapterDeps {
@@ -83,28 +85,49 @@ export function openHelpdeskStore(config: Config, label: string, metrics: Metric
   });
 }
 
+/** An opened data source, with what its backend may bring besides: its own tickets, and a watch on changes made by others. */
+export interface OpenedSource {
+  readonly source: DataSource;
+  /** The tickets of the source's database (an existing helpdesk's): served when `tickets` names the source. */
+  readonly tickets?: TicketStore;
+  /** Changes others make in the backend, for live subscriptions. */
+  readonly watch?: ChangeWatch;
+  /** Releases what opening the source created (connections, its own database, its watch). */
+  close(): Promise<void>;
+}
+
 /** Opens the adapter of one configured data source, by its `kind`. Adding an adapter adds a case here. */
-export async function openDataSource(source: DataSourceConfig, deps: AdapterDeps): Promise<DataSource> {
+export async function openDataSource(source: Config['dataSources'][number], deps: AdapterDeps): Promise<OpenedSource> {
   switch (source.kind) {
     case 'sqlite': {
-      if (source.path === undefined) return deps.store.dataSource(source);
+      // The helpdesk database's source: the store is closed by whoever opened it.
+      if (source.path === undefined) return { source: deps.store.dataSource(source), close: async () => undefined };
       const own = openSqliteStore({
         path: source.path,
         label: source.id,
         maxPageSize: deps.config.limits.maxPageSize,
         onStatement: deps.metrics.operationCounter(source.id, 'sqlite'),
       });
-      const adapter = own.dataSource(source, false);
-      adapter.close = () => own.close();
-      return adapter;
+      return { source: own.dataSource(source, false), close: () => own.close() };
     }
     case 'ldap':
       // Connects lazily: the service starts while the directory is down.
-      return new LdapDataSource({
+      const ldap = new LdapDataSource({
         config: source as LdapSourceConfig,
         logger: deps.logger,
         onSearchPage: deps.metrics.operationCounter(source.id, 'ldap'),
       });
+      return { source: ldap, close: () => ldap.close() };
+    case 'znuny': {
+      const znuny = await openZnunyStore({
+        config: source as ZnunySourceConfig,
+        holdsTickets: deps.config.tickets === source.id,
+        maxPageSize: deps.config.limits.maxPageSize,
+        onStatement: deps.metrics.operationCounter(source.id, 'znuny'),
+        logger: deps.logger,
+      });
+      return { source: znuny.source, tickets: znuny.tickets, watch: znuny.watch, close: () => znuny.close() };
+    }
   }
 }
 

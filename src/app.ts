@@ -1,11 +1,10 @@
 import type { ApolloServer } from '@apollo/server';
-import type { SqliteConnection } from '../adapters/sqlite/sqlite-connection';
-import { SqliteStore } from '../adapters/sqlite/sqlite-store';
-import { TokenAuthenticator } from './auth/auth';
-import type { Config } from './config/config';
+import { createAuthenticator, type Authenticator } from './auth/authenticator';
+import { ConfigError, type Config } from './config/config';
 import type { ChangeFeed } from './domain/change-feed';
 import type { DataSource } from './domain/data-source';
 import type { HelpdeskStore } from './domain/helpdesk-store';
+import type { TicketStore } from './domain/tickets';
 import { createApollo } from './graphql/apollo';
 import type { AppServices, Context } from './graphql/context';
 import { createLogger, type Logger } from './log/logger';
@@ -14,7 +13,7 @@ import { CustomerService } from './services/customer-service';
 import { CustomerUserService } from './services/customer-user-service';
 import { IdempotencyStore } from './services/idempotency';
 import { TicketService } from './services/ticket-service';
-import { openChangeFeed, openDataSource, openHelpdeskStore } from './adapter-factory';
+import { openChangeFeed, openDataSource, openHelpdeskStore, type OpenedSource } from './adapter-factory';
 import { DataSourceRegistry } from './registry/data-source-registry';
 
 /** A running service, before or without its HTTP listener. */
@@ -22,14 +21,10 @@ export interface App extends AppServices {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly apollo: ApolloServer<Context>;
-  readonly authenticator: TokenAuthenticator;
+  /** Bearer tokens (configured API tokens, OpenID Connect access tokens) to callers and the tickets they see. */
+  readonly authenticator: Authenticator;
   /** The helpdesk database (tickets, idempotency keys, and the default writable source). */
   readonly store: HelpdeskStore;
-  /**
-   * The SQLite handle of the helpdesk database, for tests of an embedded store
-   * (`store.capabilities.embedded`); throws for any other store.
-   */
-  readonly helpdeskDb: SqliteConnection;
   /** Idempotency-Key records of mutations (in the helpdesk database). */
   readonly idempotency: IdempotencyStore;
   /** Committed changes, published by the write services, heard by live subscriptions. */
@@ -57,7 +52,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const metrics = new Metrics();
   const helpdeskLabel = config.dataSources.find((s) => s.kind === 'sqlite' && !s.path)?.id ?? 'helpdesk';
   const store = openHelpdeskStore(config, helpdeskLabel, metrics, logger);
-  const opened: DataSource[] = [];
+  const opened: OpenedSource[] = [];
   try {
     // The generator pulls in faker (about 30 MB of memory): loaded only when a demo seed is configured.
     if (config.seed === 'demo') {
@@ -77,8 +72,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await store.close();
     throw e;
   }
-  const sources = new DataSourceRegistry(opened, { logger });
-  const tickets = store.tickets;
+  const sources = new DataSourceRegistry(opened.map((o) => o.source), { logger });
+  const tickets = ticketsOf(config, opened, store);
+  // A token acting as a Znuny agent needs a ticket store with agent permissions: a start-up error otherwise.
+  const authenticator = createAuthenticator(config.auth, tickets, logger);
   const idempotency = new IdempotencyStore(store.idempotency, config.limits.idempotencyKeyTtlSeconds * 1000);
   store.setJournal(idempotency);
   const started = (async () => {
@@ -101,6 +98,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   await apollo.start();
   const changeFeed = openChangeFeed(config, store, logger);
+  // Changes made in a backend by others (an existing helpdesk's own screens) reach the live screens of this process.
+  const watches = opened.flatMap((o) => (o.watch ? [o.watch] : []));
+  for (const watch of watches) watch.start((change) => changeFeed.publish(change));
   return {
     config,
     logger,
@@ -108,23 +108,28 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     sources,
     tickets,
     store,
-    get helpdeskDb(): SqliteConnection {
-      if (store instanceof SqliteStore) return store.db;
-      throw new Error('the helpdesk store is not an embedded SQLite file');
-    },
     apollo,
     started,
-    authenticator: new TokenAuthenticator(config.auth.tokens),
+    authenticator,
     idempotency,
     changeFeed,
     customers: new CustomerService(sources, tickets, changeFeed),
     customerUsers: new CustomerUserService(sources, changeFeed),
     ticketService: new TicketService(sources, tickets, changeFeed),
     async close() {
+      await Promise.allSettled(watches.map((w) => w.stop()));
       await changeFeed.close();
       await apollo.stop();
-      await sources.close();
+      await Promise.allSettled(opened.map((o) => o.close()));
       await store.close();
     },
   };
+}
+
+/** The ticket store: the helpdesk database's, or that of the source `tickets` names (which must keep tickets). */
+function ticketsOf(config: Config, opened: readonly OpenedSource[], store: HelpdeskStore): TicketStore {
+  if (config.tickets === undefined) return store.tickets;
+  const named = opened.find((o) => o.source.id === config.tickets);
+  if (!named?.tickets) throw new ConfigError(`configuration: tickets: data source '${config.tickets}' keeps no tickets (a znuny source does)`);
+  return named.tickets;
 }

@@ -18,7 +18,14 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger(config.logLevel);
-  const app = await createApp(config, { logger });
+  const app = await createApp(config, { logger }).catch((e: unknown) => {
+    // What only the opened stores can tell (a token acting as an agent without agent permissions, ...).
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  });
   const { server, url } = await listen(app, config.listen.host, config.listen.port, httpOptions(app));
   const live = attachLive(server, app);
   logger.info({ url: `${url}/graphql` }, 'helpdesk customer service listening');

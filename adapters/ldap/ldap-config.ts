@@ -135,13 +135,19 @@ export const ldapSourceConfigSchema = z
       .object({
         /** A list answers from data at most this old (changes are read in the background after half of it); lookups are live. */
         maxStalenessSeconds: z.number().int().min(1).max(60).default(60),
-        /** A full re-read (which also drops deleted entries early) at least every this many minutes. */
+        /**
+         * Entries deleted, moved out of the base DN or no longer matching the filter leave the lists
+         * within this time: a keys-only read of every entry's stable id (the sweep), with a refresh
+         * once half of it has passed.
+         */
+        sweepSeconds: z.number().int().min(1).max(3600).default(60),
+        /** A full re-read of every entry at least every this many minutes. */
         fullRefreshMinutes: z.number().int().min(1).max(1440).default(60),
-        /** Time for the full read of every entry (on first use and every fullRefreshMinutes). */
+        /** Time for the full read of every entry (on first use and every fullRefreshMinutes), and for a sweep. */
         readTimeoutMs: z.number().int().min(100).max(600_000).default(60_000),
       })
       .strict()
-      .default({ maxStalenessSeconds: 60, fullRefreshMinutes: 60, readTimeoutMs: 60_000 }),
+      .default({ maxStalenessSeconds: 60, sweepSeconds: 60, fullRefreshMinutes: 60, readTimeoutMs: 60_000 }),
     customers: objectSchema(customerMapShape).optional(),
     customerUsers: objectSchema(customerUserMapShape).optional(),
   })

@@ -7,6 +7,7 @@ import type {
   DataSourceCapabilities,
 } from '../../src/domain/data-source';
 import { ReadOnlyDataSourceError } from '../../src/domain/errors';
+import type { ListFilter, ListKind } from '../../src/domain/list-filter';
 import { pageOfAll, toPage, type Page, type PageRequest, type SortKey } from '../../src/domain/page';
 import {
   distinctIds,
@@ -24,8 +25,19 @@ import type { LdapSourceConfig } from './ldap-config';
 import { LdapConnection } from './ldap-connection';
 import { guidToBytes, isBinaryAttribute, isGuidString } from './ldap-binary';
 import { and, equalsAny, filterAttributes, parseFilter } from './ldap-filters';
-import { ListIndex, sameListing, type IndexRow, type RowFilter } from '../list-index/list-index';
-import { ACCOUNT_STATUS_ATTRIBUTES, entryValues, requestedAttributes, toCustomer, toCustomerUser, type EntryMapping, type ValidityRule } from './ldap-mapper';
+import { ListIndex, type IndexReader, type IndexRow } from '../list-index/list-index';
+import { customerRow, IndexedLists, userRow } from '../list-index/index-lists';
+import {
+  ACCOUNT_STATUS_ATTRIBUTES,
+  entryValues,
+  requestedAttributes,
+  stableIdOf,
+  toCustomer,
+  toCustomerUser,
+  validityTiming,
+  type EntryMapping,
+  type ValidityRule,
+} from './ldap-mapper';
 import { LDAP_PRESETS, type CustomerAttributeMap, type CustomerUserAttributeMap, type LdapPreset, type ObjectPreset } from './ldap-presets';
 
 /** Options of {@link LdapDataSource}. */
@@ -34,6 +46,11 @@ export interface LdapDataSourceOptions {
   readonly logger: Logger;
   /** Called once per LDAP search page sent (the operations metric). */
   readonly onSearchPage: () => void;
+  /**
+   * The clock (ms since the epoch) of the list indexes (refreshes, sweeps, accounts expiring) and
+   * of account validity (`accountExpires`); default `Date.now`. Tests move it.
+   */
+  readonly now?: () => number;
 }
 
 /** Keys per search of a batched lookup: one OR filter of this many equality terms at most. */
@@ -49,6 +66,10 @@ interface ObjectSettings<M> {
   readonly attributes: readonly string[];
   /** Attributes of the index's reads: keys, sort and search fields, validity, stable id, change marker. */
   readonly indexAttributes: readonly string[];
+  /** Attributes of the sweep: the stable id (none: the DN) and the key (an entry without one is no record). */
+  readonly sweepAttributes: readonly string[];
+  /** The attribute holding the key (customer id or login). */
+  readonly keyAttribute: string;
   readonly binaryAttributes: readonly string[];
   readonly changeAttribute: string;
 }
@@ -65,6 +86,7 @@ function settle<M extends object>(
   directory: LdapPreset,
   sourceId: string,
   indexFields: readonly string[],
+  keyField: 'customerId' | 'login',
   customersBaseDN: string | null,
 ): ObjectSettings<M> {
   const map = { ...preset.map } as Record<string, string | undefined>;
@@ -101,6 +123,8 @@ function settle<M extends object>(
     },
     attributes,
     indexAttributes: requestedAttributes(indexMap, extra),
+    sweepAttributes: requestedAttributes({ key: map[keyField] }, stableIdAttribute ? [stableIdAttribute] : []),
+    keyAttribute: map[keyField] ?? '',
     binaryAttributes: binarySpellings(attributes),
     changeAttribute: directory.changeAttribute,
   };
@@ -111,30 +135,6 @@ function binarySpellings(attributes: readonly string[]): string[] {
   const known = ['objectGUID', 'objectSid', 'mS-DS-ConsistencyGuid', 'msExchMailboxGuid', 'securityIdentifier'];
   const wanted = attributes.filter(isBinaryAttribute);
   return [...new Set([...wanted, ...wanted.map((a) => a.toLowerCase()), ...known.filter((k) => wanted.some((a) => a.toLowerCase() === k.toLowerCase()))])];
-}
-
-function customerRow(r: CustomerRecord, change = ''): IndexRow {
-  return {
-    stableId: r.stableId,
-    key: r.customerId,
-    sortKey: customerSortKey(r),
-    valid: r.valid,
-    customerIds: [],
-    text: `${r.customerId}\n${r.name}`.toLowerCase(),
-    change,
-  };
-}
-
-function userRow(r: CustomerUserRecord, change = ''): IndexRow {
-  return {
-    stableId: r.stableId,
-    key: r.login,
-    sortKey: customerUserSortKey(r),
-    valid: r.valid,
-    customerIds: r.customerIds.map(idKey),
-    text: [r.login, r.email, r.firstName, r.lastName].join('\n').toLowerCase(),
-    change,
-  };
 }
 
 /** Orders change markers: USNs numerically, GeneralizedTime values as text (same format). */
@@ -150,12 +150,16 @@ function compareChange(a: string, b: string): number {
 /**
  * Customers and customer users read from an LDAP directory (OpenLDAP, Active Directory). Never
  * writable. Lookups are live and batch all keys into one search per {@link LOOKUP_CHUNK} keys.
- * Lists are answered from a {@link ListIndex} of the entries' keys (at most
- * `index.maxStalenessSeconds` old): the index picks the page's keys and counts the total, and
- * one batched lookup reads the page's entries live. Should the lookup show that an entry changed
- * its place, validity or customers, or is gone, the index takes that in and the page is picked
- * again, so a page never shows a record outside its window. It needs only paged results (RFC
- * 2696) from the server: no server-side sort, no VLV.
+ * Lists are answered from a {@link ListIndex} of the entries' keys: changes at most
+ * `index.maxStalenessSeconds` old (an incremental read by change marker), entries deleted, moved
+ * out of the base DN or no longer matching the filter at most `index.sweepSeconds` (a sweep: a
+ * keys-only read of every entry's stable id), accounts expiring by `accountExpires` at the
+ * instant, lapsed lockouts with the next refresh (locked-out entries are read again on each).
+ * The index picks the page's keys and counts the total, and one batched lookup reads the page's
+ * entries live. Should the lookup show that an entry changed its place, validity or customers,
+ * or is gone, the index takes that in and the page is picked again, so a page never shows a
+ * record outside its window. It needs only paged results (RFC 2696) from the server: no
+ * server-side sort, no VLV.
  */
 export class LdapDataSource implements DataSource {
   readonly kind = 'ldap';
@@ -169,17 +173,20 @@ export class LdapDataSource implements DataSource {
   private readonly customers: ObjectSettings<CustomerAttributeMap> | null;
   private readonly users: ObjectSettings<CustomerUserAttributeMap> | null;
   private readonly indexes: { customers: ListIndex | null; users: ListIndex | null };
+  private readonly lists: IndexedLists;
   private readonly timeoutMs: number;
   private readonly readTimeoutMs: number;
+  private readonly now: () => number;
 
   constructor(options: LdapDataSourceOptions) {
     const { config } = options;
     this.id = config.id;
     this.name = config.name;
     const preset = LDAP_PRESETS[config.preset];
-    this.customers = config.customers ? settle(preset.customers, config.customers, preset, config.id, CUSTOMER_INDEX_FIELDS, null) : null;
+    this.now = options.now ?? Date.now;
+    this.customers = config.customers ? settle(preset.customers, config.customers, preset, config.id, CUSTOMER_INDEX_FIELDS, 'customerId', null) : null;
     this.users = config.customerUsers
-      ? settle(preset.customerUsers, config.customerUsers, preset, config.id, USER_INDEX_FIELDS, config.customers?.baseDN ?? null)
+      ? settle(preset.customerUsers, config.customerUsers, preset, config.id, USER_INDEX_FIELDS, 'login', config.customers?.baseDN ?? null)
       : null;
     this.capabilities = {
       customers: this.customers !== null && this.customers.mapping.map.customerId !== undefined,
@@ -187,6 +194,8 @@ export class LdapDataSource implements DataSource {
       writableCustomers: false,
       writableCustomerUsers: false,
       movesTicketsOnRename: false,
+      dynamicFields: false,
+      countsWithPages: false,
     };
     this.timeoutMs = config.timeoutMs;
     this.readTimeoutMs = config.index.readTimeoutMs;
@@ -195,24 +204,29 @@ export class LdapDataSource implements DataSource {
     // The index's long reads get a session of their own, one read at a time: OpenLDAP keeps one
     // paged-results state per connection, so interleaved multi-page searches would break.
     this.indexConnection = new LdapConnection(connectionOptions);
-    const indexOptions = { maxStalenessMs: config.index.maxStalenessSeconds * 1000, fullRefreshMs: config.index.fullRefreshMinutes * 60_000 };
+    const indexOptions = {
+      maxStalenessMs: config.index.maxStalenessSeconds * 1000,
+      sweepMs: config.index.sweepSeconds * 1000,
+      fullRefreshMs: config.index.fullRefreshMinutes * 60_000,
+      now: this.now,
+    };
     const c = this.customers;
     const u = this.users;
     this.indexes = {
-      customers:
-        c && this.capabilities.customers
-          ? new ListIndex({ compareChange, read: (since) => this.readIndex(c, since, (e) => toCustomer(e, c.mapping), customerRow) }, indexOptions)
-          : null,
-      users:
-        u && this.capabilities.customerUsers
-          ? new ListIndex({ compareChange, read: (since) => this.readIndex(u, since, (e) => toCustomerUser(e, u.mapping), userRow) }, indexOptions)
-          : null,
+      customers: c && this.capabilities.customers ? new ListIndex(this.indexReader(c, (e) => toCustomer(e, c.mapping, this.now()), customerRow), indexOptions) : null,
+      users: u && this.capabilities.customerUsers ? new ListIndex(this.indexReader(u, (e) => toCustomerUser(e, u.mapping, this.now()), userRow), indexOptions) : null,
     };
+    this.lists = new IndexedLists(this.indexes.customers, this.indexes.users, this);
   }
 
   /** Reads the directory's changes into the list indexes now (a full read when `full`); for tests and warm-up. */
   async refreshIndexes(full = false): Promise<void> {
     await Promise.all([this.indexes.customers?.refresh(full), this.indexes.users?.refresh(full)]);
+  }
+
+  /** Sweeps the list indexes now (refreshes do when due): for the benchmark. */
+  async sweepIndexes(): Promise<void> {
+    await Promise.all([this.indexes.customers?.sweep(), this.indexes.users?.sweep()]);
   }
 
   /** Entries held by the list indexes (for tests and the benchmark). */
@@ -223,67 +237,42 @@ export class LdapDataSource implements DataSource {
   async customersByIds(customerIds: readonly string[]): Promise<(CustomerRecord | null)[]> {
     const c = this.customers;
     if (!c || !this.capabilities.customers) return customerIds.map(() => null);
-    return this.byKeys(customerIds, (r) => r.customerId, (keys) => this.lookup(keys, [c.mapping.map.customerId!], c, (e) => toCustomer(e, c.mapping)));
+    return this.byKeys(customerIds, (r) => r.customerId, (keys) => this.lookup(keys, c, (e) => toCustomer(e, c.mapping, this.now())));
   }
 
   async customerUsersByLogins(logins: readonly string[]): Promise<(CustomerUserRecord | null)[]> {
     const u = this.users;
     if (!u || !this.capabilities.customerUsers) return logins.map(() => null);
-    return this.byKeys(logins, (r) => r.login, (keys) => this.lookup(keys, [u.mapping.map.login!], u, (e) => toCustomerUser(e, u.mapping)));
+    return this.byKeys(logins, (r) => r.login, (keys) => this.lookup(keys, u, (e) => toCustomerUser(e, u.mapping, this.now())));
   }
 
   async customersByStableIds(stableIds: readonly string[]): Promise<(CustomerRecord | null)[]> {
     const c = this.customers;
     if (!c || !this.capabilities.customers || stableIds.length === 0) return stableIds.map(() => null);
-    return this.byStableIds(stableIds, c, this.indexes.customers!, (e) => toCustomer(e, c.mapping), (keys) => this.customersByIds(keys));
+    return this.byStableIds(stableIds, c, this.indexes.customers!, (e) => toCustomer(e, c.mapping, this.now()), (keys) => this.customersByIds(keys));
   }
 
   async customerUsersByStableIds(stableIds: readonly string[]): Promise<(CustomerUserRecord | null)[]> {
     const u = this.users;
     if (!u || !this.capabilities.customerUsers || stableIds.length === 0) return stableIds.map(() => null);
-    return this.byStableIds(stableIds, u, this.indexes.users!, (e) => toCustomerUser(e, u.mapping), (keys) => this.customerUsersByLogins(keys));
+    return this.byStableIds(stableIds, u, this.indexes.users!, (e) => toCustomerUser(e, u.mapping, this.now()), (keys) => this.customerUsersByLogins(keys));
   }
 
-  async listCustomers(q: CustomerQuery): Promise<Page<CustomerRecord>> {
-    const index = this.indexes.customers;
-    if (!index) return pageOfAll<CustomerRecord>([], q, customerSortKey);
-    const filter: RowFilter = { valid: q.valid, search: q.search ? q.search.toLowerCase() : null, customerId: null };
-    return this.pageFromIndex(await index.fresh(), q, filter, (keys) => this.customersByIds(keys), customerRow, customerSortKey);
+  listCustomers(q: CustomerQuery): Promise<Page<CustomerRecord>> {
+    return this.lists.listCustomers(q);
   }
 
-  async listCustomerUsers(q: CustomerUserQuery): Promise<Page<CustomerUserRecord>> {
-    const index = this.indexes.users;
-    if (!index) return pageOfAll<CustomerUserRecord>([], q, customerUserSortKey);
-    const filter: RowFilter = {
-      valid: q.valid,
-      search: q.search ? q.search.toLowerCase() : null,
-      customerId: q.customerId === null ? null : idKey(q.customerId),
-    };
-    return this.pageFromIndex(await index.fresh(), q, filter, (keys) => this.customerUsersByLogins(keys), userRow, customerUserSortKey);
+  listCustomerUsers(q: CustomerUserQuery): Promise<Page<CustomerUserRecord>> {
+    return this.lists.listCustomerUsers(q);
   }
 
-  async customerUsersOfCustomers(queries: readonly CustomerUsersOfCustomerQuery[]): Promise<Page<CustomerUserRecord>[]> {
-    const index = this.indexes.users;
-    if (!index || queries.length === 0) return queries.map((q) => pageOfAll<CustomerUserRecord>([], q, customerUserSortKey));
-    await index.fresh();
-    // One batched lookup for the pages of every customer: the first round picks every page's
-    // keys, the lookup reads them all; a page whose rows changed is picked again.
-    let lookups = new Map<string, CustomerUserRecord | null>();
-    const pageOf = async (q: CustomerUsersOfCustomerQuery) =>
-      this.pageFromIndex(index, q, { valid: q.valid, search: null, customerId: idKey(q.customerId) }, async (keys) => {
-        const missing = keys.filter((k) => !lookups.has(idKey(k)));
-        if (missing.length > 0) {
-          const found = await this.customerUsersByLogins(missing);
-          missing.forEach((k, i) => lookups.set(idKey(k), found[i] ?? null));
-        }
-        return keys.map((k) => lookups.get(idKey(k)) ?? null);
-      }, userRow, customerUserSortKey);
-    const keys = queries.flatMap((q) => index.page(q, { valid: q.valid, search: null, customerId: idKey(q.customerId) }).rows.map((r) => r.key));
-    const found = keys.length > 0 ? await this.customerUsersByLogins(keys) : [];
-    lookups = new Map(keys.map((k, i) => [idKey(k), found[i] ?? null] as const));
-    const pages: Page<CustomerUserRecord>[] = [];
-    for (const q of queries) pages.push(await pageOf(q));
-    return pages;
+  customerUsersOfCustomers(queries: readonly CustomerUsersOfCustomerQuery[]): Promise<Page<CustomerUserRecord>[]> {
+    return this.lists.customerUsersOfCustomers(queries);
+  }
+
+  /** From the list indexes, without a search (see `DataSource.listedKeys`). */
+  listedKeys(kind: ListKind, filters: readonly ListFilter[]): Promise<string[][]> {
+    return this.lists.listedKeys(kind, filters);
   }
 
   async createCustomer(_input: NewCustomer): Promise<CustomerRecord> {
@@ -325,19 +314,42 @@ export class LdapDataSource implements DataSource {
     return keys.map((k) => byKey.get(idKey(k)) ?? null);
   }
 
-  /** Entries whose key attribute equals one of the keys: one search per {@link LOOKUP_CHUNK} distinct keys. */
-  private async lookup<M, R>(keys: readonly string[], attributes: string[], o: ObjectSettings<M>, map: (e: Entry) => R | null): Promise<R[]> {
-    const wanted = distinctIds(keys.filter(searchable));
+  /** Records of the entries whose key attribute equals one of the keys (see {@link entriesByKeys}). */
+  private async lookup<M, R>(keys: readonly string[], o: ObjectSettings<M>, map: (e: Entry) => R | null): Promise<R[]> {
     const out: R[] = [];
-    for (let i = 0; i < wanted.length; i += LOOKUP_CHUNK) {
-      const chunk = wanted.slice(i, i + LOOKUP_CHUNK);
-      const entries = await this.fetch(o, equalsAny(attributes, chunk), chunk.length);
-      for (const e of entries) {
-        const r = map(e);
-        if (r !== null) out.push(r);
-      }
+    for (const e of await this.entriesByKeys(keys, o)) {
+      const r = map(e);
+      if (r !== null) out.push(r);
     }
     return out;
+  }
+
+  /** Entries whose key attribute equals one of the keys: one search per {@link LOOKUP_CHUNK} distinct keys. */
+  private async entriesByKeys<M>(keys: readonly string[], o: ObjectSettings<M>): Promise<Entry[]> {
+    const wanted = distinctIds(keys.filter(searchable));
+    const out: Entry[] = [];
+    for (let i = 0; i < wanted.length; i += LOOKUP_CHUNK) {
+      const chunk = wanted.slice(i, i + LOOKUP_CHUNK);
+      out.push(...(await this.fetch(o, equalsAny([o.keyAttribute], chunk), chunk.length)));
+    }
+    return out;
+  }
+
+  /** How a list index reads the entries of `o`: changes, the sweep, and rows whose validity changes by time. */
+  private indexReader<M, R>(o: ObjectSettings<M>, map: (e: Entry) => R | null, row: (r: R, change: string) => IndexRow): IndexReader {
+    const toRow = (e: Entry): IndexRow | null => {
+      const r = map(e);
+      if (r === null) return null;
+      const values = entryValues(e);
+      return { ...row(r, values.get(o.changeAttribute.toLowerCase())?.[0] ?? ''), ...validityTiming(values, o.mapping.validity, this.now()) };
+    };
+    return {
+      compareChange,
+      read: (since) => this.readIndex(o, since, toRow),
+      sweep: () => this.sweep(o),
+      // Live, as a lookup: the few rows whose account expired or was locked out.
+      reread: async (rows) => (await this.entriesByKeys(rows.map((r) => r.key), o)).map(toRow).filter((r): r is IndexRow => r !== null),
+    };
   }
 
   /** The entries of `o` that match `narrow`, expecting at most `expected` of them (see {@link SearchSpec.expected}). */
@@ -354,73 +366,47 @@ export class LdapDataSource implements DataSource {
   }
 
   /** The index's read: every entry, or those changed at or after `since`, with the index's attributes only. */
-  private async readIndex<M, R>(o: ObjectSettings<M>, since: string | null, map: (e: Entry) => R | null, row: (r: R, change: string) => IndexRow): Promise<IndexRow[]> {
+  private async readIndex<M>(o: ObjectSettings<M>, since: string | null, toRow: (e: Entry) => IndexRow | null): Promise<IndexRow[]> {
     const changed = since ? new GreaterThanEqualsFilter({ attribute: o.changeAttribute, value: since }) : null;
-    const read = this.indexReads.then(() =>
-      this.indexConnection.search({
-        baseDN: o.baseDN,
-        scope: o.scope,
-        filter: and(changed, o.filter),
-        attributes: o.indexAttributes,
-        binaryAttributes: o.binaryAttributes,
-        timeoutMs: Math.max(this.readTimeoutMs, this.timeoutMs),
-      }),
-    );
-    this.indexReads = read.catch(() => undefined);
-    const entries = await read;
-    const change = o.changeAttribute.toLowerCase();
+    const entries = await this.indexSearch(o, changed, o.indexAttributes);
     const rows: IndexRow[] = [];
     for (const e of entries) {
-      const r = map(e);
-      if (r !== null) rows.push(row(r, entryValues(e).get(change)?.[0] ?? ''));
+      const r = toRow(e);
+      if (r !== null) rows.push(r);
     }
     return rows;
   }
 
   /**
-   * A page out of the index, its records read live by one batched lookup. Rows whose entry
-   * changed how it lists, or vanished, update the index and the page is picked again (twice at
-   * most; then the records that still belong in the window are returned).
+   * The sweep: the stable ids of every entry of `o` that has a key, by one paged search asking
+   * for the stable id and the key only (`entryUUID` / `objectGUID`, or nothing but the DN when
+   * the DN is the stable id). The index drops the rows it does not see.
    */
-  private async pageFromIndex<R extends CustomerRecord | CustomerUserRecord>(
-    index: ListIndex,
-    request: PageRequest,
-    filter: RowFilter,
-    lookup: (keys: readonly string[]) => Promise<(R | null)[]>,
-    rowOf: (r: R) => IndexRow,
-    sortKey: (r: R) => SortKey,
-  ): Promise<Page<R>> {
-    for (let attempt = 0; ; attempt++) {
-      const { rows, totalCount } = index.page(request, filter);
-      if (rows.length === 0) return toPage<R>([], request, totalCount, sortKey);
-      const found = await lookup(rows.map((r) => r.key));
-      let changed = false;
-      const records: R[] = [];
-      rows.forEach((row, i) => {
-        const record = found[i] ?? null;
-        if (record === null || record.stableId !== row.stableId) {
-          index.remove(row.stableId);
-          changed = true;
-        }
-        if (record === null) return;
-        const fresh = rowOf(record);
-        const held = index.get(record.stableId);
-        if (!held || !sameListing(held, fresh)) {
-          index.put({ ...fresh, change: held?.change ?? '' });
-          changed = true;
-        }
-        records.push(record);
-      });
-      if (!changed) return toPage(records, request, totalCount, sortKey);
-      if (attempt === 2) {
-        const keep = records.filter((r) => {
-          const row = rowOf(r);
-          return filter.valid.includes(row.valid) && (filter.customerId === null || row.customerIds.includes(filter.customerId)) &&
-            (filter.search === null || row.text.includes(filter.search));
-        });
-        return toPage(keep, request, index.page(request, filter).totalCount, sortKey);
-      }
+  private async sweep<M>(o: ObjectSettings<M>): Promise<Set<string>> {
+    const attribute = o.mapping.stableIdAttribute;
+    const key = o.keyAttribute.toLowerCase();
+    const ids = new Set<string>();
+    for (const e of await this.indexSearch(o, null, o.sweepAttributes)) {
+      const values = entryValues(e);
+      if (values.has(key)) ids.add(stableIdOf(e, values, attribute));
     }
+    return ids;
+  }
+
+  /** One search of the index's reads, one at a time on {@link indexConnection}, within `readTimeoutMs`. */
+  private indexSearch<M>(o: ObjectSettings<M>, narrow: Filter | null, attributes: readonly string[]): Promise<Entry[]> {
+    const read = this.indexReads.then(() =>
+      this.indexConnection.search({
+        baseDN: o.baseDN,
+        scope: o.scope,
+        filter: and(narrow, o.filter),
+        attributes,
+        binaryAttributes: o.binaryAttributes,
+        timeoutMs: Math.max(this.readTimeoutMs, this.timeoutMs),
+      }),
+    );
+    this.indexReads = read.catch(() => undefined);
+    return read;
   }
 
   /**
@@ -460,14 +446,7 @@ export class LdapDataSource implements DataSource {
   }
 }
 
-/**
- * The records of the lookups under way, by key. Within one GraphQL request, a detail view
- * lists a customer's users (a page is one lookup) while its tickets ask for their users: the
- * lookup waits for the one already on the wire and sends only the keys it lacks. The records are exactly what a search
- * sent now would return (they are being read now), so no staleness is introduced; if such a
- * search fails, the lookup fails with it (the directory just failed), which keeps it within
- * `timeoutMs`.
- */
+/** `(|t1 t2 ...)`: an entry matching any of the terms (one chunk of a lookup by stable ids). */
 function equalsAnyFilters(filters: Filter[]): Filter {
   return new OrFilter({ filters });
 }

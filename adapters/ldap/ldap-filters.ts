@@ -37,12 +37,6 @@ export function equalsAny(attributes: readonly string[], values: readonly string
   return filters.length === 1 ? filters[0]! : new OrFilter({ filters });
 }
 
-/** `(|(a1=*text*)(a2=*text*)...)`: the text is a literal substring of one of the attributes. */
-export function containsAny(attributes: readonly string[], text: string): Filter {
-  const filters = attributes.map((attribute) => new SubstringFilter({ attribute, any: [text] }));
-  return filters.length === 1 ? filters[0]! : new OrFilter({ filters });
-}
-
 /** The attribute values of an entry, by lower-cased attribute name. */
 export type EntryValues = ReadonlyMap<string, readonly string[]>;
 

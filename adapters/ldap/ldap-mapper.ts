@@ -86,15 +86,47 @@ function integer(values: EntryValues, attribute: string): bigint | null {
 function accountStatus(values: EntryValues, now: number): Validity {
   const uac = integer(values, 'userAccountControl');
   if (uac !== null && (uac & ACCOUNTDISABLE) !== 0n) return Validity.INVALID;
+  const expires = expiresAt(values);
+  if (expires !== null && expires <= now) return Validity.INVALID;
+  return lockedOut(values) ? Validity.INVALID_TEMPORARILY : Validity.VALID;
+}
+
+/** When the account expires (ms since the epoch): `accountExpires`, a FILETIME; null for never (0 or the largest value). */
+function expiresAt(values: EntryValues): number | null {
   const expires = integer(values, 'accountExpires');
-  if (expires !== null && expires > 0n && expires !== NEVER && expires / 10_000n - FILETIME_EPOCH_MS <= BigInt(now)) return Validity.INVALID;
+  return expires !== null && expires > 0n && expires !== NEVER ? Number(expires / 10_000n - FILETIME_EPOCH_MS) : null;
+}
+
+/** Locked out: bit 16 of the constructed msDS-User-Account-Control-Computed, else a non-zero `lockoutTime`. */
+function lockedOut(values: EntryValues): boolean {
   const computed = integer(values, 'msDS-User-Account-Control-Computed');
-  const lockedOut = computed !== null ? (computed & UF_LOCKOUT) !== 0n : (integer(values, 'lockoutTime') ?? 0n) > 0n;
-  return lockedOut ? Validity.INVALID_TEMPORARILY : Validity.VALID;
+  return computed !== null ? (computed & UF_LOCKOUT) !== 0n : (integer(values, 'lockoutTime') ?? 0n) > 0n;
+}
+
+/** When an entry's validity changes by time alone (see {@link validityTiming}). */
+export interface ValidityTiming {
+  /** The instant (ms since the epoch) at which the account expires, while it does not count INVALID for other reasons. */
+  readonly validUntil?: number;
+  /** Locked out: the lockout lapses at an instant the entry does not tell (the domain's lockout duration, or a password settings object's, decides). */
+  readonly recheck?: boolean;
+}
+
+/**
+ * When an entry's validity (judged at `now`) changes by time alone, with no change marker
+ * moving: with {@link ValidityRule.accountStatus}, an account that is not INVALID and expires
+ * later (`accountExpires`) changes then; a locked-out one when its lockout lapses, at an instant
+ * the entry does not tell, so it is to be read again (the server computes
+ * msDS-User-Account-Control-Computed at read time). Disabled and expired accounts stay INVALID
+ * until someone changes the entry, which moves its marker.
+ */
+export function validityTiming(values: EntryValues, rule: ValidityRule, now: number): ValidityTiming {
+  if (!rule.accountStatus || validity(values, rule, now) === Validity.INVALID) return {};
+  const expires = expiresAt(values);
+  return { ...(expires !== null && expires > now && { validUntil: expires }), ...(lockedOut(values) && { recheck: true }) };
 }
 
 /** The record's stable id: the decoded stable-id attribute, else the DN. */
-function stableIdOf(entry: Entry, values: EntryValues, attribute: string | null): string {
+export function stableIdOf(entry: Entry, values: EntryValues, attribute: string | null): string {
   return first(values, attribute ?? undefined) ?? entry.dn;
 }
 

@@ -15,6 +15,18 @@ export interface IndexRow {
   readonly text: string;
   /** The entry's change marker (`modifyTimestamp` or `uSNChanged`), '' when absent. */
   readonly change: string;
+  /**
+   * The instant (ms since the epoch) at which {@link valid} changes by time alone, with no change
+   * marker moving (an Active Directory account's `accountExpires` passing). The index has the
+   * reader re-read the row before it answers at or after that instant. Absent: never.
+   */
+  readonly validUntil?: number;
+  /**
+   * The validity may change by time at an instant the row cannot tell (an Active Directory
+   * lockout lapsing: the domain's lockout duration decides it): the row is re-read on every
+   * refresh, so it counts right within `maxStalenessMs`.
+   */
+  readonly recheck?: boolean;
 }
 
 /** How the index reads the directory. */
@@ -23,6 +35,19 @@ export interface IndexReader {
   read(since: string | null): Promise<IndexRow[]>;
   /** Orders change markers: numbers (USNs) numerically, timestamps as text. */
   compareChange(a: string, b: string): number;
+  /**
+   * The sweep: the stable ids of every entry that belongs to the list now (a keys-only read).
+   * Rows held before it started and not among them leave: entries deleted, moved out of the
+   * base or no longer matching the filter, which no change marker shows. Without it they leave
+   * on the next full read (or when a page's lookup misses them).
+   */
+  sweep?(): Promise<ReadonlySet<string>>;
+  /**
+   * The rows of these entries read now (rows whose {@link IndexRow.validUntil} passed or that
+   * {@link IndexRow.recheck}); an entry missing from the answer is gone. Its change markers are
+   * not taken (the incremental read owns them).
+   */
+  reread?(rows: readonly IndexRow[]): Promise<IndexRow[]>;
 }
 
 /** Settings of {@link ListIndex}. */
@@ -31,6 +56,13 @@ export interface ListIndexOptions {
   readonly maxStalenessMs: number;
   /** A full re-read (dropping deleted entries) at least this often. */
   readonly fullRefreshMs: number;
+  /**
+   * With a reader that sweeps: a list is answered only after a sweep that started at most this
+   * long ago (deleted entries leave within it); default `maxStalenessMs`. A sweep runs with a
+   * refresh once half of it has passed.
+   */
+  readonly sweepMs?: number;
+  /** The clock (ms since the epoch): refreshes, sweeps and {@link IndexRow.validUntil} follow it. */
   readonly now?: () => number;
 }
 
@@ -55,10 +87,16 @@ export interface RowPage {
  * current by reading only the entries changed since the last read (a search that usually
  * returns nothing), at most `maxStalenessMs` old when a list is answered: a refresh starts in
  * the background once half of that has passed, and a list waits for it only when the data
- * is older than `maxStalenessMs`. Deleted entries leave on the next full read, or as soon as
- * a page's lookup misses them. Rows are held sorted by sort key, so a page is a binary search
- * plus a short scan; the rows a filter keeps (validities, search text, customer) are found by
- * one scan and kept until the index changes, so the next pages and the total are free.
+ * is older than `maxStalenessMs`. Entries that leave without a change marker showing it
+ * (deleted, moved out of the base, no longer matching the filter) leave with the reader's
+ * sweep, run with a refresh so that it is at most `sweepMs` old when a list is answered;
+ * without a sweep, on the next full read (every `fullRefreshMs`), or as soon as a page's
+ * lookup misses them. A row whose validity changes by time is re-read when its
+ * {@link IndexRow.validUntil} passes (before the list that sees that instant is answered) or,
+ * when it {@link IndexRow.recheck}s, on every refresh. Rows are held sorted by sort key, so a
+ * page is a binary search plus a short scan; the rows a filter keeps (validities, search text,
+ * customer) are found by one scan and kept until the index changes, so the next pages and the
+ * total are free.
  */
 export class ListIndex {
   private rows = new Map<string, IndexRow>();
@@ -74,27 +112,50 @@ export class ListIndex {
   private highWater: string | null = null;
   private loadedAt = -Infinity;
   private fullAt = -Infinity;
+  /** When the last sweep (or full read) started. */
+  private sweptAt = -Infinity;
   private refreshing: Promise<void> | null = null;
+  /** Rows with a {@link IndexRow.validUntil} or {@link IndexRow.recheck}, by stable id. */
+  private timed = new Map<string, IndexRow>();
+  /** The earliest {@link IndexRow.validUntil} of {@link timed}; null: to be found again. */
+  private dueAt: number | null = Infinity;
   private readonly now: () => number;
-  /** Refreshes so far, full and incremental (for tests and the benchmark). */
-  readonly stats = { full: 0, incremental: 0 };
+  private readonly sweepMs: number;
 
   constructor(
     private readonly reader: IndexReader,
     private readonly options: ListIndexOptions,
   ) {
     this.now = options.now ?? Date.now;
+    this.sweepMs = reader.sweep ? (options.sweepMs ?? options.maxStalenessMs) : Infinity;
   }
 
-  /** The index, refreshed first when it is older than `maxStalenessMs` (or never loaded). */
+  /**
+   * The index, refreshed first when its data is older than `maxStalenessMs`, its last sweep older
+   * than `sweepMs`, a row's {@link IndexRow.validUntil} has passed (or it was never loaded); in
+   * the background once half of either age has passed.
+   */
   async fresh(): Promise<this> {
-    const age = this.now() - this.loadedAt;
-    if (age > this.options.maxStalenessMs) await this.refresh();
-    else if (age > this.options.maxStalenessMs / 2) void this.refresh().catch(() => undefined);
+    // A refresh already under way may have started before the data was due: then one more.
+    for (let i = 0; i < 2 && this.due(this.now(), 1); i++) await this.refresh();
+    if (this.due(this.now(), 2)) void this.refresh().catch(() => undefined);
     return this;
   }
 
-  /** Reads the changes now (or everything, when due or never loaded); concurrent callers share one read. */
+  /** Whether the data is older than `maxStalenessMs / part` or the last sweep than `sweepMs / part`, or (part 1) a row's validity is due. */
+  private due(now: number, part: number): boolean {
+    return (
+      now - this.loadedAt > this.options.maxStalenessMs / part ||
+      now - this.sweptAt > this.sweepMs / part ||
+      (part === 1 && this.nextValidUntil() <= now)
+    );
+  }
+
+  /**
+   * Reads the changes now (or everything, when due or never loaded), then sweeps when half of
+   * `sweepMs` has passed since the last sweep, then re-reads the rows whose validity is due;
+   * concurrent callers share one run.
+   */
   refresh(full = false): Promise<void> {
     if (this.refreshing) return this.refreshing;
     const started = this.now();
@@ -103,16 +164,21 @@ export class ListIndex {
       const read = await this.reader.read(isFull ? null : this.highWater);
       if (isFull) {
         this.rows = new Map();
+        this.timed = new Map();
+        this.dueAt = Infinity;
         this.highWater = null;
         this.fullAt = started;
-        this.stats.full++;
-      } else this.stats.incremental++;
+      }
       // Many rows at once: one sort afterwards costs less than patching the order row by row.
       if (isFull || read.length > PATCH_LIMIT) this.invalidate();
       for (const row of read) this.put(row);
       // With no entries at all, an empty marker makes the next read an incremental one from the start.
       if (this.highWater === null) this.highWater = '';
       this.loadedAt = started;
+      // A full read is a sweep: it held every entry there is.
+      if (isFull) this.sweptAt = started;
+      else if (this.now() - this.sweptAt > this.sweepMs / 2) await this.sweep();
+      await this.rereadTimed(read);
     })();
     this.refreshing = run;
     const done = () => {
@@ -129,13 +195,74 @@ export class ListIndex {
     if (row.change !== '' && (this.highWater === null || this.highWater === '' || this.reader.compareChange(row.change, this.highWater) > 0)) {
       this.highWater = row.change;
     }
+    this.time(old, row);
     if (!old || !sameListing(old, row)) this.changed(old, row);
   }
 
   /** Drops a row: its entry is gone. */
   remove(stableId: string): void {
     const old = this.rows.get(stableId);
-    if (old && this.rows.delete(stableId)) this.changed(old, undefined);
+    if (old && this.rows.delete(stableId)) {
+      this.time(old, undefined);
+      this.changed(old, undefined);
+    }
+  }
+
+  /** Keeps {@link timed} and {@link dueAt} with a row's change (only a reader that re-reads has timed rows). */
+  private time(old: IndexRow | undefined, row: IndexRow | undefined): void {
+    if (!this.reader.reread) return;
+    if (old && this.timed.delete(old.stableId) && old.validUntil === this.dueAt) this.dueAt = null;
+    if (row && (row.validUntil !== undefined || row.recheck)) {
+      this.timed.set(row.stableId, row);
+      if (this.dueAt !== null && row.validUntil !== undefined && row.validUntil < this.dueAt) this.dueAt = row.validUntil;
+    }
+  }
+
+  private nextValidUntil(): number {
+    if (this.dueAt === null) {
+      let at = Infinity;
+      for (const r of this.timed.values()) if (r.validUntil !== undefined && r.validUntil < at) at = r.validUntil;
+      this.dueAt = at;
+    }
+    return this.dueAt;
+  }
+
+  /**
+   * The sweep (see {@link IndexReader.sweep}; nothing without one): drops the rows held when it
+   * started that it did not see, unless they were replaced meanwhile (a lookup read them live).
+   * Refreshes run it when due; called directly by the benchmark.
+   */
+  async sweep(): Promise<void> {
+    if (!this.reader.sweep) return;
+    const started = this.now();
+    const held = new Map(this.rows);
+    const seen = await this.reader.sweep();
+    const gone: string[] = [];
+    for (const [id, row] of held) if (!seen.has(id) && this.rows.get(id) === row) gone.push(id);
+    if (gone.length > PATCH_LIMIT) this.invalidate();
+    for (const id of gone) this.remove(id);
+    this.sweptAt = started;
+  }
+
+  /**
+   * Re-reads the rows whose {@link IndexRow.validUntil} has passed, and those that
+   * {@link IndexRow.recheck} (unless this refresh just read them): one batched read.
+   */
+  private async rereadTimed(justRead: readonly IndexRow[]): Promise<void> {
+    if (!this.reader.reread || this.timed.size === 0) return;
+    const now = this.now();
+    const fresh = new Set(justRead.map((r) => r.stableId));
+    const due = [...this.timed.values()].filter((r) => (r.validUntil !== undefined && r.validUntil <= now) || (r.recheck && !fresh.has(r.stableId)));
+    if (due.length === 0) return;
+    const read = await this.reader.reread(due);
+    const found = new Set(read.map((r) => r.stableId));
+    for (const row of due) if (!found.has(row.stableId) && this.rows.get(row.stableId) === row) this.remove(row.stableId);
+    // The incremental read owns the change markers: a row read here keeps the one held. An
+    // instant already passed was judged by this read: it is not due again.
+    for (const row of read) {
+      const passed = row.validUntil !== undefined && row.validUntil <= now;
+      this.put({ ...row, change: this.rows.get(row.stableId)?.change ?? '', ...(passed && { validUntil: undefined }) });
+    }
   }
 
   /** The row with this stable id. */

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Change, ChangeFeed, FeedEvent } from '../../src/domain/change-feed';
 import type { Logger } from '../../src/log/logger';
-import { InProcessChangeFeed } from '../../src/live/in-process-change-feed';
+import { InProcessChangeFeed } from '../../src/domain/in-process-change-feed';
 
 /** The channel every replica listens on. */
 export const CHANGE_CHANNEL = 'helpdesk_changes';

@@ -19,8 +19,3 @@ export type PostgresPoolConfig = z.infer<typeof postgresPoolConfigSchema>;
 export function isPostgresUrl(database: string): boolean {
   return /^postgres(ql)?:\/\//i.test(database);
 }
-
-/** The URL with its password replaced by `***`, for logs and messages. */
-export function redactUrl(url: string): string {
-  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^@]*@/i, '$1:***@');
-}

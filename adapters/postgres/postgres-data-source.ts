@@ -1,4 +1,5 @@
 import type {
+  CountsOfPage,
   CustomerPage,
   CustomerQuery,
   CustomerUserPage,
@@ -6,6 +7,7 @@ import type {
   CustomerUsersOfCustomerQuery,
   DataSource,
   DataSourceCapabilities,
+  TicketCountsWanted,
 } from '../../src/domain/data-source';
 import { ConflictError, NotFoundError } from '../../src/domain/errors';
 import type { HelpdeskSourceConfig } from '../../src/domain/helpdesk-store';
@@ -25,7 +27,7 @@ import type { TicketCounts } from '../../src/domain/tickets';
 import { definedOnly, userColumns } from '../sql/sql-rows';
 import { jsonParam, type PostgresConnection, type Tx } from './postgres-connection';
 import { keysetSql, Params } from './postgres-keyset';
-import { countColumns, countsOfColumns, type CountColumns } from './postgres-ticket-store';
+import { countColumns, countsOfColumns, type CountColumns } from './postgres-count-columns';
 import { CUSTOMER_USER_COLUMNS, inKeyOrder, toCustomer, toCustomerUser, type CustomerRow, type CustomerUserRow } from './postgres-mapper';
 
 /** Options of {@link PostgresDataSource}. */
@@ -39,6 +41,9 @@ export interface PostgresDataSourceOptions {
 /** Above every collation key: the open upper end of a batched window. */
 const OPEN_END = '\u{10FFFF}';
 
+/** The counts of a page read without them. */
+const NO_COUNTS: CountsOfPage = new Map();
+
 /**
  * Customers and customer users in a helpdesk PostgreSQL database: readable and writable. Keys of
  * a batch are bound as one array or JSON parameter, so a batch is one statement whatever its size.
@@ -51,6 +56,8 @@ export class PostgresDataSource implements DataSource {
     writableCustomers: true,
     writableCustomerUsers: true,
     movesTicketsOnRename: true,
+    dynamicFields: false,
+    countsWithPages: true,
   };
   readonly id: string;
   readonly name: string;
@@ -83,6 +90,15 @@ export class PostgresDataSource implements DataSource {
   }
 
   async listCustomers(q: CustomerQuery): Promise<CustomerPage> {
+    return (await this.customerPage(q, null)).page;
+  }
+
+  listCustomersWithCounts(q: CustomerQuery, wanted: TicketCountsWanted): Promise<{ page: CustomerPage; counts: CountsOfPage }> {
+    return this.customerPage(q, wanted);
+  }
+
+  /** A customer page, and with `wanted` its customers' ticket counts read in the same statement (else none). */
+  private async customerPage(q: CustomerQuery, wanted: TicketCountsWanted | null): Promise<{ page: CustomerPage; counts: CountsOfPage }> {
     const p = new Params();
     const valid = p.add(q.valid);
     const filter = `valid = ANY(${valid}::text[])${
@@ -94,8 +110,7 @@ export class PostgresDataSource implements DataSource {
         : `SELECT count(*) FROM customer WHERE ${filter}`;
     const ks = keysetSql(['name_sort', 'customer_key'], q, p);
     // Counts asked for with the page: per row of the page, from the kept counts (the ticket store's sums).
-    const counts = q.ticketCounts ?? null;
-    const withCounts = counts ? `, ${countColumns('customer', 'customer.customer_key', counts.escalated ? counts.now : null, (v) => p.add(v))}` : '';
+    const withCounts = wanted ? `, ${countColumns('customer', 'customer.customer_key', wanted.escalated ? wanted.now : null, (v) => p.add(v), wanted.scope)}` : '';
     // One row for the total (an InitPlan) joined to the page read in index order under its LIMIT: an
     // empty window still returns the total. No ORDER BY above the join (it would sort the page again):
     // a nested loop over one outer row returns the inner rows in their order, and the rows are checked.
@@ -113,8 +128,7 @@ export class PostgresDataSource implements DataSource {
       q.backward,
     );
     const page = toPage(records, q, count, customerSortKey);
-    if (!counts) return page;
-    return { ...page, ticketCounts: new Map(listed.map((r) => [r.customer_key!, countsOfColumns(r, counts.escalated)])) };
+    return { page, counts: wanted ? new Map(listed.map((r) => [r.customer_key!, countsOfColumns(r, wanted.escalated)])) : NO_COUNTS };
   }
 
   async customerUsersByLogins(logins: readonly string[]): Promise<(CustomerUserRecord | null)[]> {
@@ -158,17 +172,40 @@ export class PostgresDataSource implements DataSource {
   }
 
   async customerUsersOfCustomers(queries: readonly CustomerUsersOfCustomerQuery[]): Promise<CustomerUserPage[]> {
-    const out: CustomerUserPage[] = new Array(queries.length);
+    return (await this.userPages(queries, null)).pages;
+  }
+
+  customerUsersOfCustomersWithCounts(
+    queries: readonly CustomerUsersOfCustomerQuery[],
+    wanted: TicketCountsWanted,
+  ): Promise<{ pages: CustomerUserPage[]; counts: CountsOfPage }> {
+    return this.userPages(queries, wanted);
+  }
+
+  /** The customer user pages of many customers, and with `wanted` their users' ticket counts in the same statements. */
+  private async userPages(queries: readonly CustomerUsersOfCustomerQuery[], wanted: TicketCountsWanted | null): Promise<{ pages: CustomerUserPage[]; counts: CountsOfPage }> {
+    const pages: CustomerUserPage[] = new Array(queries.length);
+    const counts = new Map<string, TicketCounts>();
     // One statement per direction present in the batch (a detail view pages one way: one statement).
     for (const backward of [false, true]) {
       const batch = queries.map((q, i) => ({ q, i })).filter((x) => x.q.backward === backward);
-      if (batch.length > 0) (await this.usersOfCustomers(batch, backward)).forEach((page, j) => (out[batch[j]!.i] = page));
+      if (batch.length === 0) continue;
+      const read = await this.usersOfCustomers(batch, backward, wanted);
+      read.pages.forEach((page, j) => (pages[batch[j]!.i] = page));
+      for (const [key, c] of read.counts) counts.set(key, c);
     }
-    return out;
+    return { pages, counts };
   }
 
-  /** The pages of a batch of one direction: each query's total and window in one statement (a LATERAL per key). */
-  private async usersOfCustomers(batch: readonly { q: CustomerUsersOfCustomerQuery }[], backward: boolean): Promise<CustomerUserPage[]> {
+  /**
+   * The pages of a batch of one direction: each query's total and window in one statement (a
+   * LATERAL per key), with `wanted` the users' ticket counts in the same statement.
+   */
+  private async usersOfCustomers(
+    batch: readonly { q: CustomerUsersOfCustomerQuery }[],
+    backward: boolean,
+    wanted: TicketCountsWanted | null,
+  ): Promise<{ pages: CustomerUserPage[]; counts: Map<string, TicketCounts> }> {
     const specs = batch.map(({ q }, idx) => ({
       idx,
       c: idKey(q.customerId),
@@ -179,12 +216,9 @@ export class PostgresDataSource implements DataSource {
     }));
     const dir = backward ? 'DESC' : 'ASC';
     const order = (a: string) => `${a}last_key ${dir}, ${a}first_key ${dir}, ${a}login_key ${dir}`;
-    // The users' counts with the pages when a query of the batch asks for them (one request's
-    // queries share its clock; escalated when any asks: a hint changes no answer).
-    const wanted = batch.find(({ q }) => q.ticketCounts)?.q.ticketCounts ?? null;
-    const escalated = batch.some(({ q }) => q.ticketCounts?.escalated);
+    // The users' counts with the pages when wanted.
     const params: unknown[] = [jsonParam(specs)];
-    const withCounts = wanted ? `, ${countColumns('customerUser', 'x.login_key', escalated ? wanted.now : null, (v) => `$${params.push(v)}`)}` : '';
+    const withCounts = wanted ? `, ${countColumns('customerUser', 'x.login_key', wanted.escalated ? wanted.now : null, (v) => `$${params.push(v)}`, wanted.scope)}` : '';
     const rows = await this.db.query<CustomerUserRow & CountColumns & { idx: number; total: number; login: string | null; s2: string }>(
       `WITH k AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS k(idx int, c text, v text[], a0 text, a1 text, a2 text, b0 text, b1 text, b2 text, n int))
        SELECT k.idx, (SELECT count(*) FROM customer_user_customer x WHERE x.customer_key = k.c AND x.valid = ANY(k.v)) AS total, w.*
@@ -202,17 +236,14 @@ export class PostgresDataSource implements DataSource {
     );
     const grouped = batch.map(() => [] as CustomerUserRecord[]);
     const totals = batch.map(() => 0);
-    const counts = batch.map(() => new Map<string, TicketCounts>());
+    const counts = new Map<string, TicketCounts>();
     for (const r of rows) {
       totals[r.idx] = r.total;
       if (r.login === null) continue;
       grouped[r.idx]!.push(toCustomerUser(r as CustomerUserRow, this.id));
-      if (wanted) counts[r.idx]!.set(r.s2, countsOfColumns(r, escalated));
+      if (wanted) counts.set(r.s2, countsOfColumns(r, wanted.escalated));
     }
-    return batch.map(({ q }, i) => {
-      const page = toPage(grouped[i]!, q, totals[i]!, customerUserSortKey);
-      return q.ticketCounts ? { ...page, ticketCounts: counts[i]! } : page;
-    });
+    return { pages: batch.map(({ q }, i) => toPage(grouped[i]!, q, totals[i]!, customerUserSortKey)), counts };
   }
 
   async createCustomer(input: NewCustomer): Promise<CustomerRecord> {

@@ -24,7 +24,7 @@ export interface PostgresStoreOptions {
  */
 export class PostgresStore implements HelpdeskStore {
   readonly kind = 'postgres';
-  readonly capabilities: HelpdeskStoreCapabilities = { sharedByReplicas: true, remote: true, embedded: false };
+  readonly capabilities: HelpdeskStoreCapabilities = { sharedByReplicas: true, remote: true };
   readonly tickets: PostgresTicketStore;
   readonly idempotency: PostgresIdempotencyRecords;
   readonly seedWriter: PostgresSeedWriter;

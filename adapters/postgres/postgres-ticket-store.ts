@@ -4,7 +4,6 @@ import { idKey } from '../../src/domain/records';
 import {
   isOpenType,
   keptCounts,
-  OPEN_STATE_TYPES,
   ticketListKey,
   ticketNumber,
   type NewTicket,
@@ -19,14 +18,11 @@ import {
   type TicketRecord,
   type TicketStore,
 } from '../../src/domain/tickets';
+import type { TicketScope } from '../../src/domain/ticket-scope';
 import { jsonParam, type PostgresConnection } from './postgres-connection';
+import { andScope, dueSql, OPEN_TYPES_SQL, OWNER_COLUMN, scopeSql } from './postgres-count-columns';
 import { inKeyOrder, toTicket, type TicketRow } from './postgres-mapper';
 
-/** The open state types (src/domain/tickets.ts) as an SQL list. */
-const OPEN_TYPES_SQL = OPEN_STATE_TYPES.map((t) => `'${t}'`).join(', ');
-
-const OWNER_COLUMN: Record<TicketOwner, string> = { customer: 'customer_key', customerUser: 'customer_user_key' };
-const HOUR = 3_600_000;
 /** Larger than any epoch-millisecond time or ticket id: the "no cursor" bound. */
 const MAX = 9e15;
 const ORDER_COLUMN: Record<TicketListKind, string> = { all: 'created_at', open: 'created_at', escalated: 'escalation_at', reminder: 'pending_until' };
@@ -49,56 +45,9 @@ function compareInList(kind: TicketListKind, a: TicketRecord, b: TicketRecord): 
   return ascends(kind) ? ascending : -ascending;
 }
 
-/**
- * An owner's counts as columns of a row whose owner key is `key` (an outer column: a customer's
- * `customer_key`, a customer user's `login_key`): the same kept rows and sums as
- * {@link PostgresTicketStore.counts}, as correlated subqueries, so that a page reads them in its
- * own statement (`tc_total`, `tc_open`, `tc_pending`, and `tc_escalated` when `now` is given).
- * `bind` adds a parameter and returns its placeholder.
- */
-export function countColumns(owner: TicketOwner, key: string, now: Date | null, bind: (value: unknown) => string): string {
-  const o = owner === 'customer' ? 'c' : 'u';
-  const kept = (filter: string) => `(SELECT coalesce(sum(tc.n), 0) FROM ticket_count tc WHERE tc.owner = '${o}' AND tc.owner_key = ${key}${filter})`;
-  const columns = [
-    `${kept('')} AS tc_total`,
-    `${kept(` AND tc.state_type IN (${OPEN_TYPES_SQL})`)} AS tc_open`,
-    `${kept(` AND tc.state_type = 'PENDING_REMINDER'`)} AS tc_pending`,
-  ];
-  if (now) columns.push(`${dueSql(owner, 'e', key, now, bind)} AS tc_escalated`);
-  return columns.join(',\n      ');
-}
-
-/**
- * Escalated ('e') or reminders reached ('r') of the owner whose key is the SQL expression `key`:
- * the kept hours before the current one (`ticket_due`) plus a range count of the current hour.
- * `bind` adds a clock parameter and returns its placeholder.
- */
-function dueSql(owner: TicketOwner, kind: 'e' | 'r', key: string, now: Date, bind: (value: unknown) => string): string {
-  const hour = Math.floor(now.getTime() / HOUR);
-  const [at, h, from] = [bind(now.getTime()), bind(hour), bind(hour * HOUR)];
-  const current =
-    kind === 'e'
-      ? `t.is_open AND t.escalation_at >= ${from} AND t.escalation_at <= ${at}`
-      : `t.state_type = 'PENDING_REMINDER' AND t.pending_until >= ${from} AND t.pending_until <= ${at}`;
-  return `(SELECT coalesce(sum(d.n), 0) FROM ticket_due d WHERE d.owner = '${owner === 'customer' ? 'c' : 'u'}' AND d.owner_key = ${key} AND d.kind = '${kind}' AND d.hour < ${h})
-         + (SELECT count(*) FROM ticket t WHERE t.${OWNER_COLUMN[owner]} = ${key} AND ${current})`;
-}
-
-/** The columns of {@link countColumns} as read back. */
-export interface CountColumns {
-  tc_total: number;
-  tc_open: number;
-  tc_pending: number;
-  tc_escalated?: number;
-}
-
-/** The counts of a row read with {@link countColumns}; those it did not read are null (read on demand). */
-export function countsOfColumns(row: CountColumns, withEscalated: boolean): TicketCounts {
-  return keptCounts(row.tc_total, row.tc_open, row.tc_pending, withEscalated ? row.tc_escalated! : null);
-}
-
 /** The tickets of the helpdesk database on PostgreSQL; numbers from a sequence, unique across replicas. */
 export class PostgresTicketStore implements TicketStore {
+  readonly capabilities = { agentPermissions: false, writable: true, movesRenamedCustomers: true } as const;
   private readonly limit: number;
 
   constructor(
@@ -115,10 +64,11 @@ export class PostgresTicketStore implements TicketStore {
    * `stateTypeCounts`), as on SQLite: the per-state-type JSON and the second clock count cost a
    * third of the statement and no screen shows them.
    */
-  async counts(owner: TicketOwner, ownerIds: readonly string[], now: Date, hints: CountHints = {}): Promise<TicketCounts[]> {
+  async counts(owner: TicketOwner, ownerIds: readonly string[], now: Date, hints: CountHints, scope: TicketScope): Promise<TicketCounts[]> {
+    const withEscalated = hints.escalated === true;
+    if (scope.kind !== 'all') return this.scopedCounts(owner, ownerIds, now, withEscalated, scope);
     const keys = ownerIds.map(idKey);
     const o = owner === 'customer' ? 'c' : 'u';
-    const withEscalated = hints.escalated === true;
     const params: unknown[] = [keys];
     const escalated = withEscalated ? `,\n         ${dueSql(owner, 'e', 'k.key', now, (v) => `$${params.push(v)}`)} AS escalated` : '';
     const rows = await this.db.query<{ idx: number; total: number; open: number; pending: number; escalated?: number }>(
@@ -136,11 +86,41 @@ export class PostgresTicketStore implements TicketStore {
     return out;
   }
 
-  /** One clock-dependent count per owner, in one statement. */
-  async dueCounts(owner: TicketOwner, kind: DueCountKind, ownerIds: readonly string[], now: Date): Promise<number[]> {
+  /**
+   * {@link counts} under a scope: the kept rows have no queue dimension, so the owners' ticket rows
+   * are counted with the scope's condition (one statement per batch, as without a scope).
+   */
+  private async scopedCounts(owner: TicketOwner, ownerIds: readonly string[], now: Date, withEscalated: boolean, scope: TicketScope): Promise<TicketCounts[]> {
     const params: unknown[] = [ownerIds.map(idKey)];
+    const bind = (v: unknown) => `$${params.push(v)}`;
+    const escalated = withEscalated ? `,\n           count(*) FILTER (WHERE t.is_open AND t.escalation_at <= ${bind(now.getTime())}) AS escalated` : '';
+    const rows = await this.db.query<{ idx: number; total: number; open: number; pending: number; escalated?: number }>(
+      `SELECT k.idx - 1 AS idx, c.*
+       FROM unnest($1::text[]) WITH ORDINALITY AS k(key, idx)
+       CROSS JOIN LATERAL (
+         SELECT count(*) AS total,
+           count(*) FILTER (WHERE t.state_type IN (${OPEN_TYPES_SQL})) AS open,
+           count(*) FILTER (WHERE t.state_type = 'PENDING_REMINDER') AS pending${escalated}
+         FROM ticket t WHERE t.${OWNER_COLUMN[owner]} = k.key${andScope(scope, 't', bind)}) c`,
+      params,
+    );
+    const out: TicketCounts[] = ownerIds.map(() => keptCounts(0, 0, 0, withEscalated ? 0 : null));
+    for (const r of rows) out[r.idx] = keptCounts(r.total, r.open, r.pending, withEscalated ? r.escalated! : null);
+    return out;
+  }
+
+  /** One clock-dependent count per owner, in one statement. */
+  async dueCounts(owner: TicketOwner, kind: DueCountKind, ownerIds: readonly string[], now: Date, scope: TicketScope): Promise<number[]> {
+    const params: unknown[] = [ownerIds.map(idKey)];
+    const bind = (v: unknown) => `$${params.push(v)}`;
+    // Under a scope the kept hours (no queue dimension) cannot answer: the owner's rows past their time, with the scope's condition.
+    const due =
+      scope.kind === 'all'
+        ? dueSql(owner, kind === 'escalated' ? 'e' : 'r', 'k.key', now, bind)
+        : `(SELECT count(*) FROM ticket t WHERE t.${OWNER_COLUMN[owner]} = k.key AND ${
+            kind === 'escalated' ? 't.is_open AND t.escalation_at' : `t.state_type = 'PENDING_REMINDER' AND t.pending_until`} <= ${bind(now.getTime())}${andScope(scope, 't', bind)})`;
     const rows = await this.db.query<{ idx: number; n: number }>(
-      `SELECT k.idx - 1 AS idx, ${dueSql(owner, kind === 'escalated' ? 'e' : 'r', 'k.key', now, (v) => `$${params.push(v)}`)} AS n
+      `SELECT k.idx - 1 AS idx, ${due} AS n
        FROM unnest($1::text[]) WITH ORDINALITY AS k(key, idx)`,
       params,
     );
@@ -150,18 +130,23 @@ export class PostgresTicketStore implements TicketStore {
   }
 
   /** Tickets per state type of many owners from the kept counts (only the non-zero ones), in one statement. */
-  async stateTypeCounts(owner: TicketOwner, ownerIds: readonly string[]): Promise<StateTypeCounts[]> {
+  async stateTypeCounts(owner: TicketOwner, ownerIds: readonly string[], scope: TicketScope): Promise<StateTypeCounts[]> {
+    const params: unknown[] = [ownerIds.map(idKey)];
+    const condition = scopeSql(scope, 't', (v) => `$${params.push(v)}`);
     const rows = await this.db.query<{ idx: number; state_type: string; n: number }>(
-      `SELECT k.idx - 1 AS idx, c.state_type, c.n FROM unnest($1::text[]) WITH ORDINALITY AS k(key, idx)
+      condition
+        ? `SELECT k.idx - 1 AS idx, t.state_type, count(*) AS n FROM unnest($1::text[]) WITH ORDINALITY AS k(key, idx)
+           JOIN ticket t ON t.${OWNER_COLUMN[owner]} = k.key AND ${condition} GROUP BY k.idx, t.state_type`
+        : `SELECT k.idx - 1 AS idx, c.state_type, c.n FROM unnest($1::text[]) WITH ORDINALITY AS k(key, idx)
        JOIN ticket_count c ON c.owner = '${owner === 'customer' ? 'c' : 'u'}' AND c.owner_key = k.key AND c.n > 0`,
-      [ownerIds.map(idKey)],
+      params,
     );
     const out: Record<string, number>[] = ownerIds.map(() => ({}));
     for (const r of rows) out[r.idx]![r.state_type] = r.n;
     return out as StateTypeCounts[];
   }
 
-  async lists(specs: readonly TicketListSpec[], now: Date): Promise<Slice<TicketRecord>[]> {
+  async lists(specs: readonly TicketListSpec[], now: Date, scope: TicketScope): Promise<Slice<TicketRecord>[]> {
     const out: Slice<TicketRecord>[] = new Array(specs.length);
     for (const owner of ['customer', 'customerUser'] as const) {
       const mine = specs.map((s, i) => ({ s, i })).filter((x) => x.s.owner === owner);
@@ -176,13 +161,15 @@ export class PostgresTicketStore implements TicketStore {
         };
       });
       const col = OWNER_COLUMN[owner];
+      const params: unknown[] = [jsonParam(keys), now.getTime()];
+      const condition = andScope(scope, 't2', (v) => `$${params.push(v)}`);
       const branches = KINDS.flatMap((kind) => [false, true].map((backward) => ({ kind, backward })))
         .filter((b) => present.has(`${b.kind}:${b.backward}`))
         .map(({ kind, backward }) => {
           const c = ORDER_COLUMN[kind];
           const dir = ascends(kind) !== backward ? 'ASC' : 'DESC';
           return `SELECT k.i AS idx, t.* FROM k CROSS JOIN LATERAL (
-              SELECT * FROM ticket t2 WHERE t2.${col} = k.o AND ${LIST_FILTER[kind]}
+              SELECT * FROM ticket t2 WHERE t2.${col} = k.o AND ${LIST_FILTER[kind]}${condition}
                 AND (t2.${c}, t2.id) > (k.lo0, k.lo1) AND (t2.${c}, t2.id) < (k.hi0, k.hi1)
               ORDER BY t2.${c} ${dir}, t2.id ${dir} LIMIT k.n) t
             WHERE k.kind = '${kind}' AND k.back = ${backward}`;
@@ -191,7 +178,7 @@ export class PostgresTicketStore implements TicketStore {
         `WITH k AS (SELECT *, $2::bigint AS now_ms FROM jsonb_to_recordset($1::jsonb) AS k(i int, o text, kind text, back boolean, lo0 bigint, lo1 bigint,
            hi0 bigint, hi1 bigint, types text[], reached boolean, n int))
          ${branches.join('\nUNION ALL\n')}`,
-        [jsonParam(keys), now.getTime()],
+        params,
       );
       const byIdx = new Map<number, TicketRecord[]>();
       for (const r of rows) {
@@ -207,18 +194,20 @@ export class PostgresTicketStore implements TicketStore {
     return out;
   }
 
-  async byIds(ids: readonly number[]): Promise<(TicketRecord | null)[]> {
+  async byIds(ids: readonly number[], scope: TicketScope): Promise<(TicketRecord | null)[]> {
+    const params: unknown[] = [ids];
     const rows = await this.db.query<TicketRow & { idx: number }>(
-      `SELECT k.idx - 1 AS idx, t.* FROM unnest($1::bigint[]) WITH ORDINALITY AS k(key, idx) JOIN ticket t ON t.id = k.key`,
-      [ids],
+      `SELECT k.idx - 1 AS idx, t.* FROM unnest($1::bigint[]) WITH ORDINALITY AS k(key, idx) JOIN ticket t ON t.id = k.key${andScope(scope, 't', (v) => `$${params.push(v)}`)}`,
+      params,
     );
     return inKeyOrder(ids.length, rows, toTicket);
   }
 
-  async byNumbers(numbers: readonly string[]): Promise<(TicketRecord | null)[]> {
+  async byNumbers(numbers: readonly string[], scope: TicketScope): Promise<(TicketRecord | null)[]> {
+    const params: unknown[] = [numbers];
     const rows = await this.db.query<TicketRow & { idx: number }>(
-      `SELECT k.idx - 1 AS idx, t.* FROM unnest($1::text[]) WITH ORDINALITY AS k(key, idx) JOIN ticket t ON t.number = k.key`,
-      [numbers],
+      `SELECT k.idx - 1 AS idx, t.* FROM unnest($1::text[]) WITH ORDINALITY AS k(key, idx) JOIN ticket t ON t.number = k.key${andScope(scope, 't', (v) => `$${params.push(v)}`)}`,
+      params,
     );
     return inKeyOrder(numbers.length, rows, toTicket);
   }

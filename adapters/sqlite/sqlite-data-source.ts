@@ -1,4 +1,5 @@
 import type {
+  CountsOfPage,
   CustomerPage,
   CustomerQuery,
   CustomerUserPage,
@@ -6,6 +7,7 @@ import type {
   CustomerUsersOfCustomerQuery,
   DataSource,
   DataSourceCapabilities,
+  TicketCountsWanted,
 } from '../../src/domain/data-source';
 import { ConflictError, NotFoundError } from '../../src/domain/errors';
 import { toPage, type Page, type PageRequest, type SortKey } from '../../src/domain/page';
@@ -20,12 +22,11 @@ import {
   type NewCustomerUser,
 } from '../../src/domain/records';
 import { collationKey, customerSortKey, customerUserSortKey } from '../../src/domain/sort-keys';
-import type { TicketCounts } from '../../src/domain/tickets';
 import type { SqliteSourceConfig } from './sqlite-config';
 import type { SqliteConnection } from './sqlite-connection';
 import { definedOnly, userColumns } from '../sql/sql-rows';
 import { keysetSql } from './sqlite-keyset';
-import { clockParams, countColumns, countsOfValues } from './sqlite-ticket-store';
+import { countColumns, countParams, countsOfValues } from './sqlite-count-columns';
 import {
   CUSTOMER_COLUMNS,
   CUSTOMER_USER_COLUMNS,
@@ -44,7 +45,10 @@ import {
 export interface SqliteDataSourceOptions {
   readonly config: SqliteSourceConfig;
   readonly db: SqliteConnection;
-  /** True when the `ticket` table of `db` is the helpdesk's: renames then move tickets in the same transaction. */
+  /**
+   * True when the `ticket` table of `db` is the helpdesk's: renames then move tickets in the same
+   * transaction, and pages can bring their records' ticket counts (`countsWithPages`).
+   */
   readonly holdsTickets: boolean;
   /** Largest page a list may ask for (sizes a constant in the batched statements). */
   readonly maxPageSize: number;
@@ -69,6 +73,8 @@ export class SqliteDataSource implements DataSource {
       writableCustomers: true,
       writableCustomerUsers: true,
       movesTicketsOnRename: options.holdsTickets,
+      dynamicFields: false,
+      countsWithPages: options.holdsTickets,
     };
     this.id = options.config.id;
     this.name = options.config.name;
@@ -94,13 +100,23 @@ export class SqliteDataSource implements DataSource {
   }
 
   async listCustomers(q: CustomerQuery): Promise<CustomerPage> {
+    return this.customerPage(q, null).page;
+  }
+
+  async listCustomersWithCounts(q: CustomerQuery, wanted: TicketCountsWanted): Promise<{ page: CustomerPage; counts: CountsOfPage }> {
+    return this.customerPage(q, wanted);
+  }
+
+  /** A customer page, and with `wanted` its customers' ticket counts read in the same statement (none from a file without the tickets). */
+  private customerPage(q: CustomerQuery, wanted: TicketCountsWanted | null): { page: CustomerPage; counts: CountsOfPage } {
     const valid = validityFilter('valid', q.valid);
     const filter = `${valid.sql}${q.search === null ? '' : ' AND (instr(customer_key, @search) > 0 OR instr(name_sort, @folded) > 0)'}`;
     const ks = keysetSql(['name_sort', 'customer_key'], q);
     // Counts asked for with the page, when this file holds the helpdesk's tickets: per row of the
-    // page, from the same kept rows as the ticket store's counts statement.
-    const counts = q.ticketCounts && this.options.holdsTickets ? q.ticketCounts : null;
-    const withCounts = counts ? `, ${countColumns('customer', 'customer.customer_key', counts.escalated)}` : '';
+    // page, from the same kept rows as the ticket store's counts statement (under a scope, from
+    // the ticket rows with the scope's condition).
+    const counts = this.options.holdsTickets ? wanted : null;
+    const withCounts = counts ? `, ${countColumns('customer', 'customer.customer_key', counts.escalated, counts.scope)}` : '';
     // The page is read in index order and materialized in that order: no outer ORDER BY (which
     // would sort again in a temporary B-tree); the total is a range count of the same index.
     // Values in select order: the customer, its key, its counts if asked for, the total last.
@@ -108,7 +124,7 @@ export class SqliteDataSource implements DataSource {
       `SELECT p.*, (SELECT count(*) FROM customer WHERE ${filter}) AS total FROM (SELECT 1) LEFT JOIN (
          SELECT ${CUSTOMER_COLUMNS}, customer_key${withCounts} FROM customer WHERE ${filter} ${ks.where} ORDER BY ${ks.order()} LIMIT @n
        ) p`,
-      { ...valid.params, ...searchParams(q.search), ...ks.params, n: q.size + 1, ...(counts?.escalated && clockParams(counts.now)) },
+      { ...valid.params, ...searchParams(q.search), ...ks.params, n: q.size + 1, ...(counts && countParams(counts.now, counts.escalated, counts.scope)) },
     );
     return pageOfValues(rows, q, (r) => customerOfValues(r, this.id), customerSortKey, counts && { at: CUSTOMER_WIDTH, escalated: counts.escalated });
   }
@@ -160,26 +176,45 @@ export class SqliteDataSource implements DataSource {
   }
 
   async customerUsersOfCustomers(queries: readonly CustomerUsersOfCustomerQuery[]): Promise<CustomerUserPage[]> {
-    const out: CustomerUserPage[] = new Array(queries.length);
+    return this.userPages(queries, null).pages;
+  }
+
+  async customerUsersOfCustomersWithCounts(
+    queries: readonly CustomerUsersOfCustomerQuery[],
+    wanted: TicketCountsWanted,
+  ): Promise<{ pages: CustomerUserPage[]; counts: CountsOfPage }> {
+    return this.userPages(queries, wanted);
+  }
+
+  /**
+   * The customer user pages of many customers; with `wanted`, the users' ticket counts of a page
+   * read alone (the detail view's case) come along. A batch of several pages brings none.
+   */
+  private userPages(queries: readonly CustomerUsersOfCustomerQuery[], wanted: TicketCountsWanted | null): { pages: CustomerUserPage[]; counts: CountsOfPage } {
+    const pages: CustomerUserPage[] = new Array(queries.length);
+    let counts = NO_COUNTS;
     // One statement per direction present in the batch (a detail view pages one way: one statement).
     for (const backward of [false, true]) {
       const batch = queries.map((q, i) => ({ q, i })).filter((x) => x.q.backward === backward);
-      if (batch.length === 1) out[batch[0]!.i] = this.usersOfOneCustomer(batch[0]!.q);
-      else if (batch.length > 1) this.usersOfCustomers(batch, backward).forEach((page, j) => (out[batch[j]!.i] = page));
+      if (batch.length === 1) {
+        const one = this.usersOfOneCustomer(batch[0]!.q, wanted);
+        pages[batch[0]!.i] = one.page;
+        counts = counts.size === 0 ? one.counts : new Map([...counts, ...one.counts]);
+      } else if (batch.length > 1) this.usersOfCustomers(batch, backward).forEach((page, j) => (pages[batch[j]!.i] = page));
     }
-    return out;
+    return { pages, counts };
   }
 
   /**
    * The page of one customer (the detail view's case): a range of customer_user_customer_order
    * in list order and a covering count, without the batch statement's JSON specs and window.
    */
-  private usersOfOneCustomer(q: CustomerUsersOfCustomerQuery): CustomerUserPage {
+  private usersOfOneCustomer(q: CustomerUsersOfCustomerQuery, wanted: TicketCountsWanted | null): { page: CustomerUserPage; counts: CountsOfPage } {
     const valid = validityFilter('x.valid', q.valid);
     const ks = keysetSql(['last_key', 'first_key', 'login_key'], q, 'x.');
     // The users' counts with the page when asked for and this file holds the tickets (as listCustomers).
-    const counts = q.ticketCounts && this.options.holdsTickets ? q.ticketCounts : null;
-    const withCounts = counts ? `, x.login_key, ${countColumns('customerUser', 'x.login_key', counts.escalated)}` : '';
+    const counts = this.options.holdsTickets ? wanted : null;
+    const withCounts = counts ? `, x.login_key, ${countColumns('customerUser', 'x.login_key', counts.escalated, counts.scope)}` : '';
     // Values in select order: the customer user, its key and counts if asked for, the total last.
     const rows = this.db.values<unknown[]>(
       `SELECT p.*, (SELECT count(*) FROM customer_user_customer x WHERE x.customer_key = @c AND ${valid.sql}) AS total
@@ -187,7 +222,7 @@ export class SqliteDataSource implements DataSource {
          SELECT ${CUSTOMER_USER_COLUMNS}${withCounts} FROM customer_user_customer x JOIN customer_user u ON u.id = x.user_id
          WHERE x.customer_key = @c AND ${valid.sql} ${ks.where} ORDER BY ${ks.order()} LIMIT @n
        ) p`,
-      { c: idKey(q.customerId), ...valid.params, ...ks.params, n: Math.min(this.limit, q.size + 1), ...(counts?.escalated && clockParams(counts.now)) },
+      { c: idKey(q.customerId), ...valid.params, ...ks.params, n: Math.min(this.limit, q.size + 1), ...(counts && countParams(counts.now, counts.escalated, counts.scope)) },
     );
     return pageOfValues(rows, q, (r) => customerUserOfValues(r, this.id), customerUserSortKey, counts && { at: CUSTOMER_USER_WIDTH, escalated: counts.escalated });
   }
@@ -375,6 +410,9 @@ export class SqliteDataSource implements DataSource {
 /** Above every collation key: the open upper end of a batched window. */
 const OPEN_END = '\u{10FFFF}';
 
+/** The counts of a page read without them. */
+const NO_COUNTS: CountsOfPage = new Map();
+
 /** The search parameters: lower-cased for ids, logins and e-mail, collation-folded for names. */
 function searchParams(search: string | null): Record<string, string> {
   return search === null ? {} : { search: search.toLowerCase(), folded: collationKey(search) };
@@ -406,11 +444,11 @@ function pageOfValues<R>(
   record: (v: readonly unknown[]) => R,
   sortKey: (r: R) => SortKey,
   counts: { at: number; escalated: boolean } | null,
-): Page<R> & { ticketCounts?: ReadonlyMap<string, TicketCounts> } {
+): { page: Page<R>; counts: CountsOfPage } {
   const total = rows.length > 0 ? (rows[0]![rows[0]!.length - 1] as number) : 0;
   // Every record has an id: a null one is the empty window's row.
   const listed = rows.filter((r) => r[0] !== null);
   const page = toPage(listed.map(record), q, total, sortKey);
-  if (!counts) return page;
-  return { ...page, ticketCounts: new Map(listed.map((r) => [r[counts.at] as string, countsOfValues(r, counts.at + 1, counts.escalated)])) };
+  if (!counts) return { page, counts: NO_COUNTS };
+  return { page, counts: new Map(listed.map((r) => [r[counts.at] as string, countsOfValues(r, counts.at + 1, counts.escalated)])) };
 }

@@ -20,7 +20,7 @@ export interface SqliteStoreOptions {
 /** The helpdesk database in one SQLite file (one process; WAL; migrations applied on open). */
 export class SqliteStore implements HelpdeskStore {
   readonly kind = 'sqlite';
-  readonly capabilities: HelpdeskStoreCapabilities = { sharedByReplicas: false, remote: false, embedded: true };
+  readonly capabilities: HelpdeskStoreCapabilities = { sharedByReplicas: false, remote: false };
   readonly tickets: SqliteTicketStore;
   readonly idempotency: SqliteIdempotencyRecords;
   readonly seedWriter: SqliteSeedWriter;

@@ -4,7 +4,6 @@ import { idKey } from '../../src/domain/records';
 import {
   isOpenType,
   keptCounts,
-  OPEN_STATE_TYPES,
   ticketListKey,
   ticketNumber,
   type NewTicket,
@@ -20,16 +19,10 @@ import {
   type TicketStateType,
   type TicketStore,
 } from '../../src/domain/tickets';
+import type { TicketScope } from '../../src/domain/ticket-scope';
+import { andScope, clockParams, dueSql, OPEN_TYPES_SQL, OWNER_COLUMN, scopeParams, scopeSql, type DueKind } from './sqlite-count-columns';
 import type { SqliteConnection } from './sqlite-connection';
 import { inKeyOrder, TICKET_COLUMNS, ticketOfValues, toTicket, type TicketRow } from './sqlite-mapper';
-
-/** The open state types (src/domain/tickets.ts) as an SQL list. */
-const OPEN_TYPES_SQL = OPEN_STATE_TYPES.map((t) => `'${t}'`).join(', ');
-
-const OWNER_COLUMN: Record<TicketOwner, string> = { customer: 'customer_key', customerUser: 'customer_user_key' };
-
-/** The bucket of `ticket_due`, in milliseconds. */
-const HOUR = 3_600_000;
 
 /** Larger than any epoch-millisecond time or ticket id: the "no cursor" bound of descending lists. */
 const MAX = 9e15;
@@ -62,59 +55,13 @@ function ascends(kind: TicketListKind): boolean {
  * direction is limited to the longest page of its kind in the batch (`@lim_<kind>_<dir>`, a bound
  * parameter) and shorter pages are trimmed after the fetch.
  */
-function listBranch(kind: TicketListKind, backward: boolean, col: string): string {
+function listBranch(kind: TicketListKind, backward: boolean, col: string, scope: TicketScope): string {
   const c = ORDER_COLUMN[kind];
   const fetchAscending = ascends(kind) !== backward;
   const dir = fetchAscending ? 'ASC' : 'DESC';
-  return `SELECT id FROM ticket t2 WHERE t2.${col} = k.o AND ${LIST_FILTER[kind]}
+  return `SELECT id FROM ticket t2 WHERE t2.${col} = k.o AND ${LIST_FILTER[kind]}${andScope(scope, 't2')}
       AND (t2.${c}, t2.id) > (k.lo0, k.lo1) AND (t2.${c}, t2.id) < (k.hi0, k.hi1)
       ORDER BY t2.${c} ${dir}, t2.id ${dir} LIMIT @lim_${kind}_${backward ? 'b' : 'f'}`;
-}
-
-/** The clock-dependent counts: escalated ('e') and reminder reached ('r'). */
-type DueKind = 'e' | 'r';
-
-/**
- * One clock-dependent count of the owner `k.value` as an SQL expression: `ticket_due` for the
- * hours before the current one plus a range count of the current hour on the widget index.
- */
-function dueSql(owner: TicketOwner, kind: DueKind, key = 'k.value'): string {
-  const o = owner === 'customer' ? 'c' : 'u';
-  const current =
-    kind === 'e'
-      ? `t.is_open = 1 AND t.escalation_at >= @hourStart AND t.escalation_at <= @now`
-      : `t.state_type = 'PENDING_REMINDER' AND t.pending_until >= @hourStart AND t.pending_until <= @now`;
-  return `((SELECT coalesce(sum(d.n), 0) FROM ticket_due d WHERE d.owner = '${o}' AND d.owner_key = ${key} AND d.kind = '${kind}' AND d.hour < @hour)
-        + (SELECT count(*) FROM ticket t WHERE t.${OWNER_COLUMN[owner]} = ${key} AND ${current}))`;
-}
-
-/**
- * An owner's counts as columns of a row whose owner key is `key` (an outer column: a customer's
- * `customer_key`, a customer user's `login_key`): the same kept rows and sums as
- * {@link SqliteTicketStore.counts}, as correlated subqueries, so that a page reads them in its own
- * statement (`tc_total`, `tc_open`, `tc_pending`, and `tc_escalated` with `withEscalated`; the
- * clock parameters of {@link clockParams} then bound).
- */
-export function countColumns(owner: TicketOwner, key: string, withEscalated: boolean): string {
-  const o = owner === 'customer' ? 'c' : 'u';
-  const kept = (filter: string) => `(SELECT coalesce(sum(tc.n), 0) FROM ticket_count tc WHERE tc.owner = '${o}' AND tc.owner_key = ${key}${filter})`;
-  return [
-    `${kept('')} AS tc_total`,
-    `${kept(` AND tc.state_type IN (${OPEN_TYPES_SQL})`)} AS tc_open`,
-    `${kept(` AND tc.state_type = 'PENDING_REMINDER'`)} AS tc_pending`,
-    ...(withEscalated ? [`${dueSql(owner, 'e', key)} AS tc_escalated`] : []),
-  ].join(',\n        ');
-}
-
-/** The counts of a row read as values, {@link countColumns} starting at `at`. */
-export function countsOfValues(v: readonly unknown[], at: number, withEscalated: boolean): TicketCounts {
-  return keptCounts(v[at] as number, v[at + 1] as number, v[at + 2] as number, withEscalated ? (v[at + 3] as number) : null);
-}
-
-/** The parameters of {@link dueSql}. */
-export function clockParams(now: Date): { now: number; hour: number; hourStart: number } {
-  const hour = Math.floor(now.getTime() / HOUR);
-  return { now: now.getTime(), hour, hourStart: hour * HOUR };
 }
 
 /** Up to this many lists of one owner kind in a batch get a branch each (see `fewLists`). */
@@ -132,6 +79,7 @@ function compareInList(kind: TicketListKind, a: TicketRecord, b: TicketRecord): 
 
 /** The tickets of the helpdesk database. */
 export class SqliteTicketStore implements TicketStore {
+  readonly capabilities = { agentPermissions: false, writable: true, movesRenamedCustomers: true } as const;
   private readonly limit: number;
 
   constructor(
@@ -141,13 +89,14 @@ export class SqliteTicketStore implements TicketStore {
     this.limit = maxPageSize + 1;
   }
 
-  async counts(owner: TicketOwner, ownerIds: readonly string[], now: Date, hints: CountHints = {}): Promise<TicketCounts[]> {
+  async counts(owner: TicketOwner, ownerIds: readonly string[], now: Date, hints: CountHints, scope: TicketScope): Promise<TicketCounts[]> {
     const keys = JSON.stringify(ownerIds.map(idKey));
     const withEscalated = hints.escalated === true;
     // Values: idx, total, open, pending[, escalated].
+    const scoped = scopeSql(scope, 't');
     const rows = this.db.values<[number, number, number, number, number?]>(
-      this.countsSql(owner, withEscalated),
-      withEscalated ? { keys, ...clockParams(now) } : { keys },
+      scoped ? this.scopedCountsSql(owner, withEscalated, scoped.sql) : this.countsSql(owner, withEscalated),
+      { keys, ...(withEscalated && clockParams(now)), ...scoped?.params },
     );
     // Escalated comes with the others only when hinted; the clock-dependent counts and those per
     // state type otherwise have their own batched statements (`dueCounts`, `stateTypeCounts`),
@@ -157,12 +106,26 @@ export class SqliteTicketStore implements TicketStore {
     return out;
   }
 
-  async dueCounts(owner: TicketOwner, kind: DueCountKind, ownerIds: readonly string[], now: Date): Promise<number[]> {
-    return this.dueCountsOf(owner, kind === 'escalated' ? 'e' : 'r', JSON.stringify(ownerIds.map(idKey)), ownerIds.length, now);
+  async dueCounts(owner: TicketOwner, kind: DueCountKind, ownerIds: readonly string[], now: Date, scope: TicketScope): Promise<number[]> {
+    return this.dueCountsOf(owner, kind === 'escalated' ? 'e' : 'r', JSON.stringify(ownerIds.map(idKey)), ownerIds.length, now, scope);
   }
 
-  async stateTypeCounts(owner: TicketOwner, ownerIds: readonly string[]): Promise<StateTypeCounts[]> {
-    return this.countsByStateType(owner, JSON.stringify(ownerIds.map(idKey)), ownerIds.length);
+  async stateTypeCounts(owner: TicketOwner, ownerIds: readonly string[], scope: TicketScope): Promise<StateTypeCounts[]> {
+    return this.countsByStateType(owner, JSON.stringify(ownerIds.map(idKey)), ownerIds.length, scope);
+  }
+
+  /**
+   * The counts of many owners under a scope: the kept rows have no queue dimension, so the
+   * owners' ticket rows are counted with the scope's condition (one statement, as without it).
+   */
+  private scopedCountsSql(owner: TicketOwner, withEscalated: boolean, condition: string): string {
+    return `SELECT k.key AS idx,
+        count(t.id) AS total,
+        count(t.id) FILTER (WHERE t.state_type IN (${OPEN_TYPES_SQL})) AS open,
+        count(t.id) FILTER (WHERE t.state_type = 'PENDING_REMINDER') AS pending${
+          withEscalated ? `,\n        count(t.id) FILTER (WHERE t.is_open = 1 AND t.escalation_at <= @now) AS escalated` : ''}
+      FROM json_each(@keys) k LEFT JOIN ticket t ON t.${OWNER_COLUMN[owner]} = k.value AND ${condition}
+      GROUP BY k.key`;
   }
 
   /** The clock-independent counts of many owners from `ticket_count`, one row per owner. */
@@ -176,11 +139,15 @@ export class SqliteTicketStore implements TicketStore {
   }
 
   /** Tickets per state type of many owners from `ticket_count` (only the non-zero ones). */
-  private countsByStateType(owner: TicketOwner, keys: string, count: number): StateTypeCounts[] {
+  private countsByStateType(owner: TicketOwner, keys: string, count: number, scope: TicketScope): StateTypeCounts[] {
+    const scoped = scopeSql(scope, 't');
     const rows = this.db.all<{ idx: number; state_type: TicketStateType; n: number }>(
-      `SELECT k.key AS idx, c.state_type, c.n FROM json_each(@keys) k
+      scoped
+        ? `SELECT k.key AS idx, t.state_type, count(*) AS n FROM json_each(@keys) k
+           JOIN ticket t ON t.${OWNER_COLUMN[owner]} = k.value AND ${scoped.sql} GROUP BY k.key, t.state_type`
+        : `SELECT k.key AS idx, c.state_type, c.n FROM json_each(@keys) k
        JOIN ticket_count c ON c.owner = '${owner === 'customer' ? 'c' : 'u'}' AND c.owner_key = k.value AND c.n > 0`,
-      { keys },
+      { keys, ...scoped?.params },
     );
     const out: Partial<Record<TicketStateType, number>>[] = Array.from({ length: count }, () => ({}));
     for (const r of rows) out[r.idx]![r.state_type] = r.n;
@@ -194,22 +161,27 @@ export class SqliteTicketStore implements TicketStore {
    * before the current one, plus a range count of the current hour on the widget index; the cost
    * does not grow with the number of tickets already past their time.
    */
-  private dueCountsOf(owner: TicketOwner, kind: DueKind, keys: string, count: number, now: Date): number[] {
-    const rows = this.db.all<{ idx: number; n: number }>(`SELECT k.key AS idx, ${dueSql(owner, kind)} AS n FROM json_each(@keys) k`, {
+  private dueCountsOf(owner: TicketOwner, kind: DueKind, keys: string, count: number, now: Date, scope: TicketScope): number[] {
+    const scoped = scopeSql(scope, 't');
+    // Under a scope the kept hours (no queue dimension) cannot answer: the owner's rows past their time, with the scope's condition.
+    const due = kind === 'e' ? `t.is_open = 1 AND t.escalation_at <= @now` : `t.state_type = 'PENDING_REMINDER' AND t.pending_until <= @now`;
+    const n = scoped ? `(SELECT count(*) FROM ticket t WHERE t.${OWNER_COLUMN[owner]} = k.value AND ${due} AND ${scoped.sql})` : dueSql(owner, kind);
+    const rows = this.db.all<{ idx: number; n: number }>(`SELECT k.key AS idx, ${n} AS n FROM json_each(@keys) k`, {
       keys,
       ...clockParams(now),
+      ...scoped?.params,
     });
     const out = new Array<number>(count).fill(0);
     for (const r of rows) out[r.idx] = r.n;
     return out;
   }
 
-  async lists(specs: readonly TicketListSpec[], now: Date): Promise<Slice<TicketRecord>[]> {
+  async lists(specs: readonly TicketListSpec[], now: Date, scope: TicketScope): Promise<Slice<TicketRecord>[]> {
     const out: Slice<TicketRecord>[] = new Array(specs.length);
     for (const owner of ['customer', 'customerUser'] as const) {
       const mine = specs.map((s, i) => ({ s, i })).filter((x) => x.s.owner === owner);
       if (mine.length === 0) continue;
-      const rows = mine.length <= FEW_LISTS ? this.fewLists(owner, mine, now) : this.manyLists(owner, mine, now);
+      const rows = mine.length <= FEW_LISTS ? this.fewLists(owner, mine, now, scope) : this.manyLists(owner, mine, now, scope);
       // Values: the spec's index, then the ticket.
       const byIdx = new Map<number, TicketRecord[]>();
       for (const r of rows) {
@@ -230,9 +202,10 @@ export class SqliteTicketStore implements TicketStore {
    * A few lists (a detail view's widgets): one branch per list, each a range of its kind's index
    * with its own bound owner, window and limit; no JSON specs to unpack.
    */
-  private fewLists(owner: TicketOwner, mine: readonly { s: TicketListSpec; i: number }[], now: Date): unknown[][] {
+  private fewLists(owner: TicketOwner, mine: readonly { s: TicketListSpec; i: number }[], now: Date, scope: TicketScope): unknown[][] {
     const col = OWNER_COLUMN[owner];
-    const params: Record<string, string | number> = { now: now.getTime() };
+    const scoped = scopeSql(scope, 't2');
+    const params: Record<string, string | number> = { now: now.getTime(), ...scoped?.params };
     const branches = mine.map(({ s, i }, j) => {
       const c = ORDER_COLUMN[s.kind];
       const dir = ascends(s.kind) !== s.backward ? 'ASC' : 'DESC';
@@ -240,6 +213,7 @@ export class SqliteTicketStore implements TicketStore {
       const [lo, hi] = ascends(s.kind) ? [s.after, s.before] : [s.before, s.after];
       Object.assign(params, { [`i${j}`]: i, [`o${j}`]: idKey(s.ownerId), [`n${j}`]: Math.min(this.limit, s.size + 1) });
       const conditions = [`t2.${col} = @o${j}`];
+      if (scoped) conditions.push(scoped.sql);
       if (s.kind === 'open') conditions.push('t2.is_open = 1');
       if (s.kind === 'escalated') conditions.push('t2.is_open = 1 AND t2.escalation_at <= @now');
       if (s.kind === 'reminder') conditions.push(`t2.state_type = 'PENDING_REMINDER' AND t2.pending_until <= ${s.reachedOnly ? '@now' : MAX}`);
@@ -262,7 +236,7 @@ export class SqliteTicketStore implements TicketStore {
   }
 
   /** Many lists (a page of owners): one branch per kind and direction present, the owners' windows bound as one JSON array. */
-  private manyLists(owner: TicketOwner, mine: readonly { s: TicketListSpec; i: number }[], now: Date): unknown[][] {
+  private manyLists(owner: TicketOwner, mine: readonly { s: TicketListSpec; i: number }[], now: Date, scope: TicketScope): unknown[][] {
     const limits = new Map<string, number>();
     for (const { s } of mine) {
       const name = `lim_${s.kind}_${s.backward ? 'b' : 'f'}`;
@@ -288,18 +262,19 @@ export class SqliteTicketStore implements TicketStore {
         };
       }),
     );
-    return this.db.values<unknown[]>(this.listSql(owner, branches), {
+    return this.db.values<unknown[]>(this.listSql(owner, branches, scope), {
       keys,
       now: now.getTime(),
       ...Object.fromEntries(limits),
+      ...scopeParams(scope),
     });
   }
 
   /** The list statement of one owner for the kinds and directions present in a batch (rows unordered). */
-  private listSql(owner: TicketOwner, branches: readonly { kind: TicketListKind; backward: boolean }[]): string {
+  private listSql(owner: TicketOwner, branches: readonly { kind: TicketListKind; backward: boolean }[], scope: TicketScope): string {
     const col = OWNER_COLUMN[owner];
     const selects = branches.map(
-      (b) => `SELECT k.i AS idx, ${TICKET_COLUMNS} FROM k JOIN ticket t ON t.id IN (${listBranch(b.kind, b.backward, col)})
+      (b) => `SELECT k.i AS idx, ${TICKET_COLUMNS} FROM k JOIN ticket t ON t.id IN (${listBranch(b.kind, b.backward, col, scope)})
         WHERE k.kind = '${b.kind}' AND k.back = ${b.backward ? 1 : 0}`,
     );
     return `WITH k AS (SELECT json_extract(value, '$.i') AS i, json_extract(value, '$.o') AS o,
@@ -310,18 +285,18 @@ export class SqliteTicketStore implements TicketStore {
       ${selects.join('\nUNION ALL\n')}`;
   }
 
-  async byIds(ids: readonly number[]): Promise<(TicketRecord | null)[]> {
+  async byIds(ids: readonly number[], scope: TicketScope): Promise<(TicketRecord | null)[]> {
     const rows = this.db.all<TicketRow & { idx: number }>(
-      `SELECT k.key AS idx, t.* FROM json_each(?) k JOIN ticket t ON t.id = k.value`,
-      JSON.stringify(ids),
+      `SELECT k.key AS idx, t.* FROM json_each(@keys) k JOIN ticket t ON t.id = k.value${andScope(scope, 't')}`,
+      { keys: JSON.stringify(ids), ...scopeParams(scope) },
     );
     return inKeyOrder(ids.length, rows, toTicket);
   }
 
-  async byNumbers(numbers: readonly string[]): Promise<(TicketRecord | null)[]> {
+  async byNumbers(numbers: readonly string[], scope: TicketScope): Promise<(TicketRecord | null)[]> {
     const rows = this.db.all<TicketRow & { idx: number }>(
-      `SELECT k.key AS idx, t.* FROM json_each(?) k JOIN ticket t ON t.number = k.value`,
-      JSON.stringify(numbers),
+      `SELECT k.key AS idx, t.* FROM json_each(@keys) k JOIN ticket t ON t.number = k.value${andScope(scope, 't')}`,
+      { keys: JSON.stringify(numbers), ...scopeParams(scope) },
     );
     return inKeyOrder(numbers.length, rows, toTicket);
   }

@@ -2,15 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { dataSourceConfigSchema } from '../adapter-factory';
-
-const tokenSchema = z
-  .object({
-    name: z.string().min(1),
-    role: z.enum(['reader', 'agent']),
-    sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'the hex SHA-256 of the token (64 hex digits)'),
-  })
-  .strict();
+import { dataSourceConfigSchema } from '../adapter-configs';
+import { oidcSchema, tokenSchema } from '../auth/auth-config';
 
 const linkTemplateSchema = z.object({ label: z.string().min(1), url: z.string().min(1) }).strict();
 
@@ -102,6 +95,8 @@ const configSchema = z
     auth: z
       .object({
         tokens: z.array(tokenSchema).default([]),
+        /** Signed-in users: OpenID Connect access tokens of one issuer (src/auth/auth-config.ts). */
+        oidc: oidcSchema.optional(),
         /** Development only: generate a random agent token into this file on first start. */
         devTokenFile: z.string().min(1).optional(),
       })
@@ -109,6 +104,11 @@ const configSchema = z
     dataSources: z
       .array(dataSourceConfigSchema)
       .min(1),
+    /**
+     * The id of the data source whose database holds the tickets (an existing helpdesk's, such as
+     * Znuny's); absent: the tickets live in `database`.
+     */
+    tickets: z.string().min(1).optional(),
     links: z
       .object({
         map: z.string().min(1).optional(),
@@ -137,8 +137,11 @@ const configSchema = z
       if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['dataSources', i, 'id'], message: `duplicate id '${s.id}'` });
       seen.add(s.id);
     });
-    if (c.auth.tokens.length === 0 && !c.auth.devTokenFile) {
-      ctx.addIssue({ code: 'custom', path: ['auth', 'tokens'], message: 'at least one token is needed' });
+    if (c.tickets !== undefined && !seen.has(c.tickets)) {
+      ctx.addIssue({ code: 'custom', path: ['tickets'], message: `names no data source: '${c.tickets}' is not the id of one in dataSources` });
+    }
+    if (c.auth.tokens.length === 0 && !c.auth.devTokenFile && !c.auth.oidc) {
+      ctx.addIssue({ code: 'custom', path: ['auth', 'tokens'], message: 'at least one token (or auth.oidc) is needed' });
     }
   });
 

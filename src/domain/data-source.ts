@@ -7,8 +7,11 @@ import type {
   NewCustomerUser,
   Validity,
 } from './records';
+import type { DynamicFieldObject, DynamicFieldValue } from './dynamic-fields';
+import type { ListFilter, ListKind } from './list-filter';
 import type { Page, PageRequest } from './page';
 import type { customerSortKey, customerUserSortKey } from './sort-keys';
+import type { TicketScope } from './ticket-scope';
 import type { TicketCounts } from './tickets';
 
 /**
@@ -28,38 +31,30 @@ export interface DataSourceCapabilities {
    * database itself); otherwise the caller moves them in the ticket store.
    */
   readonly movesTicketsOnRename: boolean;
+  /**
+   * The source keeps dynamic fields of its records (Znuny / OTOBO): it implements
+   * {@link DataSource.dynamicFieldsOf}. Records of any other source have none.
+   */
+  readonly dynamicFields: boolean;
+  /**
+   * The source keeps the helpdesk's tickets beside its records (it is the helpdesk database): it
+   * implements {@link DataSource.listCustomersWithCounts} and
+   * {@link DataSource.customerUsersOfCustomersWithCounts}, which read the ticket counts of a
+   * page's records in the page's own round trip. Only the loaders ask for them, when a list's rows
+   * read their counts; the counts of any other source's records come from the ticket store.
+   */
+  readonly countsWithPages: boolean;
 }
 
-/** A customer list request. `search` is matched literally, ignoring case. */
+/** A customer list request. `search` is a literal substring, matched ignoring case and accents (by `collationKey`) in every source. */
 export interface CustomerQuery extends PageRequest {
   readonly search: string | null;
   /** Validities to keep; never empty. */
   readonly valid: readonly Validity[];
-  /**
-   * The caller will read the ticket counts of the page's customers (a look-ahead at its
-   * selection): a source that keeps the helpdesk's tickets may return them with the page, in the
-   * same round trip ({@link CustomerPage.ticketCounts}); any other source ignores this. It changes
-   * no record of the page.
-   */
-  readonly ticketCounts?: TicketCountsWanted;
 }
 
-/** Which ticket counts a list page may bring along, judged against `now` (as `TicketStore.counts`). */
-export interface TicketCountsWanted {
-  readonly now: Date;
-  /** Whether `escalated` is read too (else it may be null, as without the hint in `TicketStore.counts`). */
-  readonly escalated: boolean;
-}
-
-/** A page of customers, possibly with their ticket counts (see {@link CustomerQuery.ticketCounts}). */
-export interface CustomerPage extends Page<CustomerRecord> {
-  /**
-   * The counts of the page's customers keyed by `idKey(customerId)`, exactly as
-   * `TicketStore.counts('customer', …, now, { escalated })` answers them; absent when the source
-   * did not read them.
-   */
-  readonly ticketCounts?: ReadonlyMap<string, TicketCounts>;
-}
+/** A page of customers. */
+export type CustomerPage = Page<CustomerRecord>;
 
 /** A customer user list request. `customerId` keeps the users of that customer (any of their ids). */
 export interface CustomerUserQuery extends PageRequest {
@@ -72,15 +67,36 @@ export interface CustomerUserQuery extends PageRequest {
 export interface CustomerUsersOfCustomerQuery extends PageRequest {
   readonly customerId: string;
   readonly valid: readonly Validity[];
-  /** As {@link CustomerQuery.ticketCounts}: the users' counts with the page, keyed by `idKey(login)`. */
-  readonly ticketCounts?: TicketCountsWanted;
 }
 
-/** A page of customer users, possibly with their ticket counts (see {@link CustomerUsersOfCustomerQuery.ticketCounts}). */
-export interface CustomerUserPage extends Page<CustomerUserRecord> {
-  /** The counts of the page's users keyed by `idKey(login)`, as `TicketStore.counts('customerUser', …)` answers them; absent when not read. */
-  readonly ticketCounts?: ReadonlyMap<string, TicketCounts>;
+/** A page of customer users. */
+export type CustomerUserPage = Page<CustomerUserRecord>;
+
+/**
+ * Which ticket counts a page brings along ({@link DataSourceCapabilities.countsWithPages}),
+ * judged as `TicketStore.counts` judges them.
+ */
+export interface TicketCountsWanted {
+  /** The clock escalation is judged against. */
+  readonly now: Date;
+  /** Whether `escalated` is read too (else it is null, as without the hint in `TicketStore.counts`). */
+  readonly escalated: boolean;
+  /**
+   * The caller's visibility, as `TicketStore.counts` takes it: counts of visible tickets only.
+   * Kept per-owner counts have no queue dimension: under a scope other than 'all' a source counts
+   * the ticket rows with the scope's filter, in the same statement.
+   */
+  readonly scope: TicketScope;
 }
+
+/**
+ * Ticket counts read with a page, keyed by `idKey` of the customer id (customers) or the login
+ * (customer users), each exactly as `TicketStore.counts(owner, …, now, { escalated }, scope)`
+ * answers it. It may lack some of the page's records, or all of them (a source that cannot read
+ * them along for this request's shape): the caller reads the missing ones from the ticket store.
+ * It may also hold records read beyond the page (the row that tells whether more follow).
+ */
+export type CountsOfPage = ReadonlyMap<string, TicketCounts>;
 
 /**
  * A backend of customers and customer users: the helpdesk database or a directory.
@@ -140,6 +156,33 @@ export interface DataSource {
   customerUsersOfCustomers(queries: readonly CustomerUsersOfCustomerQuery[]): Promise<CustomerUserPage[]>;
 
   /**
+   * {@link listCustomers} and the ticket counts of the page's customers, read in the same round
+   * trip (only when `capabilities.countsWithPages`). The page is the one {@link listCustomers}
+   * answers; the counts are as {@link CountsOfPage} says.
+   */
+  listCustomersWithCounts?(query: CustomerQuery, wanted: TicketCountsWanted): Promise<{ readonly page: CustomerPage; readonly counts: CountsOfPage }>;
+
+  /**
+   * {@link customerUsersOfCustomers} and the ticket counts of the pages' users, in the same
+   * round trips (only when `capabilities.countsWithPages`): the pages as
+   * {@link customerUsersOfCustomers} answers them, and one map of counts for all of them.
+   */
+  customerUsersOfCustomersWithCounts?(
+    queries: readonly CustomerUsersOfCustomerQuery[],
+    wanted: TicketCountsWanted,
+  ): Promise<{ readonly pages: CustomerUserPage[]; readonly counts: CountsOfPage }>;
+
+  /**
+   * The id keys (`idKey` of the customer id or login) of every record each filter keeps, one list
+   * per filter in filter order: the records that the list with that filter counts in its total.
+   * Only a source that holds its lists in memory offers it (a directory's list index, just
+   * brought up to date by the page read): it answers without a round trip. The registry uses it
+   * to count a record that two sources hold once in a merged list's `totalCount`; a source
+   * without it is asked by lookups instead (see `DataSourceRegistry`).
+   */
+  listedKeys?(kind: ListKind, filters: readonly ListFilter[]): Promise<string[][]>;
+
+  /**
    * Creates a customer in one transaction and returns it as stored. `ConflictError` when the
    * customer id (ignoring case) or, within this source, the name is taken; `ReadOnlyDataSourceError`
    * without contacting the backend when `capabilities.writableCustomers` is false.
@@ -159,6 +202,13 @@ export interface DataSource {
 
   /** Changes a customer user in one transaction; absent keys stay, null clears; `NotFoundError`; read-only as above. */
   updateCustomerUser(login: string, patch: CustomerUserPatch): Promise<CustomerUserRecord>;
+
+  /**
+   * The dynamic fields of many records in one round trip (only when `capabilities.dynamicFields`):
+   * one list per key (customer ids or logins, any case), in key order, each in the fields'
+   * configured order; `[]` for a record without values.
+   */
+  dynamicFieldsOf?(object: DynamicFieldObject, keys: readonly string[]): Promise<DynamicFieldValue[][]>;
 
   /** Resolves when the backend answers; rejects with `DataSourceUnavailableError` otherwise. */
   ping(): Promise<void>;

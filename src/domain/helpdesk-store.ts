@@ -10,8 +10,6 @@ export interface HelpdeskStoreCapabilities {
   readonly sharedByReplicas: boolean;
   /** The store is a server reached over the network: it may be unreachable, and the store reconnects by itself. */
   readonly remote: boolean;
-  /** The store is a file (or memory) inside this process, reachable through a SQLite handle in tests. */
-  readonly embedded: boolean;
 }
 
 /** The writable data source over the helpdesk store, as configured. */

@@ -1,9 +1,7 @@
-/** Validity of a customer or customer user, as in OTRS. */
-export enum Validity {
-  VALID = 'VALID',
-  INVALID = 'INVALID',
-  INVALID_TEMPORARILY = 'INVALID_TEMPORARILY',
-}
+import { Validity } from './validity';
+
+export { Validity };
+export type { CustomerPatch, CustomerUserPatch, NewCustomer, NewCustomerUser } from './write-inputs';
 
 /** What kind of record a data source serves. */
 export enum DataSourceObject {
@@ -59,23 +57,6 @@ export interface CustomerUserRecord {
   readonly createdAt: Date | null;
   readonly changedAt: Date | null;
 }
-
-/** Fields of a new customer, already validated and normalized. */
-export type NewCustomer = Omit<CustomerRecord, 'sourceId' | 'stableId' | 'createdAt' | 'changedAt' | 'countryCode'> & {
-  readonly countryCode: string;
-};
-
-/** A validated change to a customer: absent keys stay as they are, null clears. */
-export type CustomerPatch = Partial<NewCustomer> & { readonly countryCode?: string };
-
-/** Fields of a new customer user, already validated and normalized. */
-export type NewCustomerUser = Omit<CustomerUserRecord, 'sourceId' | 'stableId' | 'createdAt' | 'changedAt' | 'customerIds'> & {
-  /** Further customer ids (the primary one excluded, no duplicates). */
-  readonly additionalCustomerIds: readonly string[];
-};
-
-/** A validated change to a customer user: absent keys stay as they are, null clears. */
-export type CustomerUserPatch = Partial<Omit<NewCustomerUser, 'login'>>;
 
 /**
  * The comparison key of customer ids and logins: they are unique and looked up ignoring case,

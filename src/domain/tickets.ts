@@ -1,31 +1,10 @@
 import type { PageRequest, Slice } from './page';
+import type { TicketScope } from './ticket-scope';
+import { TICKET_PRIORITIES, TICKET_STATES, TicketStateType } from './ticket-states';
+import type { NewTicket, TicketPatch } from './write-inputs';
 
-/** The state type of a ticket, as in OTRS. */
-export enum TicketStateType {
-  NEW = 'NEW',
-  OPEN = 'OPEN',
-  PENDING_REMINDER = 'PENDING_REMINDER',
-  PENDING_AUTO = 'PENDING_AUTO',
-  CLOSED = 'CLOSED',
-  MERGED = 'MERGED',
-  REMOVED = 'REMOVED',
-}
-
-/** The ticket states of a default OTRS installation and their types. */
-export const TICKET_STATES: ReadonlyMap<string, TicketStateType> = new Map([
-  ['new', TicketStateType.NEW],
-  ['open', TicketStateType.OPEN],
-  ['closed successful', TicketStateType.CLOSED],
-  ['closed unsuccessful', TicketStateType.CLOSED],
-  ['pending reminder', TicketStateType.PENDING_REMINDER],
-  ['pending auto close+', TicketStateType.PENDING_AUTO],
-  ['pending auto close-', TicketStateType.PENDING_AUTO],
-  ['merged', TicketStateType.MERGED],
-  ['removed', TicketStateType.REMOVED],
-]);
-
-/** The ticket priorities of a default OTRS installation. */
-export const TICKET_PRIORITIES: readonly string[] = ['1 very low', '2 low', '3 normal', '4 high', '5 very high'];
+export { TICKET_PRIORITIES, TICKET_STATES, TicketStateType };
+export type { NewTicket, TicketPatch };
 
 /** State types counted as open: NEW, OPEN and PENDING_REMINDER (the contract's definition). */
 export const OPEN_STATE_TYPES: readonly TicketStateType[] = [
@@ -102,7 +81,10 @@ export type TicketListKind = 'escalated' | 'reminder' | 'open' | 'all';
 /** One ticket list request; many are answered in one statement. */
 export interface TicketListSpec extends PageRequest {
   readonly owner: TicketOwner;
-  /** Customer id or login (any case). */
+  /**
+   * Customer id or login as the owner's record spells it: a store compares it as its database
+   * compares customer ids (ignoring case, or exactly: Znuny on PostgreSQL).
+   */
   readonly ownerId: string;
   readonly kind: TicketListKind;
   /** kind 'all' only: keep these state types; null keeps all. */
@@ -112,12 +94,6 @@ export interface TicketListSpec extends PageRequest {
 }
 
 
-/** Fields of a new ticket, validated; customer references resolved. */
-export type NewTicket = Omit<TicketRecord, 'id' | 'number' | 'createdAt' | 'changedAt'>;
-
-/** A validated change to a ticket: absent keys stay as they are, null clears. */
-export type TicketPatch = Partial<Omit<NewTicket, 'customerId' | 'customerUserLogin'>>;
-
 /**
  * What the caller will read of the counts: a store may compute these with the others in the same
  * round trip. A hint changes no answer (a count not hinted is still read when asked for).
@@ -126,19 +102,50 @@ export interface CountHints {
   readonly escalated?: boolean;
 }
 
-/** The tickets of the helpdesk database. */
+/** What a ticket store can do besides reading and writing tickets. */
+export interface TicketStoreCapabilities {
+  /**
+   * The store knows the helpdesk's agents and their permissions (Znuny): it implements
+   * {@link TicketStore.agentScope}, and tokens or signed-in users may act as an agent.
+   */
+  readonly agentPermissions: boolean;
+  /**
+   * Tickets can be created and changed through the API (`create`, `update`); false for a
+   * helpdesk whose own logic writes them (Znuny: history, articles, escalation index), where
+   * both are refused with `ReadOnlyDataSourceError` before anything is written.
+   */
+  readonly writable: boolean;
+  /**
+   * `renameCustomer` may move tickets (a customer kept in another source was renamed); when
+   * false, such a rename is refused before the customer is written.
+   */
+  readonly movesRenamedCustomers: boolean;
+}
+
+/**
+ * The tickets of the helpdesk database. Every read takes the caller's {@link TicketScope} last
+ * and puts it into its statement: counts count only visible tickets, a list's page holds only
+ * visible tickets, and a lookup answers null for a ticket outside the scope. A scope costs no
+ * statement of its own (the same round trips, restricted).
+ */
 export interface TicketStore {
+  readonly capabilities: TicketStoreCapabilities;
   /** Counts per owner id, in key order; `now` decides escalation and reminder times. */
-  counts(owner: TicketOwner, ownerIds: readonly string[], now: Date, hints?: CountHints): Promise<TicketCounts[]>;
+  counts(owner: TicketOwner, ownerIds: readonly string[], now: Date, hints: CountHints, scope: TicketScope): Promise<TicketCounts[]>;
   /** One clock-dependent count per owner id, in key order; one round trip per batch. */
-  dueCounts(owner: TicketOwner, kind: DueCountKind, ownerIds: readonly string[], now: Date): Promise<number[]>;
+  dueCounts(owner: TicketOwner, kind: DueCountKind, ownerIds: readonly string[], now: Date, scope: TicketScope): Promise<number[]>;
   /** Tickets per state type per owner id, in key order; one round trip per batch. */
-  stateTypeCounts(owner: TicketOwner, ownerIds: readonly string[]): Promise<StateTypeCounts[]>;
+  stateTypeCounts(owner: TicketOwner, ownerIds: readonly string[], scope: TicketScope): Promise<StateTypeCounts[]>;
   /** One slice per spec, in spec order. */
-  lists(specs: readonly TicketListSpec[], now: Date): Promise<Slice<TicketRecord>[]>;
-  byNumbers(numbers: readonly string[]): Promise<(TicketRecord | null)[]>;
+  lists(specs: readonly TicketListSpec[], now: Date, scope: TicketScope): Promise<Slice<TicketRecord>[]>;
+  byNumbers(numbers: readonly string[], scope: TicketScope): Promise<(TicketRecord | null)[]>;
   /** Tickets by their row id (the stable part of a ticket's global id), in key order. */
-  byIds(ids: readonly number[]): Promise<(TicketRecord | null)[]>;
+  byIds(ids: readonly number[], scope: TicketScope): Promise<(TicketRecord | null)[]>;
+  /**
+   * The tickets the agent with this login may see (only when `capabilities.agentPermissions`):
+   * resolved once per request at authentication; an unknown or invalid agent sees none.
+   */
+  agentScope?(login: string): Promise<TicketScope>;
   create(input: NewTicket, now: Date): Promise<TicketRecord>;
   update(number: string, patch: TicketPatch, now: Date): Promise<TicketRecord>;
   /** Moves tickets of a renamed customer (used where the customer lives in another database). */
@@ -149,9 +156,10 @@ export interface TicketStore {
 export function ticketListKey(kind: TicketListKind, t: TicketRecord): [number, number] {
   switch (kind) {
     case 'escalated':
-      return [t.escalationAt!.getTime(), t.id];
+      return [t.escalationAt?.getTime() ?? 0, t.id];
     case 'reminder':
-      return [t.pendingUntil!.getTime(), t.id];
+      // A reminder without a time (a helpdesk that allows none) lists first.
+      return [t.pendingUntil?.getTime() ?? 0, t.id];
     default:
       return [t.createdAt.getTime(), t.id];
   }

@@ -3,16 +3,15 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { assertInterfaceType, GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import type { Logger } from '../log/logger';
 import type { Metrics } from '../metrics/metrics';
 import type { Context } from './context';
 import { formatError, isUnexpected } from './errors';
-import { compiledExecutionGateway } from './executor';
+import { createExecution, DEFAULT_EXECUTION_MODE, type Execution, type ExecutionMode } from './execution';
 import { costLimitPlugin, limitRules, type RequestLimits } from './limits';
 import { partialErrorsPlugin } from './partial-errors';
-import { nodeTypeOf } from './node/node.type';
-import { buildAppSchema } from './schema';
+import { appExecutableSchema } from './schema';
 
 /** Refuses mutations to callers whose role is not `agent`, before anything executes. */
 const rolePlugin: ApolloServerPlugin<Context> = {
@@ -62,26 +61,20 @@ export interface ApolloOptions {
   /** "Did you mean" suggestions in validation errors (they reveal schema details). */
   readonly fieldSuggestions?: boolean;
   /**
-   * Queries run compiled by graphql-jit (default) or interpreted by graphql-js; the benchmark
-   * compares both (docs/performance.md).
+   * The one switch of the fast path (src/graphql/execution): `compiled` (default) runs queries
+   * compiled by graphql-jit on the prepared schema; `reference` runs graphql-js on the schema as
+   * type-graphql built it. Or an execution made by `createExecution` (tests read its counters).
+   * `interpreted` is the former name of `reference`.
    */
-  readonly execution?: 'compiled' | 'interpreted';
-  /** The executor of compiled execution (tests read its counters); default a new one. */
-  readonly gateway?: ReturnType<typeof compiledExecutionGateway>;
+  readonly execution?: ExecutionMode | 'interpreted' | Execution;
 }
-
-/** How many compiled operations the executor keeps (the contract's operations are a handful). */
-const COMPILED_DOCUMENTS = 200;
 
 /** The Apollo server of the service (not started). */
 export function createApollo(options: ApolloOptions): ApolloServer<Context> {
   const limits = options.limits;
-  const schema = buildAppSchema();
-  // type-graphql wraps resolveType in an async function; compiled execution (graphql-jit) needs
-  // the type name synchronously. Same answer for graphql-js.
-  assertInterfaceType(schema.getType('Node')).resolveType = nodeTypeOf;
+  const execution = typeof options.execution === 'object' ? options.execution : createExecution(appExecutableSchema(options.execution === 'interpreted' ? 'reference' : (options.execution ?? DEFAULT_EXECUTION_MODE)));
   return new ApolloServer<Context>({
-    ...(options.execution === 'interpreted' ? { schema } : { gateway: options.gateway ?? compiledExecutionGateway(schema, { maxDocuments: COMPILED_DOCUMENTS }) }),
+    ...execution.apollo,
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: options.introspection,

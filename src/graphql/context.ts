@@ -1,5 +1,7 @@
+import { unrestrictedCaller, type Caller } from '../auth/caller';
 import type { Config, Role } from '../config/config';
 import type { DataSource } from '../domain/data-source';
+import { NO_TICKETS, type TicketScope } from '../domain/ticket-scope';
 import type { TicketStore } from '../domain/tickets';
 import type { CustomerService } from '../services/customer-service';
 import type { CustomerUserService } from '../services/customer-user-service';
@@ -23,6 +25,10 @@ export interface Context {
   readonly app: AppServices;
   /** The caller's role; null when the request is not authenticated (then nothing executes). */
   readonly role: Role | null;
+  /** Who called (for `viewer`); null when the request is not authenticated. */
+  readonly caller: Caller | null;
+  /** The tickets the caller may see: every ticket read of this request (its loaders) takes it. */
+  readonly scope: TicketScope;
   readonly requestId: string;
   /** The request's clock. */
   readonly now: Date;
@@ -31,15 +37,22 @@ export interface Context {
   readonly partialErrors: PartialErrors;
 }
 
-/** Builds the context of one request with fresh loaders. */
-export function createContext(app: AppServices, role: Role | null, requestId: string): Context {
+/**
+ * Builds the context of one request with fresh loaders, for an authenticated caller (a bare
+ * role: an unrestricted caller of that role, for in-process execution) or none.
+ */
+export function createContext(app: AppServices, caller: Caller | Role | null, requestId: string): Context {
   const now = new Date();
+  const who = typeof caller === 'string' ? unrestrictedCaller(caller) : caller;
+  const scope = who?.scope ?? NO_TICKETS;
   return {
     app,
-    role,
+    role: who?.role ?? null,
+    caller: who,
+    scope,
     requestId,
     now,
-    loaders: createLoaders({ sources: app.sources, tickets: app.tickets, now, batching: app.config.batching }),
+    loaders: createLoaders({ sources: app.sources, tickets: app.tickets, now, batching: app.config.batching, scope }),
     partialErrors: new PartialErrors(),
   };
 }

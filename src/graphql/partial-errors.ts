@@ -1,7 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { DataSourceUnavailableError } from '../domain/errors';
-import type { Context } from './context';
 
 /**
  * Errors of sources a list left out while the list itself answered (contract addition
@@ -30,7 +29,7 @@ export class PartialErrors {
 }
 
 /** Adds each request's {@link PartialErrors} to its response. */
-export const partialErrorsPlugin: ApolloServerPlugin<Context> = {
+export const partialErrorsPlugin: ApolloServerPlugin<{ readonly partialErrors: PartialErrors }> = {
   async requestDidStart() {
     return {
       async willSendResponse({ response, contextValue }) {

@@ -1,18 +1,16 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchemaSync } from 'type-graphql';
 import { CountryResolver } from './country/country.resolver';
 import { CustomerUserResolver } from './customer-user/customer-user.resolver';
 import { CustomerResolver } from './customer/customer.resolver';
 import { CustomerSubscriptionResolver } from './customer/customer.subscription';
 import { DataSourceResolver } from './data-source/data-source.resolver';
+import { buildExecutableSchema, DEFAULT_EXECUTION_MODE, type ExecutableSchema, type ExecutionMode } from './execution';
 import { NodeResolver } from './node/node.resolver';
 import { TicketCountsResolver } from './ticket/ticket-counts.resolver';
 import { TicketResolver } from './ticket/ticket.resolver';
-import { installDirectResolvers } from './direct-resolvers';
+import { ViewerResolver } from './viewer/viewer.resolver';
 import './common/enums';
-
-let built: GraphQLSchema | undefined;
 
 // type-graphql has no option for the descriptions of the root types.
 const ROOT_DESCRIPTIONS = {
@@ -21,28 +19,33 @@ const ROOT_DESCRIPTIONS = {
   Subscription: 'Live updates over WebSocket (graphql-transport-ws at /graphql): a push follows each committed write.',
 } as const;
 
-/** The executable schema, built once from the resolver classes. */
-export function buildAppSchema(): GraphQLSchema {
-  return (built ??= withDirectResolvers(describeRootTypes(buildSchemaSync({
-    resolvers: [DataSourceResolver, CountryResolver, CustomerResolver, CustomerUserResolver, TicketResolver, TicketCountsResolver, NodeResolver, CustomerSubscriptionResolver],
-    validate: false,
-    // Subscriptions bring their own `subscribe` (src/live); type-graphql only insists on a PubSub.
-    pubSub: { publish() {}, subscribe() { throw new Error('no topics'); } },
-    // No global middlewares and no auth checker: installDirectResolvers relies on it.
-  }))));
-}
+const built = new Map<ExecutionMode, ExecutableSchema>();
 
-/** Field resolvers without arguments are called directly, not through type-graphql's handler (docs/performance.md). */
-function withDirectResolvers(schema: GraphQLSchema): GraphQLSchema {
-  installDirectResolvers(schema);
-  return schema;
-}
-
-function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
-  for (const type of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
-    if (type && !type.description) type.description = ROOT_DESCRIPTIONS[type.name as keyof typeof ROOT_DESCRIPTIONS];
+/**
+ * The service's schema built for an execution mode (src/graphql/execution), once per mode and
+ * never changed afterwards.
+ */
+export function appExecutableSchema(mode: ExecutionMode = DEFAULT_EXECUTION_MODE): ExecutableSchema {
+  let executable = built.get(mode);
+  if (!executable) {
+    executable = buildExecutableSchema(
+      {
+        resolvers: [DataSourceResolver, CountryResolver, CustomerResolver, CustomerUserResolver, TicketResolver, TicketCountsResolver, NodeResolver, CustomerSubscriptionResolver, ViewerResolver],
+        validate: false,
+        // Subscriptions bring their own `subscribe` (src/live); type-graphql only insists on a PubSub.
+        pubSub: { publish() {}, subscribe() { throw new Error('no topics'); } },
+        // No global middlewares, auth checker or container: compiled mode refuses them (its direct resolvers would skip them).
+      },
+      { mode, rootDescriptions: ROOT_DESCRIPTIONS },
+    );
+    built.set(mode, executable);
   }
-  return schema;
+  return executable;
+}
+
+/** The executable schema of an execution mode (default: compiled). */
+export function buildAppSchema(mode: ExecutionMode = DEFAULT_EXECUTION_MODE): GraphQLSchema {
+  return appExecutableSchema(mode).schema;
 }
 
 /** The schema as SDL, sorted, as kept in schema/schema.graphql. */

@@ -3,6 +3,14 @@ import { HttpError } from './error.response';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
+/**
+ * How much of a streamed body beyond the limit is read and dropped, as a multiple of the limit:
+ * the 413 is answered at once, and the client, still sending, must be able to read it. Closing
+ * the connection while it sends would reset it (and the answer with it); a client that sends
+ * more than this is cut off.
+ */
+const DRAIN_FACTOR = 4;
+
 /** The request body as UTF-8 text; 413 beyond `limit` bytes (declared or streamed), 400 for invalid UTF-8. */
 export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -11,12 +19,16 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
     if (declared > limit) return reject(tooLarge());
     const chunks: Buffer[] = [];
     let size = 0;
+    let over = false;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
+      if (size <= limit) chunks.push(chunk);
+      else if (!over) {
+        // Over the limit (a chunked body declares no length): answered now, the rest dropped.
+        over = true;
+        chunks.length = 0;
         reject(tooLarge());
-        req.destroy();
-      } else chunks.push(chunk);
+      } else if (size > DRAIN_FACTOR * limit) req.destroy();
     });
     req.on('end', () => {
       try {

@@ -1,6 +1,6 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Caller } from '../auth/auth';
+import type { Caller } from '../auth/caller';
 import { createContext, type AppServices, type Context } from '../graphql/context';
 import type { Logger } from '../log/logger';
 import type { IdempotencyStore } from '../services/idempotency';
@@ -41,7 +41,7 @@ export async function executeGraphql(
   const execute = () =>
     deps.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method, headers: headerMap(req), search: request.search, body: request.body },
-      context: async () => createContext(deps, caller.role, requestId),
+      context: async () => createContext(deps, caller, requestId),
     });
   const response = scope
     ? await deps.idempotency.run(scope, execute).catch((e: unknown) => {

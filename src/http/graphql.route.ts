@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TokenAuthenticator } from '../auth/auth';
+import type { Authenticator } from '../auth/authenticator';
 import type { Config } from '../config/config';
 import { authenticate } from './bearer.authentication';
 import { readGraphqlBody } from './body.reader';
@@ -12,7 +12,7 @@ import { TrustedDocuments } from './trusted-documents';
 /** What `/graphql` needs from the service. */
 export interface GraphqlRouteDeps extends GraphqlExecutionDeps {
   readonly config: Config;
-  readonly authenticator: TokenAuthenticator;
+  readonly authenticator: Authenticator;
 }
 
 /**
@@ -26,12 +26,12 @@ export function graphqlRoute(deps: GraphqlRouteDeps, graphiql: GraphiqlRoute | n
   return async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> => {
     if (cors.handle(req, res)) return;
     if (graphiql && wantsHtml(req)) return graphiql.page(res);
-    const caller = authenticate(deps.authenticator, req);
+    const caller = await authenticate(deps.authenticator, req);
     const method = req.method ?? 'GET';
     const body = method === 'POST' ? await readGraphqlBody(req, deps.config.limits.maxBodyBytes) : undefined;
     const params = { method, body, search: url.search };
     const resolved = trusted ? trusted.resolve(params) : params;
-    const admission = await admitIdempotent(deps.idempotency, req, resolved.body, caller.name);
+    const admission = await admitIdempotent(deps.idempotency, req, resolved.body, caller.key);
     await executeGraphql(deps, req, res, { ...resolved, caller, requestId, admission });
   };
 }

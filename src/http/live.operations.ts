@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { getOperationAST, GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { ExecutionArgs } from 'graphql';
 import type { App } from '../app';
-import type { Role } from '../config/config';
+import type { Caller } from '../auth/caller';
 import { formatError } from '../graphql/errors';
 import { limitRules, operationCost } from '../graphql/limits';
 import { LiveContext } from '../live/live-context';
@@ -53,7 +53,7 @@ export function subscriptionGate(app: App, schema: GraphQLSchema, hub: LiveHub) 
   };
 
   /** The execution of one subscription, or the errors that refuse it. */
-  return (payload: SubscribePayload, role: Role, active: number): ExecutionArgs | GraphQLError[] => {
+  return (payload: SubscribePayload, caller: Caller, active: number): ExecutionArgs | GraphQLError[] => {
     if (active > live.maxSubscriptionsPerConnection) {
       return [refused(`At most ${live.maxSubscriptionsPerConnection} subscriptions per connection`, 'BAD_REQUEST')];
     }
@@ -66,7 +66,7 @@ export function subscriptionGate(app: App, schema: GraphQLSchema, hub: LiveHub) 
     if (operationCost(schema, checked, operation, variables, limits.maxPageSize, limits.maxCost) > limits.maxCost) {
       return [refused(`The operation costs more than ${limits.maxCost} (page sizes multiply nested fields)`)];
     }
-    const contextValue = new LiveContext(app, role, randomUUID(), hub);
+    const contextValue = new LiveContext(app, caller, randomUUID(), hub);
     return { schema, document: checked, variableValues: variables, operationName: payload.operationName, contextValue };
   };
 }

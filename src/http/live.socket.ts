@@ -1,13 +1,20 @@
 import type { IncomingMessage } from 'node:http';
 import { CloseCode, type Server as GraphqlWsServer } from 'graphql-ws';
 import type { WebSocket } from 'ws';
-import type { Caller } from '../auth/auth';
+import type { Caller } from '../auth/caller';
 import type { Config } from '../config/config';
 import type { Logger } from '../log/logger';
 import type { Metrics } from '../metrics/metrics';
 
 /** What graphql-ws keeps of one connection. */
-export type SocketExtra = { readonly socket: WebSocket; readonly request: IncomingMessage; caller?: Caller; closeReason?: string };
+export type SocketExtra = {
+  readonly socket: WebSocket;
+  readonly request: IncomingMessage;
+  caller?: Caller;
+  closeReason?: string;
+  /** Closes the socket (4401) when the caller's credential expires; cleared when it closes. */
+  expiry?: NodeJS.Timeout;
+};
 
 /** The reason of a close the server did not initiate itself, by its code. */
 function reasonOf(code: number): string {
@@ -100,6 +107,7 @@ export function serveSocket(socket: WebSocket, request: IncomingMessage, deps: S
   );
   socket.once('close', (code, reason) => {
     clearInterval(ping);
+    if (extra.expiry) clearTimeout(extra.expiry);
     sockets.delete(socket);
     metrics.liveConnections.dec();
     metrics.liveDisconnections.labels(extra.closeReason ?? reasonOf(code)).inc();

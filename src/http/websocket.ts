@@ -4,16 +4,36 @@ import type { ExecutionResult } from 'graphql';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { App } from '../app';
+import { AccessDeniedError, type Caller } from '../auth/caller';
 import type { Role } from '../config/config';
 import { buildAppSchema } from '../graphql/schema';
 import { LiveContext } from '../live/live-context';
 import { LiveHub } from '../live/live-hub';
+import { MAX_TIMER_MS } from '../live/ticket-clock';
 import { subscribeShared } from '../live/shared-execution';
 import { formatted, subscriptionGate } from './live.operations';
 import { serveSocket, type SocketExtra } from './live.socket';
 
 /** Roles that may subscribe (both do today; another role is closed with 4403). */
 const SUBSCRIBER_ROLES: ReadonlySet<Role> = new Set<Role>(['reader', 'agent']);
+
+/** Close code of a connection refused for a while (the identity provider or the agent store cannot be reached). */
+const TRY_AGAIN_LATER = 1013;
+
+/** Closes the socket with 4401 when the caller's credential expires (a signed-in user's token); a far time is looked at again. */
+function closeOnExpiry(extra: SocketExtra, caller: Caller): void {
+  if (caller.expiresAt === null) return;
+  const left = caller.expiresAt - Date.now();
+  if (left > MAX_TIMER_MS) {
+    extra.expiry = setTimeout(() => closeOnExpiry(extra, caller), MAX_TIMER_MS);
+    return;
+  }
+  extra.expiry = setTimeout(() => {
+    extra.closeReason = 'expired';
+    // Closing ends every subscription of the connection (graphql-ws returns their iterators).
+    extra.socket.close(CloseCode.Unauthorized, 'Token expired');
+  }, Math.max(left, 0));
+}
 
 /** The live endpoint attached to an HTTP server. */
 export interface LiveServer {
@@ -29,7 +49,10 @@ export interface LiveServer {
 
 /**
  * graphql-ws (the graphql-transport-ws protocol) on the service's own HTTP server at /graphql.
- * The bearer token comes in the connection_init payload (`{ "authorization": "Bearer …" }`);
+ * The bearer token comes in the connection_init payload (`{ "authorization": "Bearer …" }`) and
+ * is authenticated as over HTTP, once per connection (its visibility too): a refused token closes
+ * with 4401, a signed-in user without a role with 4403, and a signed-in user's connection closes
+ * with 4401 when the token expires;
  * the query document limits apply to every subscription; only subscriptions run here (queries
  * and mutations go over HTTP). A socket whose unsent data passes `live.maxBufferedBytes` is
  * cut: a client that does not read never holds memory without bound.
@@ -48,23 +71,37 @@ export function attachLive(server: Server, app: App): LiveServer {
     schema,
     subscribe: subscribeShared,
     connectionInitWaitTimeout: live.connectionInitWaitMs,
-    onConnect(ctx) {
+    async onConnect(ctx) {
       const header = ctx.connectionParams?.authorization;
-      const caller = app.authenticator.authenticate(typeof header === 'string' ? header : undefined);
-      if (!caller) {
-        ctx.extra.closeReason = 'unauthorized';
-        ctx.extra.socket.close(CloseCode.Unauthorized, 'Unauthorized');
+      let caller: Caller;
+      try {
+        caller = await app.authenticator.authenticate(typeof header === 'string' ? header : undefined);
+      } catch (e) {
+        if (e instanceof AccessDeniedError && e.status === 403) {
+          ctx.extra.closeReason = 'forbidden';
+          return false; // graphql-ws closes with 4403
+        }
+        if (e instanceof AccessDeniedError) {
+          ctx.extra.closeReason = 'unauthorized';
+          ctx.extra.socket.close(CloseCode.Unauthorized, 'Unauthorized');
+          return false;
+        }
+        logger.warn({ err: e }, 'live: could not authenticate a connection');
+        ctx.extra.closeReason = 'unavailable';
+        ctx.extra.socket.close(TRY_AGAIN_LATER, 'Try again later');
         return false;
       }
       if (!SUBSCRIBER_ROLES.has(caller.role)) {
         ctx.extra.closeReason = 'forbidden';
         return false; // graphql-ws closes with 4403
       }
+      if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
       ctx.extra.caller = caller;
+      closeOnExpiry(ctx.extra, caller);
       return true;
     },
     onSubscribe(ctx, _id, payload) {
-      return admit(payload, ctx.extra.caller!.role, Object.keys(ctx.subscriptions).length);
+      return admit(payload, ctx.extra.caller!, Object.keys(ctx.subscriptions).length);
     },
     onNext(_ctx, _id, _payload, args, result: ExecutionResult) {
       const committedAt = args.contextValue instanceof LiveContext ? args.contextValue.frame.committedAt : null;

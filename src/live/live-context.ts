@@ -1,22 +1,34 @@
 import type { ExecutionResult } from 'graphql';
+import type { Caller } from '../auth/caller';
 import type { Role } from '../config/config';
+import type { TicketScope } from '../domain/ticket-scope';
 import type { AppServices, Context } from '../graphql/context';
 import type { Loaders } from '../graphql/loaders';
 import type { PartialErrors } from '../graphql/partial-errors';
-import type { LiveHub } from './live-hub';
+import type { CustomerRecord } from '../domain/records';
 
 /**
- * What one push is resolved with: the clock and the loaders of its tick (shared by every push of
- * that tick, so many subscribers of one customer share one load), and the commit time of the
- * write that caused it (null for a clock or resync push).
+ * What one push is resolved with: the clock and the loaders of its tick (one set per visibility,
+ * shared by every push of that visibility in the tick, so many subscribers of one customer share
+ * one load, and subscribers who see other tickets never read from each other's), and the commit
+ * time of the write that caused it (null for a clock or resync push).
  */
 export interface PushFrame {
   readonly now: Date;
-  readonly loaders: Loaders;
+  /** The loaders of this tick for one visibility (by `scopeKey`), made on first use. */
+  loadersFor(scope: TicketScope): Loaders;
   readonly partialErrors: PartialErrors;
   readonly committedAt: number | null;
-  /** Results of this tick by view (customer, document, variables, role), shared by identical subscriptions. */
+  /** Results of this tick by view (customer, document, variables, role, visibility), shared by identical subscriptions. */
   readonly shared: Map<string, Promise<ExecutionResult>>;
+}
+
+/** What a subscription's context asks of the hub that serves it (`LiveHub`). */
+export interface LiveSubscriptions {
+  /** The frame of subscriptions starting now. */
+  subscribeFrame(): PushFrame;
+  /** Starts watching customers for a subscription: one push per change of what they show. */
+  watch(ctx: LiveContext, customerIds: readonly string[], mode: 'one' | 'many'): Promise<AsyncIterableIterator<CustomerRecord>>;
 }
 
 /**
@@ -27,14 +39,19 @@ export interface PushFrame {
 export class LiveContext implements Context {
   /** The frame of the push being resolved. */
   frame: PushFrame;
+  readonly role: Role;
+  readonly scope: TicketScope;
 
   constructor(
     readonly app: AppServices,
-    readonly role: Role,
+    /** The connection's caller, authenticated at `connection_init`. */
+    readonly caller: Caller,
     readonly requestId: string,
     /** The hub that serves this connection's subscriptions. */
-    readonly live: LiveHub,
+    readonly live: LiveSubscriptions,
   ) {
+    this.role = caller.role;
+    this.scope = caller.scope;
     this.frame = live.subscribeFrame();
   }
 
@@ -43,7 +60,7 @@ export class LiveContext implements Context {
   }
 
   get loaders(): Loaders {
-    return this.frame.loaders;
+    return this.frame.loadersFor(this.scope);
   }
 
   get partialErrors(): PartialErrors {

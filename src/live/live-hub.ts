@@ -2,12 +2,13 @@ import type { ChangeFeed, FeedEvent } from '../domain/change-feed';
 import { NotFoundError } from '../domain/errors';
 import { idKey, type CustomerRecord } from '../domain/records';
 import type { AppServices } from '../graphql/context';
-import { createLoaders } from '../graphql/loaders';
+import { ALL_TICKETS, scopeKey, type TicketScope } from '../domain/ticket-scope';
+import { createLoaders, type Loaders } from '../graphql/loaders';
 import { PartialErrors } from '../graphql/partial-errors';
 import type { Logger } from '../log/logger';
 import type { Metrics } from '../metrics/metrics';
 import { affectedCustomers } from './affected-customers';
-import type { LiveContext, PushFrame } from './live-context';
+import type { LiveContext, LiveSubscriptions, PushFrame } from './live-context';
 import { LiveWatch } from './live-watch';
 import { MAX_TIMER_MS, nextClockTimes } from './ticket-clock';
 
@@ -28,7 +29,7 @@ export interface LiveHubDeps {
  * so the statements of a tick do not grow with the subscribers of a customer. Clock-dependent
  * counts get a timer per watched customer at its next escalation or reminder time.
  */
-export class LiveHub {
+export class LiveHub implements LiveSubscriptions {
   private readonly byKey = new Map<string, Set<LiveWatch>>();
   private readonly watches = new Set<LiveWatch>();
   private readonly pending = new Set<LiveWatch>();
@@ -46,10 +47,17 @@ export class LiveHub {
     this.unsubscribe = deps.feed.subscribe((event) => void this.onEvent(event));
   }
 
-  /** A fresh frame: loaders and clock of one tick. */
+  /** A fresh frame: the clock of one tick and its loaders, one set per visibility. */
   frame(committedAt: number | null, now = new Date()): PushFrame {
     const { sources, tickets, config } = this.deps.app;
-    return { now, loaders: createLoaders({ sources, tickets, now, batching: config.batching }), partialErrors: new PartialErrors(), committedAt, shared: new Map() };
+    const byScope = new Map<string, Loaders>();
+    const loadersFor = (scope: TicketScope): Loaders => {
+      const key = scopeKey(scope);
+      let loaders = byScope.get(key);
+      if (!loaders) byScope.set(key, (loaders = createLoaders({ sources, tickets, now, batching: config.batching, scope })));
+      return loaders;
+    };
+    return { now, loadersFor, partialErrors: new PartialErrors(), committedAt, shared: new Map() };
   }
 
   /**
@@ -210,7 +218,8 @@ export class LiveHub {
     const keys = [...new Set(batches.flatMap((b) => [...b.dirty.keys()]))];
     const frame = this.frame(null, new Date(now));
     try {
-      const records = await frame.loaders.customer.loadMany(keys);
+      // Customers are not restricted: one load for every visibility.
+      const records = await frame.loadersFor(ALL_TICKETS).customer.loadMany(keys);
       const byKey = new Map<string, CustomerRecord>();
       keys.forEach((k, i) => {
         const r = records[i];

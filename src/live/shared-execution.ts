@@ -1,5 +1,6 @@
 import { createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { idKey, type CustomerRecord } from '../domain/records';
+import { scopeKey } from '../domain/ticket-scope';
 import { LiveContext } from './live-context';
 
 const documentIds = new WeakMap<DocumentNode, number>();
@@ -15,15 +16,16 @@ function documentId(document: DocumentNode): number {
 /**
  * graphql-ws's `subscribe`: the subscription's event stream, each event resolved with the
  * subscription's own selection. Subscriptions of one tick with the same document, variables,
- * role and customer share one execution (their results are identical): a tick costs one
- * execution per distinct view, however many subscribers watch it.
+ * role, visibility (`scopeKey`) and customer share one execution (their results are identical):
+ * a tick costs one execution per distinct view, however many subscribers watch it, and callers
+ * who see different tickets never share one.
  */
 export async function subscribeShared(args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
   const stream = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in stream)) return stream as ExecutionResult;
   const events = stream as AsyncIterableIterator<CustomerRecord>;
   const ctx = args.contextValue;
-  const view = ctx instanceof LiveContext ? `${ctx.role}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}\n${documentId(args.document)}` : null;
+  const view = ctx instanceof LiveContext ? `${ctx.role}\n${scopeKey(ctx.scope)}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}\n${documentId(args.document)}` : null;
   const resolve = (record: CustomerRecord): Promise<ExecutionResult> | ExecutionResult => {
     const run = () => execute({ ...args, rootValue: record });
     if (!(ctx instanceof LiveContext) || view === null) return run();

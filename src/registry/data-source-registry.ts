@@ -1,16 +1,20 @@
 import type {
   CustomerPage,
   CustomerQuery,
+  CustomerUserPage,
   CustomerUserQuery,
   CustomerUsersOfCustomerQuery,
   DataSource,
   DataSourceCapabilities,
 } from '../domain/data-source';
+import type { DynamicFieldObject, DynamicFieldValue } from '../domain/dynamic-fields';
 import { DataSourceUnavailableError, NotFoundError } from '../domain/errors';
+import { listFilterOf, type ListKind } from '../domain/list-filter';
 import { compareKeys, type Page, type PageRequest, type SortKey } from '../domain/page';
 import { idKey, type CustomerRecord, type CustomerUserRecord } from '../domain/records';
 import { customerSortKey, customerUserSortKey } from '../domain/sort-keys';
 import type { Logger } from '../log/logger';
+import { distinctTotals } from './distinct-totals';
 
 /** Last known state of a source, for `available` and `/readyz`. */
 export interface SourceStatus {
@@ -28,15 +32,19 @@ export interface DataSourceRegistryOptions {
 }
 
 /** A list page merged over several sources, naming the sources that did not answer. */
-export interface MergedPage<T> extends SourcePage<T> {
+export interface MergedPage<T> extends Page<T> {
   /** Ids of the sources whose records are missing because they did not answer. */
   readonly unavailableSources: readonly string[];
   /** Why each of them did not answer, in the same order. */
   readonly failures: readonly DataSourceUnavailableError[];
 }
 
-/** A source's page, with the ticket counts it may read along (`CustomerPage`, `CustomerUserPage`). */
-export type SourcePage<T> = Page<T> & Pick<CustomerPage, 'ticketCounts'>;
+/**
+ * How a list asks one source for its part: by default the source's own list method; a caller
+ * that reads more along with the page (the loaders: ticket counts, see
+ * `DataSourceCapabilities.countsWithPages`) passes its own and keeps what it read.
+ */
+export type SourceRead<R> = (source: DataSource) => Promise<R>;
 
 /** Called when a merged list drops a record because an earlier source has it too. */
 export type OnDuplicate = (identity: string, keptSource: number, droppedSource: number) => void;
@@ -44,7 +52,8 @@ export type OnDuplicate = (identity: string, keptSource: number, droppedSource: 
 /**
  * The configured data sources in order. A lookup takes the first source that has the record;
  * a list merges the pages of all sources by the contract's order, so cursors (sort keys) stay
- * valid across sources. A source that fails does not hide what the others have.
+ * valid across sources, and counts a record that several sources hold once in its total
+ * ({@link distinctTotals}). A source that fails does not hide what the others have.
  */
 export class DataSourceRegistry {
   private readonly status = new Map<string, SourceStatus>();
@@ -70,6 +79,29 @@ export class DataSourceRegistry {
     return this.status.get(id) ?? { available: false, reason: 'unknown source' };
   }
 
+  /**
+   * Dynamic fields of many records, in key order: one call per source and kind that keeps them
+   * (`capabilities.dynamicFields`); records of any other source have none (no call).
+   */
+  async dynamicFieldsOf(keys: readonly { object: DynamicFieldObject; sourceId: string; key: string }[]): Promise<(readonly DynamicFieldValue[])[]> {
+    const out: (readonly DynamicFieldValue[])[] = keys.map(() => []);
+    const groups = new Map<string, { source: DataSource; object: DynamicFieldObject; at: number[] }>();
+    keys.forEach((k, i) => {
+      const source = this.sources.find((s) => s.id === k.sourceId);
+      if (!source?.capabilities.dynamicFields || !source.dynamicFieldsOf) return;
+      const group = groups.get(`${k.object}:${k.sourceId}`) ?? { source, object: k.object, at: [] };
+      group.at.push(i);
+      groups.set(`${k.object}:${k.sourceId}`, group);
+    });
+    await Promise.all(
+      [...groups.values()].map(async ({ source, object, at }) => {
+        const found = await this.track(source, () => source.dynamicFieldsOf!(object, at.map((i) => keys[i]!.key)));
+        at.forEach((i, j) => (out[i] = found[j] ?? []));
+      }),
+    );
+    return out;
+  }
+
   /** Pings every source and records the outcome. */
   async check(): Promise<{ id: string; status: SourceStatus }[]> {
     return Promise.all(
@@ -93,26 +125,43 @@ export class DataSourceRegistry {
   /**
    * The customers of every source (or of one), merged in order. A source that does not answer
    * is left out and named, as long as another one answered; a list of one source fails with it.
+   * `read` asks each source for its page ({@link SourceRead}).
    */
-  listCustomers(query: CustomerQuery, sourceId: string | null): Promise<MergedPage<CustomerRecord>> {
+  listCustomers(
+    query: CustomerQuery,
+    sourceId: string | null,
+    read: SourceRead<CustomerPage> = (s) => s.listCustomers(query),
+  ): Promise<MergedPage<CustomerRecord>> {
     const sources = this.serving('customers', sourceId);
-    return this.merge(sources, (s) => s.listCustomers(query), query, customerSortKey, (c) => idKey(c.customerId), this.duplicateLogger('customer', sources));
+    return this.merge('customers', sources, read, query, customerSortKey, (c) => idKey(c.customerId), this.duplicateLogger('customer', sources));
   }
 
   /** The customer users of every source (or of one), merged in order; see {@link listCustomers}. */
   listCustomerUsers(query: CustomerUserQuery, sourceId: string | null): Promise<MergedPage<CustomerUserRecord>> {
     const sources = this.serving('customerUsers', sourceId);
-    return this.merge(sources, (s) => s.listCustomerUsers(query), query, customerUserSortKey, (u) => idKey(u.login), this.duplicateLogger('customer user', sources));
+    return this.merge('customerUsers', sources, (s) => s.listCustomerUsers(query), query, customerUserSortKey, (u) => idKey(u.login), this.duplicateLogger('customer user', sources));
   }
 
-  /** The customer user pages of many customers, each merged over all sources; see {@link listCustomers}. */
-  async customerUsersOfCustomers(queries: readonly CustomerUsersOfCustomerQuery[]): Promise<MergedPage<CustomerUserRecord>[]> {
+  /** The customer user pages of many customers, each merged over all sources; see {@link listCustomers} (`read` too). */
+  async customerUsersOfCustomers(
+    queries: readonly CustomerUsersOfCustomerQuery[],
+    read: SourceRead<CustomerUserPage[]> = (s) => s.customerUsersOfCustomers(queries),
+  ): Promise<MergedPage<CustomerUserRecord>[]> {
     const sources = this.serving('customerUsers', null);
-    const answers = await this.settle(sources, (s) => s.customerUsersOfCustomers(queries));
+    const answers = await this.settle(sources, read);
     const onDuplicate = this.duplicateLogger('customer user', sources);
-    return queries.map((q, i) =>
+    const merged = queries.map((q, i) =>
       mergePages(answers.pages.map((pages) => pages[i]!), answers, q, customerUserSortKey, (u) => idKey(u.login), onDuplicate),
     );
+    if (answers.answered.length < 2) return merged;
+    const totals = await distinctTotals(
+      'customerUsers',
+      answers.answered,
+      answers.pages.map((pages) => queries.map((_, i) => pages[i]!.totalCount)),
+      queries.map((q) => listFilterOf(q)),
+      this,
+    );
+    return merged.map((page, i) => ({ ...page, totalCount: totals[i]! }));
   }
 
   /** Customers by stable id, in key order, each looked up in the source its global id names. */
@@ -206,44 +255,57 @@ export class DataSourceRegistry {
   }
 
   /** Asks every source; keeps the answers and the sources that did not answer. Fails when all did not. */
-  private async settle<P>(sources: readonly DataSource[], fetch: (s: DataSource) => Promise<P>): Promise<{ pages: P[]; unavailableSources: string[]; failures: DataSourceUnavailableError[] }> {
+  private async settle<P>(
+    sources: readonly DataSource[],
+    fetch: (s: DataSource) => Promise<P>,
+  ): Promise<{ pages: P[]; answered: DataSource[]; unavailableSources: string[]; failures: DataSourceUnavailableError[] }> {
     const results = await Promise.allSettled(sources.map((s) => this.track(s, () => fetch(s))));
     const pages: P[] = [];
+    const answered: DataSource[] = [];
     const unavailableSources: string[] = [];
     const failures: DataSourceUnavailableError[] = [];
     results.forEach((r, i) => {
-      if (r.status === 'fulfilled') pages.push(r.value);
-      else if (r.reason instanceof DataSourceUnavailableError && sources.length > 1) {
+      if (r.status === 'fulfilled') {
+        pages.push(r.value);
+        answered.push(sources[i]!);
+      } else if (r.reason instanceof DataSourceUnavailableError && sources.length > 1) {
         unavailableSources.push(sources[i]!.id);
         failures.push(r.reason);
       } else throw r.reason;
     });
     if (sources.length > 0 && pages.length === 0) throw failures[0]!;
-    return { pages, unavailableSources, failures };
+    return { pages, answered, unavailableSources, failures };
   }
 
+  /**
+   * The pages of the sources merged ({@link mergePages}), with a `totalCount` that counts a
+   * record several sources hold once ({@link distinctTotals}).
+   */
   private async merge<T>(
+    kind: ListKind,
     sources: readonly DataSource[],
-    fetch: (s: DataSource) => Promise<SourcePage<T>>,
-    request: PageRequest,
+    fetch: SourceRead<Page<T>>,
+    request: CustomerQuery | CustomerUserQuery,
     key: (t: T) => SortKey,
     identity: (t: T) => string,
     onDuplicate?: OnDuplicate,
   ): Promise<MergedPage<T>> {
     const answers = await this.settle(sources, fetch);
-    return mergePages(answers.pages, answers, request, key, identity, onDuplicate);
+    const merged = mergePages(answers.pages, answers, request, key, identity, onDuplicate);
+    if (answers.answered.length < 2) return merged;
+    const [totalCount] = await distinctTotals(kind, answers.answered, answers.pages.map((p) => [p.totalCount]), [listFilterOf(request)], this);
+    return { ...merged, totalCount: totalCount! };
   }
 }
 
 /**
  * Merges pages of several sources (in source order) over the same window: the result holds the
  * first (forward) or last (backward) `size` of their union in key order; a record present in two
- * sources is taken from the earlier one. The ticket counts the sources read with their pages are
- * kept: they are keyed by customer id or login, the same in every source, so a record dropped as
- * a duplicate leaves a correct entry behind.
+ * sources is taken from the earlier one. `totalCount` is the sum of the pages' totals: the
+ * registry then takes out the records counted twice ({@link distinctTotals}).
  */
 export function mergePages<T>(
-  pages: readonly SourcePage<T>[],
+  pages: readonly Page<T>[],
   missing: Pick<MergedPage<T>, 'unavailableSources' | 'failures'>,
   request: PageRequest,
   key: (t: T) => SortKey,
@@ -275,13 +337,5 @@ export function mergePages<T>(
     totalCount: pages.reduce((sum, p) => sum + p.totalCount, 0),
     unavailableSources,
     failures,
-    ...mergedCounts(pages),
   };
-}
-
-/** The ticket counts of the pages that brought them, as one map; nothing when none did. */
-function mergedCounts(pages: readonly SourcePage<unknown>[]): Pick<MergedPage<unknown>, 'ticketCounts'> {
-  const withCounts = pages.filter((p) => p.ticketCounts !== undefined);
-  if (withCounts.length === 0) return {};
-  return { ticketCounts: withCounts.length === 1 ? withCounts[0]!.ticketCounts! : new Map(withCounts.flatMap((p) => [...p.ticketCounts!])) };
 }

@@ -15,6 +15,8 @@ export interface GenerateOptions {
   readonly skew?: number;
   /** Share of customers that are not VALID. */
   readonly invalidShare?: number;
+  /** Told the number of tickets handed to the writer so far, every 1,000 tickets and at the end (a progress bar). */
+  readonly onTickets?: (written: number) => void;
 }
 
 /** What was generated. */
@@ -201,6 +203,7 @@ export async function generateDataset(writer: SeedWriter, options: GenerateOptio
       const queue = QUEUES[Math.floor(rand() * QUEUES.length)]!;
       perCustomer.set(customer.id, (perCustomer.get(customer.id) ?? 0) + 1);
       written++;
+      if (options.onTickets && written % 1000 === 0) options.onTickets(written);
       yield {
         id, number: ticketNumber(new Date(created), id), title: subject, state, stateType: type, isOpen: open, priority, queue,
         customerId: customer.id, customerKey: customer.key, customerUserLogin: user?.login ?? null, customerUserKey: user?.key ?? null,
@@ -210,6 +213,7 @@ export async function generateDataset(writer: SeedWriter, options: GenerateOptio
   }
 
   await writer.write({ customers: customerRows, users: userRows, links: linkRows, tickets: tickets() });
+  options.onTickets?.(written);
   const heaviest = [...perCustomer].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10).map(([id]) => id);
   return { customers: customers.length, users: users.length, tickets: written, heaviestCustomerIds: heaviest };
 }

@@ -1,20 +1,30 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openStore } from '../adapter-factory';
-import { generateDataset } from './generate';
+import { openStore, openZnunySeedExec, ZnunySeedWriter } from '../adapter-factory';
+import { generateDataset, type GenerateSummary } from './generate';
+import { progressBar, progressShown } from './progress';
 
 // npm run seed -- --customers N --users N --tickets N --out FILE|postgres://... [--seed N] [--skew S]
+// npm run seed -- --znuny --out mysql://USER:PW@HOST:PORT/DB|postgres://... [--customers N --users N --tickets N]
 const { values } = parseArgs({
   options: {
-    customers: { type: 'string', default: '1000' },
-    users: { type: 'string', default: '20000' },
-    tickets: { type: 'string', default: '200000' },
+    customers: { type: 'string' },
+    users: { type: 'string' },
+    tickets: { type: 'string' },
     out: { type: 'string' },
     seed: { type: 'string', default: '42' },
-    skew: { type: 'string', default: '1.1' },
+    skew: { type: 'string' },
+    /** A Znuny / OTOBO-shaped database (its own tables) instead of the service's helpdesk store. */
+    znuny: { type: 'boolean', default: false },
   },
 });
+
+/** Sizes when not given: the helpdesk store's default dataset, and the Znuny benchmark's (a customer with about 100,000 tickets). */
+const DEFAULTS = {
+  helpdesk: { customers: '1000', users: '20000', tickets: '200000', skew: '1.1' },
+  znuny: { customers: '1000', users: '20000', tickets: '1000000', skew: '0.9' },
+};
 
 /** Pool of a seed run (PostgreSQL): statements may run for minutes. */
 const SEED_POOL = { size: 2, statementTimeoutMs: 600_000, connectTimeoutMs: 10_000 };
@@ -28,11 +38,27 @@ function count(name: string, text: string | undefined): number {
   return n;
 }
 
+/** The password of a URL never reaches the output. */
+const redact = (url: string) => url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+
 async function main(): Promise<void> {
   if (!values.out) {
-    console.error('usage: npm run seed -- --customers N --users N --tickets N --out FILE|postgres://USER:PASSWORD@HOST/DB');
+    console.error(
+      'usage: npm run seed -- --customers N --users N --tickets N --out FILE|postgres://USER:PASSWORD@HOST/DB\n' +
+        '       npm run seed -- --znuny --out mysql://USER:PASSWORD@HOST:PORT/DB|postgres://... [--customers N --users N --tickets N]',
+    );
     process.exit(2);
   }
+  const defaults = values.znuny ? DEFAULTS.znuny : DEFAULTS.helpdesk;
+  const options = {
+    customers: count('customers', values.customers ?? defaults.customers),
+    users: count('users', values.users ?? defaults.users),
+    tickets: count('tickets', values.tickets ?? defaults.tickets),
+    seed: count('seed', values.seed),
+    skew: Number(values.skew ?? defaults.skew),
+  };
+  if (values.znuny) return seedZnuny(values.out, options);
+
   const remote = /^postgres(ql)?:\/\//i.test(values.out);
   const out = remote ? values.out : resolve(values.out);
   if (!remote && existsSync(out)) {
@@ -42,6 +68,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   // One transaction of bulk statements: rebuilding counts over millions of tickets takes longer than a request's timeout.
   const store = openStore({ database: out, label: 'seed', maxPageSize: 100, pool: SEED_POOL });
+  const bar = progressBar('tickets', options.tickets);
   try {
     if (!(await store.seedWriter.isEmpty())) {
       console.error('the database already holds customers; the seed writes into an empty database only');
@@ -49,18 +76,58 @@ async function main(): Promise<void> {
       return;
     }
     const summary = await generateDataset(store.seedWriter, {
-      customers: count('customers', values.customers),
-      users: count('users', values.users),
-      tickets: count('tickets', values.tickets),
-      seed: count('seed', values.seed),
-      skew: Number(values.skew),
+      ...options,
+      onTickets: (n) => (n === options.tickets ? bar.update(n, 'counts') : bar.update(n)),
     });
-    // The password of a URL never reaches the output.
-    const target = remote ? out.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@') : out;
-    console.log(JSON.stringify({ out: target, ...summary, seconds: (Date.now() - started) / 1000 }, null, 2));
+    bar.stop();
+    report(remote ? redact(out) : out, summary, started);
   } finally {
+    bar.stop();
     await store.close();
   }
+}
+
+/** `--znuny`: the Znuny tables and rows into an empty MariaDB / MySQL or PostgreSQL database. */
+async function seedZnuny(url: string, options: { customers: number; users: number; tickets: number; seed: number; skew: number }): Promise<void> {
+  if (!/^(mysql|mariadb|postgres|postgresql):\/\//i.test(url)) {
+    console.error('--znuny writes into a database server: --out mysql://USER:PASSWORD@HOST:PORT/DB or postgres://USER:PASSWORD@HOST:PORT/DB');
+    process.exit(2);
+  }
+  const started = Date.now();
+  const exec = await openZnunySeedExec(url);
+  const now = new Date();
+  const bar = progressBar('tables', options.tickets);
+  try {
+    const writer = new ZnunySeedWriter(exec, {
+      now,
+      onPhase: (phase) => {
+        if (phase === 'tickets') bar.restart(options.tickets, 'tickets');
+        else bar.update(phase === 'indexes' || phase === 'statistics' ? options.tickets : 0, phase);
+      },
+    });
+    if (!(await writer.isEmpty())) {
+      console.error('the database holds tables; the Znuny seed writes into an empty database only');
+      process.exitCode = 2;
+      return;
+    }
+    const summary = await generateDataset(writer, {
+      ...options,
+      now,
+      onTickets: (n) => (n === options.tickets ? bar.update(n, 'indexes') : bar.update(n)),
+    });
+    bar.stop();
+    report(redact(url), { ...summary, ...writer.written }, started);
+  } finally {
+    bar.stop();
+    await exec.close();
+  }
+}
+
+function report(out: string, summary: GenerateSummary & object, started: number): void {
+  const seconds = (Date.now() - started) / 1000;
+  // On a terminal the bar showed the progress; the summary is printed either way.
+  if (progressShown()) process.stderr.write(`seeded in ${seconds.toFixed(1)} s\n`);
+  console.log(JSON.stringify({ out, ...summary, seconds }, null, 2));
 }
 
 main().catch((e) => {

@@ -3,9 +3,9 @@ import { idKey, type CustomerRecord } from '../domain/records';
 import type { TicketStore } from '../domain/tickets';
 import { publishCommitted, SILENT_FEED, type ChangeFeed } from '../domain/change-feed';
 import type { DataSourceRegistry } from '../registry/data-source-registry';
-import { customerPatchSchema, newCustomerSchema } from '../validation/inputs';
-import { parseInput } from '../validation/rules';
-import { renameKeys, takeRecord } from './service-helpers';
+import { customerPatchSchema, newCustomerSchema, type CustomerPatchInput, type NewCustomerInput } from '../domain/write-inputs';
+import { parseInput } from '../validation/parse-input';
+import { takeRecord } from './service-helpers';
 
 /** Creates and changes customers: validation, uniqueness across sources, the target source. */
 export class CustomerService {
@@ -15,30 +15,32 @@ export class CustomerService {
     private readonly feed: Pick<ChangeFeed, 'publish' | 'publishesInTransaction'> = SILENT_FEED,
   ) {}
 
-  /** createCustomer: the input as the GraphQL layer received it. */
-  async create(input: { dataSource: string } & Record<string, unknown>): Promise<CustomerRecord> {
+  /** createCustomer: the input as the GraphQL layer received it, validated here. */
+  async create(input: NewCustomerInput & { readonly dataSource: string }): Promise<CustomerRecord> {
     const source = this.sources.get(input.dataSource, 'dataSource');
     if (!source.capabilities.customers || !source.capabilities.writableCustomers) {
       throw new ReadOnlyDataSourceError(`Data source '${source.id}' does not accept new customers`, 'dataSource');
     }
-    const { customerId, country, ...rest } = parseInput(newCustomerSchema, input);
-    await this.assertIdFree(customerId, null);
-    const created = await this.sources.track(source, () =>
-      source.createCustomer({ customerId, countryCode: country, street: null, zip: null, city: null, url: null, comment: null, ...rest }),
-    );
+    const customer = parseInput(newCustomerSchema, input);
+    await this.assertIdFree(customer.customerId, null);
+    const created = await this.sources.track(source, () => source.createCustomer(customer));
     publishCommitted(this.feed, () => ({ customers: [{ before: null, after: created.customerId }], committedAt: Date.now() }));
     return created;
   }
 
   /** updateCustomer: only the given fields change; a new id moves users and tickets along. */
-  async update(customerId: string, input: Record<string, unknown>): Promise<CustomerRecord> {
+  async update(customerId: string, input: CustomerPatchInput): Promise<CustomerRecord> {
     const current = await this.find(customerId);
     const source = this.sources.get(current.sourceId);
     if (!source.capabilities.writableCustomers) {
       throw new ReadOnlyDataSourceError(`Customer '${current.customerId}' is in read-only data source '${source.id}'`);
     }
-    const patch = renameKeys(parseInput(customerPatchSchema, input), { country: 'countryCode' });
+    const patch = parseInput(customerPatchSchema, input);
     if (patch.customerId !== undefined) await this.assertIdFree(patch.customerId, current.customerId);
+    const renamed = patch.customerId !== undefined && patch.customerId !== current.customerId;
+    if (renamed && !source.capabilities.movesTicketsOnRename && !this.tickets.capabilities.movesRenamedCustomers) {
+      throw new ReadOnlyDataSourceError(`The tickets of customer '${current.customerId}' are kept read-only: its customer id cannot change`, 'customerId');
+    }
     const updated = await this.sources.track(source, () => source.updateCustomer(current.customerId, patch));
     // A source that is the helpdesk database moved the tickets in its own transaction.
     if (updated.customerId !== current.customerId && !source.capabilities.movesTicketsOnRename) {

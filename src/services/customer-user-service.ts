@@ -2,9 +2,9 @@ import { ConflictError, NotFoundError, ReadOnlyDataSourceError, ValidationError 
 import { distinctIds, idKey, type CustomerUserRecord } from '../domain/records';
 import { publishCommitted, SILENT_FEED, type ChangeFeed } from '../domain/change-feed';
 import type { DataSourceRegistry } from '../registry/data-source-registry';
-import { customerUserPatchSchema, newCustomerUserSchema } from '../validation/inputs';
-import { parseInput } from '../validation/rules';
-import { renameKeys, takeRecord } from './service-helpers';
+import { customerUserPatchSchema, newCustomerUserSchema, type CustomerUserPatchInput, type NewCustomerUserInput } from '../domain/write-inputs';
+import { parseInput } from '../validation/parse-input';
+import { takeRecord } from './service-helpers';
 
 /** Creates and changes customer users: validation, unique logins, existing customers. */
 export class CustomerUserService {
@@ -13,30 +13,24 @@ export class CustomerUserService {
     private readonly feed: Pick<ChangeFeed, 'publish' | 'publishesInTransaction'> = SILENT_FEED,
   ) {}
 
-  /** createCustomerUser. */
-  async create(input: { dataSource: string } & Record<string, unknown>): Promise<CustomerUserRecord> {
+  /** createCustomerUser: the input as the GraphQL layer received it, validated here. */
+  async create(input: NewCustomerUserInput & { readonly dataSource: string }): Promise<CustomerUserRecord> {
     const source = this.sources.get(input.dataSource, 'dataSource');
     if (!source.capabilities.customerUsers || !source.capabilities.writableCustomerUsers) {
       throw new ReadOnlyDataSourceError(`Data source '${source.id}' does not accept new customer users`, 'dataSource');
     }
-    const parsed = renameKeys(parseInput(newCustomerUserSchema, input), { country: 'countryCode' });
+    const parsed = parseInput(newCustomerUserSchema, input);
     const [existing] = await this.sources.customerUsersByLogins([parsed.login]);
     if (takeRecord(existing)) throw new ConflictError(`Login '${parsed.login}' is taken`, 'login');
     const ids = await this.existingCustomerIds(parsed.customerId, parsed.additionalCustomerIds);
-    const created = await this.sources.track(source, () =>
-      source.createCustomerUser({
-        title: null, phone: null, mobile: null, street: null, zip: null, city: null, countryCode: null, comment: null,
-        ...(parsed as any),
-        customerId: ids.customerId,
-        additionalCustomerIds: ids.additional,
-      }),
-    );
+    const user = { ...parsed, customerId: ids.customerId, additionalCustomerIds: ids.additional };
+    const created = await this.sources.track(source, () => source.createCustomerUser(user));
     publishCommitted(this.feed, () => ({ customerUsers: [{ login: created.login, customerIdsBefore: [], customerIdsAfter: created.customerIds }], committedAt: Date.now() }));
     return created;
   }
 
   /** updateCustomerUser: only the given fields change. */
-  async update(login: string, input: Record<string, unknown>): Promise<CustomerUserRecord> {
+  async update(login: string, input: CustomerUserPatchInput): Promise<CustomerUserRecord> {
     const [found] = await this.sources.customerUsersByLogins([login]);
     const current = takeRecord(found);
     if (!current) throw new NotFoundError(`Customer user '${login}' does not exist`, 'login');
@@ -44,16 +38,16 @@ export class CustomerUserService {
     if (!source.capabilities.writableCustomerUsers) {
       throw new ReadOnlyDataSourceError(`Customer user '${current.login}' is in read-only data source '${source.id}'`);
     }
-    const patch = renameKeys(parseInput(customerUserPatchSchema, input), { country: 'countryCode' });
-    if (patch.customerId !== undefined || patch.additionalCustomerIds !== undefined) {
-      const ids = await this.existingCustomerIds(
-        patch.customerId ?? current.customerId,
-        patch.additionalCustomerIds ?? current.customerIds.slice(1),
-        patch.customerId === undefined,
-      );
-      patch.customerId = ids.customerId;
-      patch.additionalCustomerIds = ids.additional;
-    }
+    const given = parseInput(customerUserPatchSchema, input);
+    // New customer ids name existing customers, spelled as they spell themselves.
+    const patch =
+      given.customerId !== undefined || given.additionalCustomerIds !== undefined
+        ? await this.existingCustomerIds(
+            given.customerId ?? current.customerId,
+            given.additionalCustomerIds ?? current.customerIds.slice(1),
+            given.customerId === undefined,
+          ).then((ids) => ({ ...given, customerId: ids.customerId, additionalCustomerIds: ids.additional }))
+        : given;
     const updated = await this.sources.track(source, () => source.updateCustomerUser(current.login, patch));
     publishCommitted(this.feed, () => ({
       customerUsers: [{ login: updated.login, customerIdsBefore: current.customerIds, customerIdsAfter: updated.customerIds }],

@@ -1,9 +1,10 @@
 import { publishCommitted, SILENT_FEED, type ChangeFeed, type TicketOwners } from '../domain/change-feed';
 import { NotFoundError, ValidationError } from '../domain/errors';
-import { isPendingType, TICKET_STATES, type TicketRecord, type TicketStore } from '../domain/tickets';
+import { ALL_TICKETS, queueInScope, type TicketScope } from '../domain/ticket-scope';
+import { isPendingType, type TicketRecord, type TicketStateType, type TicketStore } from '../domain/tickets';
+import { newTicketSchema, ticketPatchSchema, type NewTicketInput, type TicketPatchInput } from '../domain/write-inputs';
 import type { DataSourceRegistry } from '../registry/data-source-registry';
-import { newTicketSchema, ticketPatchSchema } from '../validation/inputs';
-import { parseInput } from '../validation/rules';
+import { parseInput } from '../validation/parse-input';
 import { takeRecord } from './service-helpers';
 
 /** Creates and changes tickets of the helpdesk database. */
@@ -14,11 +15,14 @@ export class TicketService {
     private readonly feed: Pick<ChangeFeed, 'publish' | 'publishesInTransaction'> = SILENT_FEED,
   ) {}
 
-  /** createTicket: the customer is the user's primary customer unless customerId is given. */
-  async create(input: Record<string, unknown>, now: Date): Promise<TicketRecord> {
+  /**
+   * createTicket: the customer is the user's primary customer unless customerId is given. A
+   * caller restricted to queues creates tickets in those queues only (`BAD_USER_INPUT` on `queue`).
+   */
+  async create(input: NewTicketInput, now: Date, scope: TicketScope = ALL_TICKETS): Promise<TicketRecord> {
     const t = parseInput(newTicketSchema, input);
-    const stateType = TICKET_STATES.get(t.state)!;
-    const pendingUntil = pendingFor(stateType, t.pendingUntil ?? null, null);
+    assertQueueInScope(scope, t.queue);
+    const pendingUntil = pendingFor(t.stateType, t.pendingUntil, null);
     if (!t.customerUserLogin && !t.customerId) {
       throw new ValidationError('customerUserLogin', 'customerUserLogin or customerId is required: a ticket needs a customer');
     }
@@ -37,26 +41,33 @@ export class TicketService {
       if (!customer) throw new NotFoundError(`Customer '${t.customerId}' does not exist`, 'customerId');
       customerId = customer.customerId;
     }
-    const created = await this.tickets.create(
-      { title: t.title, state: t.state, stateType, priority: t.priority, queue: t.queue, customerId, customerUserLogin, pendingUntil, escalationAt: t.escalationAt ?? null },
-      now,
-    );
+    const created = await this.tickets.create({ ...t, customerId, customerUserLogin, pendingUntil }, now);
     publishCommitted(this.feed, () => ({ tickets: [{ number: created.number, before: null, after: owners(created) }], committedAt: Date.now() }));
     return created;
   }
 
-  /** updateTicket: only the given fields change; leaving a pending state clears pendingUntil. */
-  async update(number: string, input: Record<string, unknown>, now: Date): Promise<TicketRecord> {
-    const [current] = await this.tickets.byNumbers([number]);
+  /**
+   * updateTicket: only the given fields change; leaving a pending state clears pendingUntil. A
+   * ticket outside the caller's scope does not exist for it (`NOT_FOUND`), and it cannot move a
+   * ticket to a queue outside its scope (`BAD_USER_INPUT` on `queue`).
+   */
+  async update(number: string, input: TicketPatchInput, now: Date, scope: TicketScope = ALL_TICKETS): Promise<TicketRecord> {
+    const [current] = await this.tickets.byNumbers([number], scope);
     if (!current) throw new NotFoundError(`Ticket '${number}' does not exist`, 'number');
     const patch = parseInput(ticketPatchSchema, input);
+    if (patch.queue !== undefined && patch.queue !== current.queue) assertQueueInScope(scope, patch.queue);
     const state = patch.state ?? current.state;
-    const stateType = TICKET_STATES.get(state) ?? current.stateType;
+    const stateType = patch.stateType ?? current.stateType;
     const pendingUntil = pendingFor(stateType, patch.pendingUntil, current.pendingUntil);
     const updated = await this.tickets.update(number, { ...patch, state, stateType, pendingUntil }, now);
     publishCommitted(this.feed, () => ({ tickets: [{ number: updated.number, before: owners(current), after: owners(updated) }], committedAt: Date.now() }));
     return updated;
   }
+}
+
+/** A ticket written by a caller restricted to queues stays in them. */
+function assertQueueInScope(scope: TicketScope, queue: string): void {
+  if (scope.kind !== 'all' && !queueInScope(scope, queue)) throw new ValidationError('queue', 'The queue is not one of the queues this caller may see');
 }
 
 function owners(t: TicketRecord): TicketOwners {
@@ -67,7 +78,7 @@ function owners(t: TicketRecord): TicketOwners {
  * The pendingUntil a ticket of this state type keeps: required for pending states (given or
  * kept), refused when given for other states, cleared when the ticket leaves a pending state.
  */
-function pendingFor(type: ReturnType<typeof TICKET_STATES.get> & {}, given: Date | null | undefined, current: Date | null): Date | null {
+function pendingFor(type: TicketStateType, given: Date | null | undefined, current: Date | null): Date | null {
   if (isPendingType(type)) {
     const value = given === undefined ? current : given;
     if (!value) throw new ValidationError('pendingUntil', 'pendingUntil is required for pending states');

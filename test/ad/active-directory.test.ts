@@ -1,9 +1,22 @@
-import { Client } from 'ldapts';
+import { Attribute, Change, Client } from 'ldapts';
 import { DataSourceUnavailableError } from '../../src/domain/errors';
 import { Validity } from '../../src/domain/records';
 import { defineDataSourceSuite } from '../conformance/data-source-suite';
-import { capturingLogger, openSource } from '../ldap/ldap-fixture';
-import { adminModify, BULK_USERS, DOMAIN_DN, NETBIOS_DOMAIN, SERVICE_DN, SERVICE_LOGIN, SERVICE_PASSWORD, SERVICE_UPN, startSambaDc, type SambaDc } from './samba';
+import { capturingLogger, openSource, testClock } from '../ldap/ldap-fixture';
+import {
+  adminClient,
+  adminModify,
+  BULK_USERS,
+  DOMAIN_DN,
+  filetime,
+  NETBIOS_DOMAIN,
+  SERVICE_DN,
+  SERVICE_LOGIN,
+  SERVICE_PASSWORD,
+  SERVICE_UPN,
+  startSambaDc,
+  type SambaDc,
+} from './samba';
 
 // Everything against one real Active Directory (a Samba AD DC provisioned once for this file:
 // Samba needs the fixed ports 389 and 636, so the AD suites share one domain controller).
@@ -46,7 +59,7 @@ defineDataSourceSuite(
     const { source, pages } = openSource(adConfig());
     return { source, operations: pages, dispose: () => source.close() };
   },
-  { customers: true, customerUsers: true, writableCustomers: false, writableCustomerUsers: false, movesTicketsOnRename: false },
+  { customers: true, customerUsers: true, writableCustomers: false, writableCustomerUsers: false, movesTicketsOnRename: false, dynamicFields: false, countsWithPages: false },
 );
 
 describe('Active Directory preset on Samba', () => {
@@ -185,6 +198,38 @@ describe('Active Directory preset on Samba', () => {
     expect(await read({ tls: { startTLS: true, caFile: dc.caFile, servername: 'dc1.corp.example' } })).toBe('unavailable');
   });
 
+  test('the index by its clock: a deleted user and one moved out of the base leave within sweepSeconds (an objectGUID sweep); accountExpires passing counts at once', async () => {
+    const admin = await adminClient();
+    const clock = testClock();
+    try {
+      for (const ou of ['Timed', 'Elsewhere']) await admin.add(`OU=${ou},${DOMAIN_DN}`, { objectClass: 'organizationalUnit', ou });
+      const user = (login: string, extra: Record<string, string> = {}) =>
+        admin.add(`CN=${login},OU=Timed,${DOMAIN_DN}`, { objectClass: 'user', sAMAccountName: login, givenName: 'T', sn: login, userAccountControl: '544', ...extra });
+      await user('t.expiring', { accountExpires: filetime(new Date(clock.now() + 20_000)) });
+      await user('t.gone');
+      await user('t.moved');
+      await user('t.stays');
+      const { source, pages } = openSource(adConfig({ ...usersUnder('Timed'), index: { fullRefreshMinutes: 1440 } }), undefined, clock.now);
+      const logins = async (valid: Validity[]) => (await source.listCustomerUsers(page({ valid, size: 1 }))).totalCount;
+      expect(await logins([Validity.VALID])).toBe(4);
+      clock.advance(20_000);
+      let before = pages();
+      expect(await logins([Validity.VALID])).toBe(3);
+      expect(pages() - before).toBe(3); // the incremental read (uSNChanged), the re-read of t.expiring, the page's lookup
+      expect((await source.listCustomerUsers(page({ valid: [Validity.INVALID] }))).nodes.map((u) => u.login)).toEqual(['t.expiring']);
+      // t.expiring sorts first, t.gone second (a page of one looks up two): the last two leave unseen by any lookup.
+      await admin.del(`CN=t.stays,OU=Timed,${DOMAIN_DN}`);
+      await admin.modifyDN(`CN=t.moved,OU=Timed,${DOMAIN_DN}`, `CN=t.moved,OU=Elsewhere,${DOMAIN_DN}`);
+      clock.advance(41_000);
+      before = pages();
+      expect(await logins(ALL)).toBe(2);
+      expect(pages() - before).toBe(3); // the incremental read, the sweep (one page of objectGUID + sAMAccountName), the page's lookup
+      await source.close();
+    } finally {
+      await admin.unbind();
+    }
+  });
+
   test.each([['*'], [')(sAMAccountName=*'], ['\\'], ['jd\u0000oe'], ['('], ['jdoe)(|(objectClass=*'], ['\\2a'], ['']])(
     'injection attempt %p finds nothing and widens nothing',
     async (input) => {
@@ -195,4 +240,38 @@ describe('Active Directory preset on Samba', () => {
       await source.close();
     },
   );
+  // Last: it shortens the domain's lockout duration for a moment, which unlocks lou.locked.
+  test('a lockout that lapses counts VALID with the next refresh: msDS-User-Account-Control-Computed clears, uSNChanged does not move', async () => {
+    // lou.locked's lockout moved its uSNChanged last in OU=Staff; an incremental read (uSNChanged >= the
+    // highest seen) would return it every time. A later change to val.valid takes that place, as on a live domain.
+    await adminModify(`CN=Val Valid,OU=Staff,${DOMAIN_DN}`, 'description', ['uSNChanged after the lockout']);
+    const clock = testClock();
+    const { source } = openSource(adConfig({ ...usersUnder('Staff'), index: { fullRefreshMinutes: 1440 } }), undefined, clock.now);
+    const valid = async () => (await source.listCustomerUsers(page({ valid: [Validity.VALID] }))).nodes.map((u) => u.login).sort();
+    expect(await valid()).toEqual(['fay.future', 'val.valid']);
+    const admin = await adminClient();
+    const lou = `CN=Lou Locked,OU=Staff,${DOMAIN_DN}`;
+    const read = async () => (await admin.search(lou, { scope: 'base', attributes: ['uSNChanged', 'msDS-User-Account-Control-Computed'] })).searchEntries[0]!;
+    const policy = async (hundredNs: string) => {
+      // The observation window may not exceed the duration: shorten it first, lengthen it last.
+      const order = hundredNs === '-10000000' ? ['lockOutObservationWindow', 'lockoutDuration'] : ['lockoutDuration', 'lockOutObservationWindow'];
+      for (const type of order) await admin.modify(DOMAIN_DN, [new Change({ operation: 'replace', modification: new Attribute({ type, values: [hundredNs] }) })]);
+    };
+    try {
+      const locked = await read();
+      expect(locked['msDS-User-Account-Control-Computed']).toBe('16');
+      await policy('-10000000'); // one second: lou's lockout (made at setup) has lapsed
+      const lapsed = await read();
+      expect(lapsed['msDS-User-Account-Control-Computed']).toBe('0');
+      expect(lapsed.uSNChanged).toBe(locked.uSNChanged);
+      clock.advance(30_000);
+      expect(await valid()).toEqual(['fay.future', 'val.valid']);
+      clock.advance(31_000);
+      expect(await valid()).toEqual(['fay.future', 'lou.locked', 'val.valid']);
+    } finally {
+      await policy('-18000000000'); // Samba's default, 30 minutes
+      await admin.unbind();
+      await source.close();
+    }
+  });
 });

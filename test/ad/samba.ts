@@ -230,6 +230,13 @@ async function load(): Promise<void> {
   }
 }
 
+/** A session bound as the domain administrator (the caller unbinds it). */
+export async function adminClient(): Promise<Client> {
+  const admin = new Client({ url: 'ldap://127.0.0.1:389' });
+  await admin.bind(`Administrator@corp.example`, ADMIN_PASSWORD);
+  return admin;
+}
+
 /** Changes one attribute of an entry as the administrator (for tests of refreshes). */
 export async function adminModify(dn: string, type: string, values: string[]): Promise<void> {
   const admin = new Client({ url: 'ldap://127.0.0.1:389' });

@@ -40,7 +40,7 @@ describe('mutations (over HTTP)', () => {
   test('a rename that fails half-way changes nothing (one transaction)', async () => {
     // A trigger makes the ticket move fail after customers and users were updated.
     await helpdeskSql(t.app).exec(
-      t.app.store.capabilities.embedded
+      !t.app.store.capabilities.remote
         ? `CREATE TRIGGER fail_move BEFORE UPDATE OF customer_key ON ticket BEGIN SELECT RAISE(ABORT, 'boom'); END`
         : `CREATE FUNCTION fail_move() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'boom'; END $$;
            CREATE TRIGGER fail_move BEFORE UPDATE OF customer_key ON ticket FOR EACH ROW EXECUTE FUNCTION fail_move()`,

@@ -23,10 +23,10 @@ const rules: Linter.RulesRecord = {
   // lists (links, countries, customerIds) are not connections: a list need not wrap an edge type.
   '@graphql-eslint/relay-edge-types': ['error', { withEdgeSuffix: true, shouldImplementNode: true, listTypeCanWrapOnlyEdgeType: false }],
   // Types without identity of their own: value objects embedded in their parent (Country, Link,
-  // TicketCounts, PageInfo) and the Relay connection and edge types, which by definition have no id.
+  // TicketCounts, PageInfo, DynamicFieldValue, and the caller's Viewer) and the Relay connection and edge types, which by definition have no id.
   '@graphql-eslint/strict-id-in-types': [
     'error',
-    { acceptedIdNames: ['id'], acceptedIdTypes: ['ID'], exceptions: { types: ['Country', 'Link', 'TicketCounts', 'PageInfo'], suffixes: ['Connection', 'Edge'] } },
+    { acceptedIdNames: ['id'], acceptedIdTypes: ['ID'], exceptions: { types: ['Country', 'Link', 'TicketCounts', 'PageInfo', 'DynamicFieldValue', 'Viewer'], suffixes: ['Connection', 'Edge'] } },
   ],
   // Off: `Customer.customerId` and `Customer.customerUsers` are names of the contract (OTRS's
   // CustomerID), which the project may not rename.

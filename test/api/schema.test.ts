@@ -17,13 +17,15 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { buildAppSchema, printAppSchema } from '../../src/graphql/schema';
+import { CONTRACT_DIR } from '../helpers/contract';
 
 const root = join(__dirname, '../..');
-const contract = join(root, '../shared/contract');
+/** The repository's copy of the contract (contract/; held equal to ../shared/contract by test/unit/contract-copy.test.ts). */
+const contract = CONTRACT_DIR;
 const shippedDir = join(root, 'schema/operations');
 
 /** The additions of the contract this project holds (issue 11: relay; degraded lists). */
-const ADDITIONS = ['relay', 'degraded'];
+const ADDITIONS = ['relay', 'degraded', 'znuny'];
 
 function operationsIn(dir: string): Map<string, OperationDefinitionNode> {
   const out = new Map<string, OperationDefinitionNode>();

@@ -199,6 +199,8 @@ describe('Apollo Client 4 with the default InMemoryCache and relayStylePaginatio
     const variables: Record<string, OperationVariables> = {
       CustomerList: { first: 50 },
       CustomerDetailView: { customerId },
+      ZnunyCustomerDetail: { customerId },
+      Viewer: {},
       CustomerBusinessCard: { customerId },
       CustomerUserDetail: { login },
       CreateCustomerForm: {},

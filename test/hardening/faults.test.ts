@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fingerprint } from '../helpers/fingerprint';
+import { sqliteHandle } from '../helpers/sqlite-handle';
 import { loadFixture } from '../helpers/fixture-tickets';
 import { TOKENS } from '../helpers/test-app';
 import { ensureBuilt, spawnServer, startLoggedApp, testConfig, type LoggedApp, type SpawnedServer } from './harness';
@@ -52,7 +53,7 @@ describe('faults of the SQLite database', () => {
   test('an unwritable database: the write is masked with a request id, rolled back, and reads continue; the log has the cause under that id', async () => {
     const before = await fingerprint(t.app);
     // As root, file modes do not stop writes; query_only makes SQLite refuse them as for a read-only file.
-    t.app.helpdeskDb.handle.pragma('query_only = ON');
+    sqliteHandle(t.app).pragma('query_only = ON');
     const failed = await t.post({ query: CREATE, variables: { input: { title: 'no space', customerId: 'ACME' } } });
     expect(failed.status).toBe(200);
     const [error] = failed.json.errors;
@@ -71,7 +72,7 @@ describe('faults of the SQLite database', () => {
     const read = await t.post({ query: READ });
     expect(read.json.errors).toBeUndefined();
     expect(read.json.data.customer.ticketCounts.total).toBe(9);
-    t.app.helpdeskDb.handle.pragma('query_only = OFF');
+    sqliteHandle(t.app).pragma('query_only = OFF');
     const after = await t.post({ query: CREATE, variables: { input: { title: 'space again', customerId: 'ACME' } } });
     expect(after.json.errors).toBeUndefined();
   });
@@ -79,7 +80,7 @@ describe('faults of the SQLite database', () => {
   test('a closed database handle is masked too, and the service keeps answering', async () => {
     const ok = await t.post({ query: READ });
     expect(ok.json.errors).toBeUndefined();
-    t.app.helpdeskDb.handle.close();
+    sqliteHandle(t.app).close();
     const failed = await t.post({ query: READ });
     expect(failed.status).toBeLessThan(500);
     for (const e of failed.json.errors) {
@@ -98,9 +99,9 @@ describe('faults of the SQLite database', () => {
     await t.post({ query: CREATE, variables: { input: { title: 'x', customerId: 'ACME' } } }, { authorization: `Bearer ${TOKENS.reader}` });
     await t.post({ query: READ }, { authorization: 'Bearer not-a-known-token-0000000000' });
     await t.post('{not json', { authorization: `Bearer ${TOKENS.agent}` });
-    t.app.helpdeskDb.handle.pragma('query_only = ON');
+    sqliteHandle(t.app).pragma('query_only = ON');
     await t.post({ query: CREATE, variables: { input: { title: 'x', customerId: 'ACME' } } });
-    t.app.helpdeskDb.handle.pragma('query_only = OFF');
+    sqliteHandle(t.app).pragma('query_only = OFF');
     t.app.logger.info({ token: TOKENS.agent, password: 'hunter2-password', config: { bindPassword: 'ldap-secret-pw' } }, 'deliberately logged secrets');
     const text = t.logText();
     const requests = t.logs().filter((l) => l.msg === 'request');

@@ -5,6 +5,7 @@ import { fingerprint } from '../helpers/fingerprint';
 import { loadFixture } from '../helpers/fixture-tickets';
 import { countRows } from '../helpers/helpdesk-sql';
 import { startTestApp, type TestApp } from '../helpers/test-app';
+import { ALL_TICKETS } from '../../src/domain/ticket-scope';
 
 const CREATE = 'mutation CreateTicket($input: CreateTicketInput!) { createTicket(input: $input) { number title state customerId } }';
 const UPDATE = 'mutation UpdateTicket($number: String!, $input: UpdateTicketInput!) { updateTicket(number: $number, input: $input) { number title changedAt } }';
@@ -54,7 +55,7 @@ describe('Idempotency-Key on mutations', () => {
   });
 
   test('updates replay too; a failed mutation does not bind its key', async () => {
-    const [ticket] = await t.app.tickets.byNumbers([(await t.http(CREATE, { input: { title: 'u', customerId: 'ACME' } })).data.createTicket.number]);
+    const [ticket] = await t.app.tickets.byNumbers([(await t.http(CREATE, { input: { title: 'u', customerId: 'ACME' } })).data.createTicket.number], ALL_TICKETS);
     const key = randomUUID();
     const bad = await t.http(UPDATE, { number: ticket!.number, input: { title: '' } }, { headers: { 'idempotency-key': key } });
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');

@@ -12,6 +12,7 @@ function contractOperations(): { file: string; name: string; text: string; varia
   const variablesFor: Record<string, Record<string, unknown>> = {
     CustomerBusinessCard: { customerId: 'ACME' },
     CustomerDetailView: { customerId: 'ACME' },
+    ZnunyCustomerDetail: { customerId: 'ACME' },
     CustomerList: { first: 100 },
     CustomerUserDetail: { login: 'jdoe' },
     CustomerListsBackward: { customerId: 'ACME', last: 5 },
@@ -172,7 +173,8 @@ describe('request limits (defaults)', () => {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.agent}` },
         body: stream,
         duplex: 'half',
-      } as RequestInit).catch((e: Error) => ({ status: 413, error: e }));
+      } as RequestInit);
+      // The answer itself, read while the rest of the body is still being sent (not a reset).
       return res.status;
     });
     expect(chunked.result).toBe(413);
@@ -192,7 +194,7 @@ describe('request limits (defaults)', () => {
       fetch(`${t.url}/graphql?query=${encodeURIComponent('{ customers { totalCount } }')}`, { headers: { authorization: `Bearer ${TOKENS.agent}` } }),
     );
     expect(get.result.status).toBe(200);
-    expect(get.operations).toBeGreaterThan(0);
+    expect(get.operations).toBe(1); // the page with its total: one statement
     const form = await t.countOperations(() =>
       post(t, JSON.stringify({ query: 'mutation { createTicket(input: {title: "x", customerId: "ACME"}) { number } }' }), { 'content-type': 'text/plain' }),
     );

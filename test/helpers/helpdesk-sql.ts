@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import Database from 'better-sqlite3';
 import type { App } from '../../src/app';
 
 /** One small pool per remote database of this test file, ended after the file. */
@@ -28,15 +29,20 @@ export interface HelpdeskSql {
   exec(sql: string): Promise<void>;
 }
 
+/** One connection per SQLite file of this test file, closed after the file. */
+const files = new Map<string, Database.Database>();
+if (typeof afterAll === 'function') afterAll(() => [...files.values()].forEach((db) => db.close()));
+
 /**
- * The helpdesk database of `app` reached directly: the in-process SQLite handle of an embedded
- * store, a separate connection to the configured URL of a remote one. Chosen by
- * `store.capabilities.embedded`, never by engine name; statements cost nothing on the app's
+ * The helpdesk database of `app` reached directly, through a connection of its own: to the
+ * configured file of a store in this process, to the configured URL of a remote one. Chosen by
+ * `store.capabilities.remote`, never by engine name; statements cost nothing on the app's
  * operations counter.
  */
 export function helpdeskSql(app: App): HelpdeskSql {
-  if (app.store.capabilities.embedded) {
-    const handle = app.helpdeskDb.handle;
+  if (!app.store.capabilities.remote) {
+    let handle = files.get(app.config.database);
+    if (!handle) files.set(app.config.database, (handle = new Database(app.config.database, { timeout: 5000 })));
     return {
       rows: async <R>(sql: string) => handle.prepare(sql).all() as R[],
       exec: async (sql: string) => void handle.exec(sql),

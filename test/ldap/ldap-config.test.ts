@@ -54,6 +54,7 @@ describe('ldap source configuration', () => {
     [{ bindDN: 'svc helpdesk' }, 'dataSources.1.bindDN'],
     [{ customers: { baseDN: 'ou=c,dc=x', customerIdFromOU: true } }, 'dataSources.1.customers.customerIdFromOU'],
     [{ index: { maxStalenessSeconds: 61 } }, 'dataSources.1.index.maxStalenessSeconds'],
+    [{ index: { sweepSeconds: 0 } }, 'dataSources.1.index.sweepSeconds'],
   ])('%j is refused naming the key', (change, message) => {
     const source = { ...openldapSourceConfig('ldap://127.0.0.1:3389'), ...change };
     expect(() => load(source)).toThrow(ConfigError);
@@ -72,11 +73,25 @@ describe('ldap source configuration', () => {
       customerUsers: { baseDN: 'ou=Users,dc=example,dc=com', map: { customerId: 'department', title: null } },
     });
     const source = new LdapDataSource({ config, logger: createLogger('silent'), onSearchPage: () => undefined });
-    expect(source.capabilities).toEqual({ customers: false, customerUsers: true, writableCustomers: false, writableCustomerUsers: false, movesTicketsOnRename: false });
+    expect(source.capabilities).toEqual({ customers: false, customerUsers: true, writableCustomers: false, writableCustomerUsers: false, movesTicketsOnRename: false, dynamicFields: false, countsWithPages: false });
     const users = (source as unknown as { users: { mapping: { map: Record<string, string> }; attributes: string[]; scope: string } }).users;
     expect(users.mapping.map).toMatchObject({ login: 'sAMAccountName', customerId: 'department', email: 'mail' });
     expect(users.mapping.map.title).toBeUndefined();
     // The validity filter's attribute is fetched, so validity is judged on every entry.
     expect(users.attributes.map((a) => a.toLowerCase())).toContain('useraccountcontrol');
+  });
+
+  test('the index defaults: changes and deletions at most a minute old, a full read every hour (README, docs/integrators.md)', () => {
+    expect(ldapSourceConfigSchema.parse(openldapSourceConfig('ldap://127.0.0.1:3389')).index).toEqual({
+      maxStalenessSeconds: 60,
+      sweepSeconds: 60,
+      fullRefreshMinutes: 60,
+      readTimeoutMs: 60_000,
+    });
+    // The sweep asks for the stable id and the key only.
+    const config = ldapSourceConfigSchema.parse(openldapSourceConfig('ldap://127.0.0.1:3389'));
+    const source = new LdapDataSource({ config, logger: createLogger('silent'), onSearchPage: () => undefined });
+    const users = (source as unknown as { users: { sweepAttributes: string[] } }).users;
+    expect(users.sweepAttributes).toEqual(['uid', 'entryUUID']);
   });
 });

@@ -2,7 +2,7 @@ import { defineDataSourceSuite } from '../conformance/data-source-suite';
 import { activeDirectorySourceConfig, openSource, openldapSourceConfig } from './ldap-fixture';
 import { layoutLdif, startSlapd } from './slapd';
 
-const readOnly = { customers: true, customerUsers: true, writableCustomers: false, writableCustomerUsers: false, movesTicketsOnRename: false };
+const readOnly = { customers: true, customerUsers: true, writableCustomers: false, writableCustomerUsers: false, movesTicketsOnRename: false, dynamicFields: false, countsWithPages: false };
 
 defineDataSourceSuite(
   'ldap (openldap preset)',

@@ -67,15 +67,30 @@ export function capturingLogger(): { logger: Logger; lines: () => string[] } {
   return { logger, lines: () => lines };
 }
 
-/** An LDAP source on a running slapd, counting its search pages. */
-export function openSource(raw: Record<string, unknown>, logger?: Logger): { source: LdapDataSource; pages: () => number; config: LdapSourceConfig } {
+/** An LDAP source on a running directory, counting its search pages; `now`: its clock (see {@link testClock}). */
+export function openSource(
+  raw: Record<string, unknown>,
+  logger?: Logger,
+  now?: () => number,
+): { source: LdapDataSource; pages: () => number; config: LdapSourceConfig } {
   let pages = 0;
   const config = ldapSourceConfigSchema.parse(raw);
-  const source = new LdapDataSource({ config, logger: logger ?? createLogger('silent'), onSearchPage: () => pages++ });
+  const source = new LdapDataSource({ config, logger: logger ?? createLogger('silent'), onSearchPage: () => pages++, ...(now && { now }) });
   return { source, pages: () => pages, config };
 }
 
 /** Convenience: the OpenLDAP-layout source on a slapd. */
-export function openldapSource(slapd: Slapd, extra: Record<string, unknown> = {}, logger?: Logger) {
-  return openSource(openldapSourceConfig(slapd.url, extra), logger);
+export function openldapSource(slapd: Slapd, extra: Record<string, unknown> = {}, logger?: Logger, now?: () => number) {
+  return openSource(openldapSourceConfig(slapd.url, extra), logger, now);
+}
+
+/** A clock a test moves by hand (ms since the epoch), starting at the real time. */
+export function testClock(start = Date.now()): { now: () => number; advance: (ms: number) => void } {
+  let t = start;
+  return { now: () => t, advance: (ms) => void (t += ms) };
+}
+
+/** A FILETIME (100 ns since 1601, as Active Directory keeps `accountExpires` and `lockoutTime`) for an instant in ms. */
+export function filetimeOf(ms: number): string {
+  return ((BigInt(ms) + 11_644_473_600_000n) * 10_000n).toString();
 }

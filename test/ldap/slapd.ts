@@ -96,7 +96,9 @@ export function layoutLdif(layout: 'openldap' | 'active-directory'): string[] {
  * slapd's msuser.schema declares the Active Directory attributes without matching rules, so
  * slapd could not compare `sAMAccountName` or `company` at all. Real AD compares these Unicode
  * strings ignoring case; the copy written here adds exactly that (caseIgnoreMatch and
- * caseIgnoreSubstringsMatch) to the Directory String attributes the active-directory preset reads.
+ * caseIgnoreSubstringsMatch) to the Directory String attributes the active-directory preset reads,
+ * and integer ordering to `uSNChanged`, so that a test can give entries the change counter AD
+ * keeps (slapd does not maintain it: the test sets it) and the index reads by it as on AD.
  */
 const AD_STRING_ATTRIBUTES = ['sAMAccountName', 'company', 'userPrincipalName'];
 
@@ -107,6 +109,9 @@ function adLikeSchema(dir: string): string {
     if (!re.test(text)) throw new Error(`msuser.schema: attribute ${name} not found as expected`);
     text = text.replace(re, '$1EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch $2');
   }
+  const usn = /(NAME 'uSNChanged'\s+)(SYNTAX 'MSADlargeInteger')/;
+  if (!usn.test(text)) throw new Error('msuser.schema: attribute uSNChanged not found as expected');
+  text = text.replace(usn, '$1EQUALITY integerMatch ORDERING integerOrderingMatch $2');
   const file = join(dir, 'msuser-ad.schema');
   writeFileSync(file, text);
   return file;

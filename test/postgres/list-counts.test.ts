@@ -9,6 +9,7 @@ import { idKey, Validity } from '../../src/domain/records';
 import type { TicketCounts, TicketStore } from '../../src/domain/tickets';
 import { generateDataset } from '../../src/seed/generate';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
+import { ALL_TICKETS } from '../../src/domain/ticket-scope';
 
 // A customer list page may bring its customers' ticket counts in its own statement (the list
 // screen then costs one statement). On both engines: the counts equal what the ticket store's
@@ -38,13 +39,13 @@ async function expectCountsOfTheStore(source: DataSource, tickets: TicketStore, 
   for (const q of await shapes(source)) {
     for (const escalated of [true, false]) {
       const plain = await source.listCustomers(q);
-      const withCounts = await source.listCustomers({ ...q, ticketCounts: { now, escalated } });
+      const withCounts = await source.listCustomersWithCounts!(q, { now, escalated, scope: ALL_TICKETS });
       // The records and the page are the same as without counts.
-      const { ticketCounts, ...rest } = withCounts;
+      const { counts: ticketCounts, page: rest } = withCounts;
       expect(rest).toEqual(plain);
       expect(ticketCounts).toBeDefined();
       const keys = plain.nodes.map((c) => idKey(c.customerId));
-      const expected = await tickets.counts('customer', keys, now, { escalated });
+      const expected = await tickets.counts('customer', keys, now, { escalated }, ALL_TICKETS);
       keys.forEach((k, i) => {
         const got = ticketCounts!.get(k) as TicketCounts;
         expect({ k, got }).toEqual({ k, got: expected[i] });
@@ -64,13 +65,13 @@ async function expectUserCountsOfTheStore(source: DataSource, tickets: TicketSto
       const asked = batched ? [queries] : queries.map((q) => [q]);
       for (const batch of asked) {
         const plain = await source.customerUsersOfCustomers(batch);
-        const withCounts = await source.customerUsersOfCustomers(batch.map((q) => ({ ...q, ticketCounts: { now, escalated } })));
+        const withCounts = await source.customerUsersOfCustomersWithCounts!(batch, { now, escalated, scope: ALL_TICKETS });
         for (let i = 0; i < batch.length; i++) {
-          const { ticketCounts, ...rest } = withCounts[i]!;
+          const [rest, ticketCounts] = [withCounts.pages[i]!, withCounts.counts];
           expect(rest).toEqual(plain[i]);
           expect(ticketCounts).toBeDefined();
           const keys = plain[i]!.nodes.map((u) => idKey(u.login));
-          const expected = await tickets.counts('customerUser', keys, now, { escalated });
+          const expected = await tickets.counts('customerUser', keys, now, { escalated }, ALL_TICKETS);
           keys.forEach((k, j) => expect({ k, got: ticketCounts!.get(k) }).toEqual({ k, got: expected[j] }));
           compared += keys.length;
         }
@@ -126,15 +127,15 @@ describe('SQLite: a customer page with its counts', () => {
   test("a customer's user page brings its users' counts, equal to the ticket store's (one customer per call; a batch of several brings none)", async () => {
     const customers = await busyCustomers(source);
     expect(await expectUserCountsOfTheStore(source, store.tickets, customers, new Date(), false)).toBeGreaterThan(20);
-    const batch = await source.customerUsersOfCustomers(customers.map((customerId) => ({ after: null, before: null, size: 5, backward: false, customerId, valid: [Validity.VALID], ticketCounts: { now: new Date(), escalated: true } })));
-    expect(batch.every((p) => p.ticketCounts === undefined)).toBe(true);
+    const batch = await source.customerUsersOfCustomersWithCounts!(customers.map((customerId) => ({ after: null, before: null, size: 5, backward: false, customerId, valid: [Validity.VALID] })), { now: new Date(), escalated: true, scope: ALL_TICKETS });
+    expect(batch.counts.size).toBe(0);
   });
 
   test("plan of a customer's user page with counts: a range of customer_user_customer_order, each count a keyed read, no scan of tickets", async () => {
     const [customerId] = await busyCustomers(source);
     for (const backward of [false, true]) {
       recorded.length = 0;
-      await source.customerUsersOfCustomers([{ after: null, before: null, size: 25, backward, customerId: customerId!, valid: [Validity.VALID], ticketCounts: { now: new Date(), escalated: true } }]);
+      await source.customerUsersOfCustomersWithCounts!([{ after: null, before: null, size: 25, backward, customerId: customerId!, valid: [Validity.VALID] }], { now: new Date(), escalated: true, scope: ALL_TICKETS });
       expect(recorded).toHaveLength(1);
       const { sql, params } = recorded[0]!;
       const plan = (store.db.handle.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(params as [])) as { detail: string }[]).map((r) => r.detail);
@@ -154,25 +155,27 @@ describe('SQLite: a customer page with its counts', () => {
     try {
       const countingSource = counting.dataSource({ id: 'local', name: 'Helpdesk database' } as never);
       counted = 0;
-      const first = await countingSource.listCustomers({ ...page, ticketCounts: { now: new Date(), escalated: true } });
-      expect(first.ticketCounts?.size).toBe(first.nodes.length + 1); // the page and the row that tells more follow
+      const first = await countingSource.listCustomersWithCounts!(page, { now: new Date(), escalated: true, scope: ALL_TICKETS });
+      expect(first.counts.size).toBe(first.page.nodes.length + 1); // the page and the row that tells more follow
       expect(counted).toBe(1);
     } finally {
       await counting.close();
     }
-    const withCounts = await source.listCustomers({ ...page, ticketCounts: { now: new Date(), escalated: true } });
-    expect(withCounts.ticketCounts?.size).toBeGreaterThan(0);
+    const withCounts = await source.listCustomersWithCounts!(page, { now: new Date(), escalated: true, scope: ALL_TICKETS });
+    expect(withCounts.counts.size).toBeGreaterThan(0);
+    expect(source.capabilities.countsWithPages).toBe(true);
     const elsewhere = store.dataSource({ id: 'other', name: 'Another file' } as never, false);
-    const plain = await elsewhere.listCustomers({ ...page, ticketCounts: { now: new Date(), escalated: true } });
-    expect(plain.ticketCounts).toBeUndefined();
-    expect(plain.nodes.length).toBe(withCounts.nodes.length);
+    expect(elsewhere.capabilities.countsWithPages).toBe(false);
+    const plain = await elsewhere.listCustomersWithCounts!(page, { now: new Date(), escalated: true, scope: ALL_TICKETS });
+    expect(plain.counts.size).toBe(0);
+    expect(plain.page.nodes.length).toBe(withCounts.page.nodes.length);
   });
 
   test('plan: the page is a range of customer_valid_order, no temporary B-tree; every count a keyed read, no scan of tickets', async () => {
     const now = new Date();
     for (const q of await shapes(source)) {
       recorded.length = 0;
-      await source.listCustomers({ ...q, ticketCounts: { now, escalated: true } });
+      await source.listCustomersWithCounts!(q, { now, escalated: true, scope: ALL_TICKETS });
       expect(recorded).toHaveLength(1);
       const { sql, params } = recorded[0]!;
       const plan = (store.db.handle.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(params as [])) as { detail: string }[]).map((r) => r.detail);
@@ -221,8 +224,8 @@ describe('PostgreSQL: a customer page with its counts', () => {
     // The PostgreSQL store reads every count at once; the page brings those the list shows.
     const tickets: TicketStore = {
       ...store.tickets,
-      counts: async (owner, keys, at, hints) =>
-        (await (store.tickets as TicketStore).counts(owner, keys, at, hints)).map((c) => ({ ...c, escalated: hints?.escalated ? c.escalated : null, reminderReached: null, byStateType: null })),
+      counts: async (owner, keys, at, hints, scope) =>
+        (await (store.tickets as TicketStore).counts(owner, keys, at, hints, scope)).map((c) => ({ ...c, escalated: hints?.escalated ? c.escalated : null, reminderReached: null, byStateType: null })),
     } as TicketStore;
     expect(await expectCountsOfTheStore(source, tickets, now)).toBeGreaterThan(100);
   });
@@ -236,7 +239,7 @@ describe('PostgreSQL: a customer page with its counts', () => {
   test("plan of customers' user pages with counts: no sort of tickets, counts by keyed index reads, no sequential scan of tickets", async () => {
     const customers = await busyCustomers(source);
     recorded = [];
-    await source.customerUsersOfCustomers(customers.map((customerId) => ({ after: null, before: null, size: 25, backward: false, customerId, valid: [Validity.VALID], ticketCounts: { now: new Date(), escalated: true } })));
+    await source.customerUsersOfCustomersWithCounts!(customers.map((customerId) => ({ after: null, before: null, size: 25, backward: false, customerId, valid: [Validity.VALID] })), { now: new Date(), escalated: true, scope: ALL_TICKETS });
     expect(recorded).toHaveLength(1);
     const plan = (await explain(`EXPLAIN ${recorded[0]!.sql}`, recorded[0]!.params)).map((x) => x['QUERY PLAN']).join('\n');
     expect(plan).not.toMatch(/Seq Scan on (ticket|ticket_count|ticket_due|customer_user_customer)\b/);
@@ -257,11 +260,11 @@ describe('PostgreSQL: a customer page with its counts', () => {
     );
     const byKey = new Map(truth.map((r) => [r.k, r]));
     recorded = [];
-    const plain = await store.tickets.counts('customerUser', owners, now);
-    const hinted = await store.tickets.counts('customerUser', owners, now, { escalated: true });
-    const reached = await store.tickets.dueCounts('customerUser', 'reminderReached', owners, now);
-    const escalated = await store.tickets.dueCounts('customerUser', 'escalated', owners, now);
-    const byType = await store.tickets.stateTypeCounts('customerUser', owners);
+    const plain = await store.tickets.counts('customerUser', owners, now, {}, ALL_TICKETS);
+    const hinted = await store.tickets.counts('customerUser', owners, now, { escalated: true }, ALL_TICKETS);
+    const reached = await store.tickets.dueCounts('customerUser', 'reminderReached', owners, now, ALL_TICKETS);
+    const escalated = await store.tickets.dueCounts('customerUser', 'escalated', owners, now, ALL_TICKETS);
+    const byType = await store.tickets.stateTypeCounts('customerUser', owners, ALL_TICKETS);
     expect(recorded).toHaveLength(5);
     owners.forEach((k, i) => {
       const t = byKey.get(k)!;
@@ -274,7 +277,7 @@ describe('PostgreSQL: a customer page with its counts', () => {
     const now = new Date();
     for (const q of await shapes(source)) {
       recorded = [];
-      await source.listCustomers({ ...q, ticketCounts: { now, escalated: true } });
+      await source.listCustomersWithCounts!(q, { now, escalated: true, scope: ALL_TICKETS });
       expect(recorded).toHaveLength(1);
       const plan = (await explain(`EXPLAIN ${recorded[0]!.sql}`, recorded[0]!.params)).map((x) => x['QUERY PLAN']).join('\n');
       expect(plan).not.toMatch(/Sort/);

@@ -25,5 +25,5 @@ defineDataSourceSuite(
     for (const u of FIXTURE_CUSTOMER_USERS) await source.createCustomerUser(u);
     return { source, operations: () => statements, dispose: () => store.close() };
   },
-  { customers: true, customerUsers: true, writableCustomers: true, writableCustomerUsers: true, movesTicketsOnRename: true },
+  { customers: true, customerUsers: true, writableCustomers: true, writableCustomerUsers: true, movesTicketsOnRename: true, dynamicFields: false, countsWithPages: true },
 );

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApollo } from '../../src/graphql/apollo';
 import { createContext, type Context } from '../../src/graphql/context';
-import { compiledExecutionGateway } from '../../src/graphql/executor';
-import { buildAppSchema } from '../../src/graphql/schema';
+import { createExecution, type Execution } from '../../src/graphql/execution';
+import { appExecutableSchema } from '../../src/graphql/schema';
 import { createLogger } from '../../src/log/logger';
 import { loadFixture } from '../helpers/fixture-tickets';
 import { startTestApp, type TestApp } from '../helpers/test-app';
@@ -18,16 +18,18 @@ describe('compiled execution', () => {
   let t: TestApp;
   let interpreted: ApolloServer<Context>;
   let compiled: ApolloServer<Context>;
-  let gateway: ReturnType<typeof compiledExecutionGateway>;
+  let execution: Execution;
+  let stats: NonNullable<Execution['stats']>;
 
   beforeAll(async () => {
     t = await startTestApp({ http: false, prepare: (app) => loadFixture(app) });
     const options = { metrics: t.app.metrics, logger: createLogger('silent'), introspection: true, limits: t.app.config.limits };
-    interpreted = createApollo({ ...options, execution: 'interpreted' });
+    interpreted = createApollo({ ...options, execution: 'reference' });
     await interpreted.start();
-    // The same server as the service's, with a gateway whose counters the test reads (LRU of 3).
-    gateway = compiledExecutionGateway(buildAppSchema(), { maxDocuments: 3 });
-    compiled = createApollo({ ...options, gateway });
+    // The same server as the service's, with an executor whose counters the test reads (LRU of 3).
+    execution = createExecution(appExecutableSchema('compiled'), { maxDocuments: 3 });
+    stats = execution.stats!;
+    compiled = createApollo({ ...options, execution });
     await compiled.start();
   });
   afterAll(async () => {
@@ -48,7 +50,7 @@ describe('compiled execution', () => {
   }
 
   test('the shipped screens give the same data, compiled once per document', async () => {
-    const before = { ...gateway.stats };
+    const before = { ...stats };
     const customers = await both(op('CustomerList'), { first: 10 });
     expect(customers.compiled).toEqual(customers.interpreted);
     expect((customers.compiled.body as any).data.customers.edges.length).toBeGreaterThan(0);
@@ -57,8 +59,8 @@ describe('compiled execution', () => {
     expect((detail.compiled.body as any).data.customer.customerId).toBe('ACME');
     const again = await both(op('CustomerDetailView'), { customerId: 'acme' });
     expect(again.compiled).toEqual(again.interpreted);
-    expect(gateway.stats.compiled - before.compiled).toBe(2);
-    expect(gateway.stats.compiledRuns - before.compiledRuns).toBe(3);
+    expect(stats.compiled - before.compiled).toBe(2);
+    expect(stats.compiledRuns - before.compiledRuns).toBe(3);
   });
 
   test('errors keep their codes, fields, paths and masking; variable errors stay 400', async () => {
@@ -81,21 +83,21 @@ describe('compiled execution', () => {
   });
 
   test('mutations, role checks and introspection run as before (interpreted)', async () => {
-    const before = gateway.stats.interpretedRuns;
+    const before = stats.interpretedRuns;
     const create = 'mutation { createCustomer(input: {dataSource: "local", customerId: "X1", name: "X One", country: "NL"}) { customerId } }';
     const forbidden = await both(create, {}, 'reader');
     expect(forbidden.compiled).toEqual(forbidden.interpreted);
     expect(forbidden.compiled.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const intro = await both('{ __schema { queryType { name } } }');
     expect(intro.compiled).toEqual(intro.interpreted);
-    expect(gateway.stats.interpretedRuns - before).toBe(1); // the forbidden mutation never executes
+    expect(stats.interpretedRuns - before).toBe(1); // the forbidden mutation never executes
     const r = await compiled.executeOperation({ query: create }, { contextValue: createContext(t.app, 'agent', 'test') });
     expect(r.body.kind === 'single' && r.body.singleResult.data).toEqual({ createCustomer: { customerId: 'X1' } });
-    expect(gateway.stats.interpretedRuns - before).toBe(2);
+    expect(stats.interpretedRuns - before).toBe(2);
   });
 
   test('the cache of compiled documents is bounded', async () => {
     for (let i = 1; i <= 6; i++) await both(`{ customers(first: ${i}) { totalCount } }`);
-    expect(gateway.stats.cached).toBe(3);
+    expect(stats.cached).toBe(3);
   });
 });

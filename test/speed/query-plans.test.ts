@@ -9,6 +9,7 @@ import { Validity } from '../../src/domain/records';
 import { TicketStateType, type TicketListKind, type TicketListSpec } from '../../src/domain/tickets';
 import { generateDataset } from '../../src/seed/generate';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
+import { ALL_TICKETS } from '../../src/domain/ticket-scope';
 
 // The statements of the list screens, read back through EXPLAIN QUERY PLAN on a generated database:
 // list orders come from an index (no temporary B-tree), widget lists and counts are index ranges
@@ -149,7 +150,7 @@ describe('SQLite query plans', () => {
         }
       }
     }
-    const plans = await plansOf(() => store.tickets.lists(specs, new Date()));
+    const plans = await plansOf(() => store.tickets.lists(specs, new Date(), ALL_TICKETS));
     expect(plans).toHaveLength(2); // one statement per owner kind
     const text = plans.map((p) => p.plan.join('\n')).join('\n');
     expect(text).not.toMatch(/SCAN t2\b|SCAN ticket\b|SCAN t\b/);
@@ -165,13 +166,13 @@ describe('SQLite query plans', () => {
   });
 
   test("a detail view's few widgets: one branch per list, each a range of its kind's index, paged both ways", async () => {
-    const first = await store.tickets.lists([{ owner: 'customer', ownerId: heavyCustomer, kind: 'all', after: null, before: null, size: 3, backward: false, stateTypes: null, reachedOnly: false }], new Date());
+    const first = await store.tickets.lists([{ owner: 'customer', ownerId: heavyCustomer, kind: 'all', after: null, before: null, size: 3, backward: false, stateTypes: null, reachedOnly: false }], new Date(), ALL_TICKETS);
     const cursor = first[0]!.endKey!;
     const widget = (kind: TicketListKind, extra: Partial<TicketListSpec> = {}): TicketListSpec => ({
       owner: 'customer', ownerId: heavyCustomer, kind, after: null, before: null, size: 10, backward: false, stateTypes: null, reachedOnly: false, ...extra,
     });
     const specs = [widget('escalated'), widget('reminder', { reachedOnly: true }), widget('open', { backward: true, before: cursor }), widget('all', { after: cursor, stateTypes: [TicketStateType.CLOSED] })];
-    const plans = await plansOf(() => store.tickets.lists(specs, new Date()));
+    const plans = await plansOf(() => store.tickets.lists(specs, new Date(), ALL_TICKETS));
     expect(plans).toHaveLength(1);
     const plan = plans[0]!.plan.join('\n');
     expect(plans[0]!.sql).not.toMatch(/json_extract/);
@@ -179,9 +180,9 @@ describe('SQLite query plans', () => {
     for (const index of ['escalation', 'pending', 'open', 'all']) expect(plan).toMatch(new RegExp(`SEARCH t2 USING (COVERING )?INDEX ticket_c_${index} \\(customer_key=\\?`));
     // The same pages as the batched statement gives when many lists share it.
     const now = new Date();
-    const alone = await store.tickets.lists(specs, now);
+    const alone = await store.tickets.lists(specs, now, ALL_TICKETS);
     expect(alone.reduce((n, p) => n + p.nodes.length, 0)).toBeGreaterThan(10);
-    const batched = await store.tickets.lists([...specs, ...Array.from({ length: 8 }, () => widget('all', { ownerId: busyUser, owner: 'customerUser' })), ...specs], now);
+    const batched = await store.tickets.lists([...specs, ...Array.from({ length: 8 }, () => widget('all', { ownerId: busyUser, owner: 'customerUser' })), ...specs], now, ALL_TICKETS);
     expect(batched.slice(0, 4)).toEqual(alone);
     expect(batched.slice(12)).toEqual(alone);
   });
@@ -189,10 +190,10 @@ describe('SQLite query plans', () => {
   test('counts: one keyed read of ticket_count; escalated from ticket_due and a range of the current hour; nothing scans tickets', async () => {
     const plans = await plansOf(async () => {
       const now = new Date();
-      const [c] = await store.tickets.counts('customer', [heavyCustomer], now);
-      const [escalated] = await store.tickets.dueCounts('customer', 'escalated', [heavyCustomer], now);
-      const [reached] = await store.tickets.dueCounts('customer', 'reminderReached', [heavyCustomer], now);
-      const [by] = await store.tickets.stateTypeCounts('customer', [heavyCustomer]);
+      const [c] = await store.tickets.counts('customer', [heavyCustomer], now, {}, ALL_TICKETS);
+      const [escalated] = await store.tickets.dueCounts('customer', 'escalated', [heavyCustomer], now, ALL_TICKETS);
+      const [reached] = await store.tickets.dueCounts('customer', 'reminderReached', [heavyCustomer], now, ALL_TICKETS);
+      const [by] = await store.tickets.stateTypeCounts('customer', [heavyCustomer], ALL_TICKETS);
       return [c!.open, c!.escalated, escalated, reached, by];
     });
     expect(plans).toHaveLength(4); // counts, escalated, reminder reached, per state type: each its own statement, run by its caller
@@ -204,17 +205,17 @@ describe('SQLite query plans', () => {
     // Hinted by the selection (a screen showing escalated): escalated comes in the counts statement, same values.
     const now = new Date();
     const keys = [heavyCustomer, 'no-such-customer'];
-    const plain = await store.tickets.counts('customer', keys, now);
-    const hinted = await plansOf(async () => (await store.tickets.counts('customer', keys, now, { escalated: true })).map((c) => [c.open, c.closed, c.total, c.pendingReminder, c.escalated]));
+    const plain = await store.tickets.counts('customer', keys, now, {}, ALL_TICKETS);
+    const hinted = await plansOf(async () => (await store.tickets.counts('customer', keys, now, { escalated: true }, ALL_TICKETS)).map((c) => [c.open, c.closed, c.total, c.pendingReminder, c.escalated]));
     expect(hinted).toHaveLength(1);
     expect(hinted[0]!.plan.join('\n')).not.toMatch(/SCAN (t|ticket|c|d)\b/);
-    const values = await store.tickets.counts('customer', keys, now, { escalated: true });
-    const escalated = await store.tickets.dueCounts('customer', 'escalated', keys, now);
+    const values = await store.tickets.counts('customer', keys, now, { escalated: true }, ALL_TICKETS);
+    const escalated = await store.tickets.dueCounts('customer', 'escalated', keys, now, ALL_TICKETS);
     expect(values.map((c) => [c.open, c.closed, c.total, c.pendingReminder, c.escalated])).toEqual(plain.map((c, i) => [c.open, c.closed, c.total, c.pendingReminder, escalated[i]]));
     expect(plain[0]!.escalated).toBeNull();
     expect(escalated[0]).toBeGreaterThan(0);
     // open/closed alone: one statement, and it builds no per-state-type JSON.
-    const listPlans = await plansOf(async () => (await store.tickets.counts('customer', [heavyCustomer], new Date()))[0]!.open);
+    const listPlans = await plansOf(async () => (await store.tickets.counts('customer', [heavyCustomer], new Date(), {}, ALL_TICKETS))[0]!.open);
     expect(listPlans).toHaveLength(1);
     expect(listPlans[0]!.sql).not.toMatch(/json_group_object/);
   });
@@ -332,7 +333,7 @@ describe('PostgreSQL query plans', () => {
         }
       }
     }
-    const plans = await pgPlansOf(() => pgStore.tickets.lists(specs, new Date()));
+    const plans = await pgPlansOf(() => pgStore.tickets.lists(specs, new Date(), ALL_TICKETS));
     expect(plans.length).toBeGreaterThan(0);
     const text = plans.map((p) => p.plan).join('\n');
     expect(text).not.toMatch(/Seq Scan on ticket\b/);
@@ -350,7 +351,7 @@ describe('PostgreSQL query plans', () => {
 
   test('counts: keyed reads of the kept counts; no sequential scan of tickets', async () => {
     const plans = await pgPlansOf(async () => {
-      const [c] = await pgStore.tickets.counts('customer', [pgHeavy], new Date());
+      const [c] = await pgStore.tickets.counts('customer', [pgHeavy], new Date(), {}, ALL_TICKETS);
       return [c!.open, c!.escalated];
     });
     const text = plans.map((p) => p.plan).join('\n');

@@ -2,7 +2,7 @@ import { ApolloServer } from '@apollo/server';
 import { buildSchema } from 'graphql';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { compiledExecutionGateway } from '../../src/graphql/executor';
+import { compiledExecutionGateway } from '../../src/graphql/execution';
 
 // A finished request must be garbage for the next scavenge. Apollo's gateway request context
 // defined `response.http.status` as a getter/setter in an object literal; V8 allocates such a

@@ -13,5 +13,5 @@ defineDataSourceSuite(
     for (const u of FIXTURE_CUSTOMER_USERS) await source.createCustomerUser(u);
     return { source, operations: () => statements, dispose: async () => db.close() };
   },
-  { customers: true, customerUsers: true, writableCustomers: true, writableCustomerUsers: true, movesTicketsOnRename: true },
+  { customers: true, customerUsers: true, writableCustomers: true, writableCustomerUsers: true, movesTicketsOnRename: true, dynamicFields: false, countsWithPages: true },
 );

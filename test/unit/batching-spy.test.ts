@@ -1,4 +1,5 @@
 import type { DataSource } from '../../src/domain/data-source';
+import { ALL_TICKETS } from '../../src/domain/ticket-scope';
 import type { TicketStore } from '../../src/domain/tickets';
 import { createLoaders } from '../../src/graphql/loaders';
 import { DataSourceRegistry } from '../../src/registry/data-source-registry';
@@ -34,7 +35,7 @@ describe('per-request loaders batch: the keys each batch call received', () => {
     const tickets = recording<TicketStore>(t.app.tickets, ['counts', 'lists']);
     const registry = new DataSourceRegistry([source.spy]);
     // The service's own configuration decides batching: switching it off makes this test fail.
-    const l = createLoaders({ sources: registry, tickets: tickets.spy, now: new Date(), batching: t.app.config.batching });
+    const l = createLoaders({ sources: registry, tickets: tickets.spy, now: new Date(), batching: t.app.config.batching, scope: ALL_TICKETS });
     return { l, source: source.calls, tickets: tickets.calls };
   }
 

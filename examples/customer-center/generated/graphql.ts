@@ -126,6 +126,8 @@ export type Customer = Node & {
   customerUsers: CustomerUserConnection;
   /** The data source the record comes from. */
   dataSource: DataSource;
+  /** The valid dynamic fields that have a value for this customer, in the fields' configured order. */
+  dynamicFields: Array<DynamicFieldValue>;
   /** Open tickets past their escalation time, the most overdue first. totalCount equals ticketCounts.escalated. */
   escalatedTickets: TicketConnection;
   /** Opaque global id (see Node); not the customer id. */
@@ -251,6 +253,8 @@ export type CustomerUser = Node & {
   customerIds: Array<Scalars['ID']['output']>;
   /** The data source the record comes from. */
   dataSource: DataSource;
+  /** The valid dynamic fields that have a value for this customer user, in the fields' configured order. */
+  dynamicFields: Array<DynamicFieldValue>;
   /** E-mail address. */
   email: Scalars['String']['output'];
   /** First name. */
@@ -342,6 +346,21 @@ export type DataSourceObject =
   | 'CUSTOMER'
   /** Customer users (people). */
   | 'CUSTOMER_USER';
+
+/** The value of one dynamic field of a customer or customer user (Znuny / OTOBO dynamic fields of the object types CustomerCompany and CustomerUser). Sources without dynamic fields have none. */
+export type DynamicFieldValue = {
+  __typename?: 'DynamicFieldValue';
+  /** The values as shown: a Dropdown / Multiselect key's display value from the field's possible values; otherwise the same as values. */
+  displayValues: Array<Scalars['String']['output']>;
+  /** The field type as Znuny names it: 'Text', 'TextArea', 'Dropdown', 'Multiselect', 'Date', 'DateTime', 'Checkbox'. */
+  fieldType: Scalars['String']['output'];
+  /** The field's label, e.g. 'Contract level'. */
+  label: Scalars['String']['output'];
+  /** The field's internal name, e.g. 'ContractLevel'. */
+  name: Scalars['String']['output'];
+  /** The stored values: text as is, Dropdown / Multiselect keys, Date / DateTime as ISO 8601, Checkbox '1' or '0'. Several for a Multiselect. */
+  values: Array<Scalars['String']['output']>;
+};
 
 /** A configured link on the customer information card (map, web, social or search engine). */
 export type Link = {
@@ -452,8 +471,10 @@ export type Query = {
   node?: Maybe<Node>;
   /** The records with these global ids, in the same order; null for an unknown id. */
   nodes: Array<Maybe<Node>>;
-  /** Lookup by ticket number; null when no ticket has it. */
+  /** Lookup by ticket number; null when no ticket has it, or it is outside the queues the caller sees. */
   ticket?: Maybe<Ticket>;
+  /** The caller. */
+  viewer: Viewer;
 };
 
 
@@ -716,6 +737,21 @@ export type Validity =
   | 'INVALID_TEMPORARILY'
   /** In use: listed by default and offered for new tickets. */
   | 'VALID';
+
+/** The caller as the service sees it: its name, role and what its tickets are restricted to. */
+export type Viewer = {
+  __typename?: 'Viewer';
+  /** The Znuny / OTOBO agent whose permissions restrict the caller's tickets, when there is one. */
+  agentLogin?: Maybe<Scalars['String']['output']>;
+  /** The token's configured name, or the signed-in user's name from the identity provider. */
+  name: Scalars['String']['output'];
+  /** The queues whose tickets the caller sees, by name; null when it sees every queue. */
+  queues?: Maybe<Array<Scalars['String']['output']>>;
+  /** 'reader' or 'agent'. */
+  role: Scalars['String']['output'];
+  /** Where the caller's identity comes from: 'token' (a configured API token) or 'oidc' (a signed-in user). */
+  via: Scalars['String']['output'];
+};
 
 export type CustomerRowFragment = { __typename?: 'Customer', id: string, customerId: string, name: string, city?: string | null, valid: Validity, readOnly: boolean, viewerCanUpdate: boolean, country?: { __typename?: 'Country', code: string, name: string } | null, dataSource: { __typename?: 'DataSource', id: string, name: string }, ticketCounts: { __typename?: 'TicketCounts', open: number, closed: number } };
 

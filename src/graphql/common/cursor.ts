@@ -1,6 +1,6 @@
 import { ValidationError } from '../../domain/errors';
 import type { SortKey } from '../../domain/page';
-import { base64urlJson } from './base64url-json';
+import { base64urlJson } from '../execution/encoding-cache';
 
 /** Opaque cursor of a list position: base64url of the sort key. */
 export function encodeCursor(key: SortKey): string {

@@ -1,4 +1,4 @@
-import { base64urlJson } from './base64url-json';
+import { base64urlJson } from '../execution/encoding-cache';
 
 /** The types that implement `Node`. */
 export type NodeTypeName = 'Customer' | 'CustomerUser' | 'Ticket';

@@ -1,15 +1,19 @@
 import { Ctx, FieldResolver, Resolver, Root, type ClassType } from 'type-graphql';
 import type { DataSourceCapabilities } from '../../domain/data-source';
-import { countryByCode, type CountryInfo } from '../../validation/countries';
+import { countryByCode, type CountryInfo } from '../../domain/countries';
 import { canWrite, type Context } from '../context';
 import { Country } from '../country/country.type';
+import type { DynamicFieldValue as DynamicFieldRecord } from '../../domain/dynamic-fields';
 import { DataSource } from '../data-source/data-source.type';
 import { describeSource } from '../data-source/data-source.view';
+import { DynamicFieldValue } from '../dynamic-field/dynamic-field.type';
 
-/** What customers and customer users share: a source and an address. */
+/** What customers and customer users share: a source, an address, and a key (customer id or login). */
 interface SourceRecord {
   readonly sourceId: string;
   readonly countryCode: string | null;
+  readonly customerId?: string;
+  readonly login?: string;
 }
 
 /**
@@ -35,6 +39,14 @@ export function SourceRecordResolver<T extends object>(type: ClassType<T>, objec
     @FieldResolver(() => Boolean, { description: "True when the record's data source is read-only." })
     readOnly(@Root() r: SourceRecord, @Ctx() ctx: Context): boolean {
       return !ctx.app.sources.get(r.sourceId).capabilities[writable];
+    }
+
+    @FieldResolver(() => [DynamicFieldValue], {
+      description: `The valid dynamic fields that have a value for this ${noun}, in the fields' configured order.`,
+    })
+    dynamicFields(@Root() r: SourceRecord, @Ctx() ctx: Context): Promise<readonly DynamicFieldRecord[]> {
+      const key = object === 'customers' ? r.customerId! : r.login!;
+      return ctx.loaders.dynamicFields.load({ object: object === 'customers' ? 'customer' : 'customerUser', sourceId: r.sourceId, key });
     }
 
     @FieldResolver(() => Boolean, { description: `True when the caller may edit this ${noun}: the source is writable and the caller's role allows it.` })

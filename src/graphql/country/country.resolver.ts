@@ -1,5 +1,5 @@
 import { Query, Resolver } from 'type-graphql';
-import { ALL_COUNTRIES, type CountryInfo } from '../../validation/countries';
+import { ALL_COUNTRIES, type CountryInfo } from '../../domain/countries';
 import { Country } from './country.type';
 
 @Resolver(() => Country)

@@ -89,7 +89,7 @@ export class CustomerUserResolver extends SourceRecordResolver(CustomerUser, 'cu
   @FieldResolver(() => TicketCounts, { description: "The ticket counts of the customer user's own tickets." })
   ticketCounts(@Root() u: CustomerUserRecord, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<TicketCountsOf> {
     if (selectsSubfield(info, 'escalated')) ctx.loaders.hintEscalated('customerUser');
-    const key = idKey(u.login);
+    const key = u.login;
     return ctx.loaders.customerUserTicketCounts.load(key).then((counts) => ticketCountsOf(counts, 'customerUser', key));
   }
 

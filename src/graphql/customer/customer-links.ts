@@ -1,6 +1,6 @@
 import type { Config } from '../../config/config';
 import type { CustomerRecord } from '../../domain/records';
-import { countryByCode } from '../../validation/countries';
+import { countryByCode } from '../../domain/countries';
 import type { Link } from './customer.type';
 
 /** The values a link template may name as `{field}`. */

@@ -1,8 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { idKey, type CustomerRecord, type CustomerUserRecord } from '../../domain/records';
-import type { TicketRecord, TicketStateType as StateType } from '../../domain/tickets';
-import type { TicketCountsWanted } from '../../domain/data-source';
+import type { CountHints, TicketRecord, TicketStateType as StateType } from '../../domain/tickets';
 import { LazyConnection } from '../common/connection';
 import { anySelects, fieldsAt, selectsSubfield } from '../common/selection';
 import { TicketStateType, Validity } from '../common/enums';
@@ -46,14 +45,8 @@ customers are listed.`,
     @Args() args: PageArgs,
   ): Promise<LazyConnection<CustomerRecord>> {
     const page = pageRequest(args, { size: PAGE_SIZES.customers, max: ctx.app.config.limits.maxPageSize, shape: SHAPES.customer });
-    const ticketCounts = listCountsWanted(ctx, info);
-    const result = await ctx.app.sources.listCustomers(
-      { ...page, search: searchFilter(search), valid: validityFilter(valid), ...(ticketCounts && { ticketCounts }) },
-      dataSource ?? null,
-    );
-    primeCustomers(ctx.loaders, result.nodes);
-    // Counts read with the page answer the rows' ticketCounts without a statement of their own.
-    if (result.ticketCounts) for (const [key, counts] of result.ticketCounts) ctx.loaders.customerTicketCounts.prime(key, counts);
+    const query = { ...page, search: searchFilter(search), valid: validityFilter(valid) };
+    const result = await ctx.loaders.listCustomers(query, dataSource ?? null, countsRead(info));
     return mergedConnection(ctx, info, result, customerSortKey);
   }
 
@@ -86,7 +79,7 @@ customers are listed.`,
   @FieldResolver(() => TicketCounts, { description: "The customer's ticket counts (all its tickets, whichever customer user they are for)." })
   ticketCounts(@Root() c: CustomerRecord, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<TicketCountsOf> {
     if (selectsSubfield(info, 'escalated')) ctx.loaders.hintEscalated('customer');
-    const key = idKey(c.customerId);
+    const key = c.customerId;
     return ctx.loaders.customerTicketCounts.load(key).then((counts) => ticketCountsOf(counts, 'customer', key));
   }
 
@@ -152,9 +145,9 @@ customers are listed.`,
     @Arg('valid', () => [Validity], { nullable: true, description: 'Validities to list; default VALID only.' }) valid: Validity[] | null,
   ): LazyConnection<CustomerUserRecord> {
     const page = pageRequest(args, { size: PAGE_SIZES.usersOfCustomer, max: ctx.app.config.limits.maxPageSize, shape: SHAPES.customerUser });
-    const ticketCounts = listCountsWanted(ctx, info);
+    const counts = countsRead(info);
     const load = () =>
-      ctx.loaders.customerUsersOfCustomer.load({ ...page, customerId: idKey(c.customerId), valid: validityFilter(valid), ...(ticketCounts && { ticketCounts }) });
+      ctx.loaders.customerUsersOfCustomer.load({ ...page, customerId: idKey(c.customerId), valid: validityFilter(valid), ...(counts && { counts }) });
     return lazyMergedConnection(ctx, info, load, customerUserSortKey);
   }
 
@@ -175,12 +168,10 @@ customers are listed.`,
 /**
  * Whether a list's rows (customers, or a customer's users) read their ticket counts
  * (`nodes { ticketCounts }` or `edges { node { ticketCounts } }`), and `escalated` among them:
- * then a source may bring the counts with the page. Not with batching off, which measures one
- * statement per row.
+ * then the loaders may have them read with the page (see `Loaders.listCustomers`).
  */
-function listCountsWanted(ctx: Context, info: GraphQLResolveInfo): TicketCountsWanted | null {
-  if (!ctx.app.config.batching) return null;
+function countsRead(info: GraphQLResolveInfo): CountHints | null {
   const fields = [...fieldsAt(info, ['nodes', 'ticketCounts']), ...fieldsAt(info, ['edges', 'node', 'ticketCounts'])];
   if (fields.length === 0) return null;
-  return { now: ctx.now, escalated: anySelects(info, fields, 'escalated') };
+  return { escalated: anySelects(info, fields, 'escalated') };
 }

@@ -31,7 +31,8 @@ export function ticketConnection(
   const stateTypes = args.stateTypes == null ? null : [...new Set(args.stateTypes)].sort();
   const reachedOnly = args.reachedOnly ?? false;
   const counts = owner === 'customer' ? ctx.loaders.customerTicketCounts : ctx.loaders.customerUserTicketCounts;
-  const key = ownerId.toLowerCase();
+  // As the owner's record spells it: a store that compares exactly (Znuny on PostgreSQL) needs the spelling.
+  const key = ownerId;
   return new LazyConnection(
     () => ctx.loaders.ticketList.load({ ...page, owner, ownerId: key, kind, stateTypes, reachedOnly }),
     () => counts.load(key).then((c) => totalOf(ctx.loaders, owner, key, c, kind, stateTypes, reachedOnly)),

@@ -10,15 +10,15 @@ import { Ticket } from './ticket.type';
 
 @Resolver(() => Ticket)
 export class TicketResolver {
-  @Query(() => Ticket, { nullable: true, description: 'Lookup by ticket number; null when no ticket has it.' })
+  @Query(() => Ticket, { nullable: true, description: 'Lookup by ticket number; null when no ticket has it, or it is outside the queues the caller sees.' })
   async ticket(@Ctx() ctx: Context, @Arg('number', () => String, { description: 'The ticket number.' }) number: string): Promise<TicketRecord | null> {
-    const [found] = await ctx.app.tickets.byNumbers([number]);
+    const [found] = await ctx.app.tickets.byNumbers([number], ctx.scope);
     return found ?? null;
   }
 
   @Mutation(() => Ticket, { description: 'Creates a ticket for a customer user or a customer (agent role). The counts of both follow at once.' })
   createTicket(@Ctx() ctx: Context, @Arg('input', () => CreateTicketInput, { description: 'The new ticket.' }) input: CreateTicketInput): Promise<TicketRecord> {
-    return ctx.app.ticketService.create({ ...input }, ctx.now);
+    return ctx.app.ticketService.create({ ...input }, ctx.now, ctx.scope);
   }
 
   @Mutation(() => Ticket, { description: 'Changes a ticket (agent role): title, state, priority, queue, pending and escalation times.' })
@@ -27,7 +27,7 @@ export class TicketResolver {
     @Arg('number', () => String, { description: 'The number of the ticket to change.' }) number: string,
     @Arg('input', () => UpdateTicketInput, { description: 'The fields to change.' }) input: UpdateTicketInput,
   ): Promise<TicketRecord> {
-    return ctx.app.ticketService.update(number, { ...input }, ctx.now);
+    return ctx.app.ticketService.update(number, { ...input }, ctx.now, ctx.scope);
   }
 
   @FieldResolver(() => ID, { description: 'Opaque global id (see Node); not the ticket number.' })

@@ -1,4 +1,4 @@
-import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
+import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
 import {
   execute,
   GraphQLError,
@@ -11,6 +11,16 @@ import {
   type SourceLocation,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { errorParity } from './error-parity';
+
+// Apollo's executor interface, as @apollo/server's own options declare it (the package that
+// defines it, @apollo/server-gateway-interface, is Apollo's dependency, not ours).
+/** Apollo Server's `gateway` option. */
+export type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
+/** What `load()` hands Apollo: runs one request's operation. */
+export type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface['load']>>['executor']>;
+/** The request as Apollo hands it to the executor (parsed, validated, operation resolved). */
+export type GatewayRequestContext = Parameters<GatewayExecutor>[0];
 
 /** Options of {@link compiledExecutionGateway}. */
 export interface CompiledExecutionOptions {
@@ -26,23 +36,30 @@ export interface CompiledExecutionStats {
   cached: number;
 }
 
+/** The executor of compiled execution, with its counters. */
+export type CompiledExecutionGateway = GatewayInterface & { readonly executor: GatewayExecutor; readonly stats: CompiledExecutionStats };
+
+/** A compiled operation and how its errors are brought to graphql-js's. */
+interface Compiled {
+  readonly query: CompiledQuery['query'];
+  readonly parity: ReturnType<typeof errorParity>;
+}
+
 /**
  * Apollo Server's public executor interface (the "gateway" option) serving one local schema:
  * validation, limits and every plugin stay Apollo's; only execution changes. Queries run as
  * JavaScript compiled once per document and operation by graphql-jit, kept in a bounded LRU.
  * Mutations, subscriptions, introspection, documents graphql-jit cannot compile, and requests
  * that fail before any field runs (variable coercion) go to graphql-js `execute`, so their
- * answers, serial mutation order and error messages are graphql-js's own.
+ * answers, serial mutation order and error messages are graphql-js's own. Field errors are
+ * brought to graphql-js's (see {@link errorParity}).
  */
-export function compiledExecutionGateway(
-  schema: GraphQLSchema,
-  options: CompiledExecutionOptions,
-): GatewayInterface & { readonly executor: GatewayExecutor; readonly stats: CompiledExecutionStats } {
-  const cache = new Map<string, CompiledQuery | null>();
+export function compiledExecutionGateway(schema: GraphQLSchema, options: CompiledExecutionOptions): CompiledExecutionGateway {
+  const cache = new Map<string, Compiled | null>();
   const stats: CompiledExecutionStats = { compiled: 0, compiledRuns: 0, interpretedRuns: 0, cached: 0 };
   const listeners = new Set<(s: { apiSchema: GraphQLSchema; coreSupergraphSdl: string }) => void>();
 
-  const interpret = (rc: GatewayGraphQLRequestContext): Promise<ExecutionResult> | ExecutionResult => {
+  const interpret = (rc: GatewayRequestContext): Promise<ExecutionResult> | ExecutionResult => {
     stats.interpretedRuns++;
     return execute({
       schema,
@@ -53,7 +70,7 @@ export function compiledExecutionGateway(
     });
   };
 
-  const compiledFor = (rc: GatewayGraphQLRequestContext): CompiledQuery | null => {
+  const compiledFor = (rc: GatewayRequestContext, operation: OperationDefinitionNode): Compiled | null => {
     const key = `${rc.queryHash}\u0000${rc.operationName ?? ''}`;
     const hit = cache.get(key);
     if (hit !== undefined) {
@@ -62,11 +79,11 @@ export function compiledExecutionGateway(
       cache.set(key, hit);
       return hit;
     }
-    let compiled: CompiledQuery | null = null;
-    if (rc.operation.operation === 'query' && !selectsIntrospection(rc.operation, rc.document)) {
+    let compiled: Compiled | null = null;
+    if (operation.operation === 'query' && !selectsIntrospection(operation, rc.document)) {
       const result = compileQuery(schema, rc.document, rc.operationName ?? undefined);
       if (isCompiledQuery(result)) {
-        compiled = result;
+        compiled = { query: result.query, parity: errorParity(schema, rc.document, operation) };
         stats.compiled++;
       }
     }
@@ -84,13 +101,13 @@ export function compiledExecutionGateway(
       const message = name ? `Unknown operation named "${name}".` : 'Must provide operation name if query contains multiple operations.';
       return { errors: [new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } })] };
     }
-    const compiled = compiledFor(rc);
+    const compiled = compiledFor(rc, rc.operation);
     if (!compiled) return interpret(rc);
     const result = await compiled.query(undefined, rc.context, rc.request.variables ?? {});
     // No data: nothing ran (the variables did not coerce); graphql-js words such errors for Apollo's 400.
     if (result.data === undefined) return interpret(rc);
     stats.compiledRuns++;
-    return result.errors ? { ...result, errors: result.errors.map(asGraphqlJsError) } : result;
+    return result.errors ? { ...result, errors: compiled.parity(result.errors).map(asGraphqlJsError) } : result;
   };
 
   return {

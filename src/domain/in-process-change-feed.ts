@@ -1,4 +1,4 @@
-import type { Change, ChangeFeed, FeedEvent } from '../domain/change-feed';
+import type { Change, ChangeFeed, FeedEvent } from './change-feed';
 
 /**
  * The change feed of one process (an embedded store: every writer is this process). Listeners

@@ -23,3 +23,22 @@ export function countryByCode(code: string | null | undefined): CountryInfo | nu
   if (!code) return null;
   return BY_CODE.get(code.toUpperCase()) ?? null;
 }
+
+let byName: ReadonlyMap<string, string> | null = null;
+
+/**
+ * The alpha-2 code of a country named in English (the official name or a usual alias, any
+ * case: "Germany", "United States", "UK"), or null for a name that names no country.
+ */
+export function countryCodeByName(name: string | null | undefined): string | null {
+  const wanted = name?.trim().toLowerCase();
+  if (!wanted) return null;
+  if (!byName) {
+    const map = new Map<string, string>();
+    for (const [code, names] of Object.entries(countries.getNames('en', { select: 'all' }))) {
+      for (const n of names) map.set(n.toLowerCase(), code);
+    }
+    byName = map;
+  }
+  return byName.get(wanted) ?? null;
+}

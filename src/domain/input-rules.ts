@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { ValidationError } from '../domain/errors';
 import { countryByCode } from './countries';
 
 /*
- * The write validation rules of the contract (shared/contract/README.md, "Validation").
- * Each rule trims where the contract says so and turns empty optional strings into null.
+ * The write validation rules of the contract (contract/README.md, "Validation"), field by field;
+ * `write-inputs.ts` composes them into the schemas of the write inputs. Each rule trims where the
+ * contract says so and turns empty optional strings into null.
  */
 
 // C0 controls and DEL are refused everywhere; the comment may hold tab and line breaks.
@@ -64,17 +64,3 @@ export const url = optionalText(200).refine((s) => {
     return false;
   }
 }, 'must be an absolute http or https URL');
-
-/**
- * Parses `input` with `schema`; the first problem becomes a `ValidationError` naming the input
- * field (the top-level key, e.g. `additionalCustomerIds` for one of its items).
- */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const field = String(issue.path[0] ?? 'input');
-  const message =
-    issue.code === 'invalid_type' && (issue.input === undefined || issue.input === null) ? 'is required' : issue.message;
-  throw new ValidationError(field, `${field} ${message}`);
-}
