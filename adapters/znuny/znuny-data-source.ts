@@ -78,8 +78,8 @@ interface UserRow {
   change_time: string | null;
   /** The further customer ids, joined by newlines (null: none). */
   further: string | null;
-  /** The latest change of the further customer ids. */
-  further_change: string | null;
+  /** The latest change of the further customer ids (the index's reads only). */
+  further_change?: string | null;
 }
 
 /** A change to customers or customer users read from Znuny, as the list index took it in. */
@@ -316,15 +316,16 @@ export class ZnunyDataSource implements DataSource {
     // The connection is owned by the Znuny store, which closes it once for the source and the tickets.
   }
 
-  private userColumns(): string {
+  /** The columns of a customer user; with `changes`, also when its further customer ids last changed (the index's reads). */
+  private userColumns(changes = false): string {
     // The further ids joined by a newline (no customer id holds one): a literal newline in MariaDB's separator.
     const further =
       this.db.dialect === 'mysql'
         ? `(SELECT GROUP_CONCAT(x.customer_id ORDER BY x.customer_id SEPARATOR '\n') FROM customer_user_customer x WHERE x.user_id = u.login)`
         : `(SELECT string_agg(x.customer_id, chr(10) ORDER BY x.customer_id) FROM customer_user_customer x WHERE x.user_id = u.login)`;
     return `u.id, u.login, u.email, u.customer_id, u.title, u.first_name, u.last_name, u.phone, u.mobile, u.street, u.zip, u.city, u.country,
-      u.comments, u.valid_id, u.create_time, u.change_time, ${further} AS further,
-      (SELECT MAX(x.change_time) FROM customer_user_customer x WHERE x.user_id = u.login) AS further_change`;
+      u.comments, u.valid_id, u.create_time, u.change_time, ${further} AS further${
+        changes ? ', (SELECT MAX(x.change_time) FROM customer_user_customer x WHERE x.user_id = u.login) AS further_change' : ''}`;
   }
 
   private toCustomer(r: CustomerRow): CustomerRecord {
@@ -384,7 +385,7 @@ export class ZnunyDataSource implements DataSource {
   /** The index's read of customer users (with their further customer ids), changed at or after `since`. */
   private async readUserKeys(since: string | null): Promise<IndexRow[]> {
     const changed = since ? ' WHERE u.change_time >= ? OR u.login IN (SELECT x.user_id FROM customer_user_customer x WHERE x.change_time >= ?)' : '';
-    const rows = await this.db.query<UserRow>(`SELECT ${this.userColumns()} FROM customer_user u${changed}`, since ? [since, since] : []);
+    const rows = await this.db.query<UserRow>(`SELECT ${this.userColumns(true)} FROM customer_user u${changed}`, since ? [since, since] : []);
     const read = rows.map((r) => {
       const change = [r.change_time ?? '', r.further_change ?? ''].sort().pop()!;
       return userRow(this.toCustomerUser(r), change);

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TOKENS } from '../helpers/test-app';
 import { record, startLiveApp, waitUntil, wsClient, type LiveTestApp } from '../live/live-helpers';
-import { expectedCounts } from './znuny-predicates';
+import { sha256Hex } from '../../src/config/config';
+import { expectedCounts, readableQueueIds } from './znuny-predicates';
 import type { ZnunyFixture } from './znuny-fixture';
 import { stopServers, ZNUNY_ENGINES, znunyFixture } from './znuny-helpers';
 
@@ -145,6 +146,39 @@ describe.each(ZNUNY_ENGINES)('the service over a Znuny database on %s', (engine)
     ]);
     for (const r of refused) expect(r.errors?.[0]?.extensions?.code).toBe('READ_ONLY_DATA_SOURCE');
     expect(await fingerprint(fixture)).toEqual(before);
+  });
+
+  test('a token acting as a Znuny agent sees the counts and widgets of the queues the agent may read, in the same statements', async () => {
+    const agentToken = 'znuny-agent-token-0123456789';
+    const app = await startLiveApp({
+      dataSources: [{ id: 'znuny', name: 'Znuny', kind: 'znuny', url: fixture.url, pollSeconds: 3600 }],
+      tickets: 'znuny',
+      auth: { tokens: [
+        { name: 'agents', role: 'agent', sha256: sha256Hex(TOKENS.agent) },
+        { name: 'role-board', role: 'reader', sha256: sha256Hex(agentToken), agent: 'agent-role' },
+      ] },
+    });
+    try {
+      await app.http(DETAIL, { customerId: 'ACME' }, agentToken);
+      const { result, operations } = await app.t.countOperations(() => app.http(DETAIL, { customerId: 'ACME' }, agentToken));
+      expect(result.errors).toBeUndefined();
+      const c = result.data.customer;
+      const want = await expectedCounts(fixture, 'customer', 'ACME', undefined, { agentLogin: 'agent-role' });
+      const all = await expectedCounts(fixture, 'customer', 'ACME');
+      expect(want.total).toBeLessThan(all.total);
+      expect(c.ticketCounts).toEqual({ open: want.open, closed: want.closed, escalated: want.escalated, pendingReminder: want.pendingReminder, total: want.total });
+      expect([c.openTickets.totalCount, c.tickets.totalCount]).toEqual([want.open, want.total]);
+      const readable = new Set(await readableQueueIds(fixture, 'agent-role'));
+      const queueIds = new Map((await fixture.sql<{ id: number; name: string }>(`SELECT id, name FROM queue`)).map((q) => [q.name, Number(q.id)]));
+      for (const e of c.openTickets.edges) expect(readable.has(queueIds.get(e.node.queue)!)).toBe(true);
+      // The agent's permissions are read at authentication (two statements), the view itself costs what it costs unrestricted.
+      const unrestricted = await app.t.countOperations(() => app.http(DETAIL, { customerId: 'ACME' }));
+      expect(operations).toBe(unrestricted.operations + 2);
+      const viewer = await app.http(`{ viewer { name role via agentLogin queues } }`, {}, agentToken);
+      expect(viewer.data.viewer).toMatchObject({ name: 'role-board', role: 'reader', via: 'token', agentLogin: 'agent-role' });
+    } finally {
+      await app.close();
+    }
   });
 
   test('a ticket changed directly in the Znuny database reaches a subscription within pollSeconds', async () => {
