@@ -39,11 +39,15 @@ export interface BenchServerOptions {
   readonly sharedBuffers?: string;
 }
 
-const RUN_AS = 'nobody';
-const isRoot = () => process.getuid?.() === 0;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The unprivileged account a server runs as when started by root (mariadbd and postgres refuse root). */
+export const RUN_AS = 'nobody';
+/** Whether this process runs as root. */
+export const isRoot = () => process.getuid?.() === 0;
+/** Waits `ms` milliseconds. */
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function uidGid(user: string): { uid: number; gid: number } {
+/** The uid and gid of an account. */
+export function uidGid(user: string): { uid: number; gid: number } {
   const id = (flag: string) => {
     const r = spawnSync('id', [flag, user], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`id ${flag} ${user} failed: ${r.stderr}`);
@@ -52,6 +56,7 @@ function uidGid(user: string): { uid: number; gid: number } {
   return { uid: id('-u'), gid: id('-g') };
 }
 
+/** A free TCP port on loopback. */
 export function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const s = createServer();
@@ -95,7 +100,8 @@ function credentials(dir: string, fresh: boolean): Credentials {
 
 export const MARIADB_INSTALL = 'apt-get install -y mariadb-server';
 
-function mariadbBin(): { mariadbd: string; installDb: string } {
+/** The Debian MariaDB binaries, or an error naming the install command. */
+export function mariadbBin(): { mariadbd: string; installDb: string } {
   const mariadbd = ['/usr/sbin/mariadbd', '/usr/bin/mariadbd'].find((p) => existsSync(p));
   const installDb = ['/usr/bin/mariadb-install-db', '/usr/sbin/mariadb-install-db', '/usr/bin/mysql_install_db'].find((p) => existsSync(p));
   if (!mariadbd || !installDb) throw new Error(`MariaDB is not installed (no ${!mariadbd ? '/usr/sbin/mariadbd' : '/usr/bin/mariadb-install-db'}): ${MARIADB_INSTALL}`);
@@ -231,7 +237,8 @@ export async function startMariadb(options: BenchServerOptions = {}): Promise<Be
 
 export const POSTGRES_INSTALL = 'apt-get install -y postgresql';
 
-function postgresBin(): string {
+/** The Debian PostgreSQL binaries (the highest installed version), or an error naming the install command. */
+export function postgresBin(): string {
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root)
     ? readdirSync(root).filter((v) => /^\d+$/.test(v) && existsSync(join(root, v, 'bin', 'pg_ctl'))).sort((a, b) => Number(b) - Number(a))
@@ -240,7 +247,8 @@ function postgresBin(): string {
   return join(root, versions[0]!, 'bin');
 }
 
-function runPg(bin: string, args: readonly string[]): void {
+/** Runs a PostgreSQL binary as the unprivileged user (as is when not root). */
+export function runPg(bin: string, args: readonly string[]): void {
   const command = join(postgresBin(), bin);
   const [file, argv] = isRoot() ? ['runuser', ['-u', RUN_AS, '--', command, ...args]] : [command, [...args]];
   const r = spawnSync(file as string, argv as string[], { encoding: 'utf8', cwd: '/' });

@@ -1,49 +1,13 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
+import { freePort, isRoot, mariadbBin, RUN_AS, sleep, uidGid } from '../../bench/servers';
 import { join } from 'node:path';
 
-/** The command that installs what this harness needs. */
-export const MARIADB_INSTALL = 'apt-get install -y mariadb-server';
-
-/** The Debian MariaDB binaries, or an error naming the install command. */
-export function mariadbBin(): { readonly mariadbd: string; readonly installDb: string } {
-  const mariadbd = ['/usr/sbin/mariadbd', '/usr/bin/mariadbd'].find((p) => existsSync(p));
-  const installDb = ['/usr/bin/mariadb-install-db', '/usr/sbin/mariadb-install-db', '/usr/bin/mysql_install_db'].find((p) => existsSync(p));
-  if (!mariadbd || !installDb) {
-    const what = !mariadbd ? '/usr/sbin/mariadbd' : '/usr/bin/mariadb-install-db';
-    throw new Error(`MariaDB is not installed (no ${what}): ${MARIADB_INSTALL}`);
-  }
-  return { mariadbd, installDb };
-}
-
-/** The unprivileged account the server runs as when the tests run as root (mariadbd refuses root). */
-const RUN_AS = 'nobody';
-const isRoot = () => process.getuid?.() === 0;
-
-function uidGid(user: string): { uid: number; gid: number } {
-  const id = (flag: string) => {
-    const r = spawnSync('id', [flag, user], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`id ${flag} ${user} failed: ${r.stderr}`);
-    return Number(r.stdout.trim());
-  };
-  return { uid: id('-u'), gid: id('-g') };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+// The install command, the binaries, the unprivileged account and the free port are the bench's
+// (bench/servers.ts), which the build compiles and the tests share.
+export { MARIADB_INSTALL, mariadbBin } from '../../bench/servers';
 
 /** A throw-away MariaDB server on a loopback port, in a temporary folder. */
 export interface MariadbServer {

@@ -1,52 +1,12 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, postgresBin, RUN_AS, runPg, uidGid } from '../../bench/servers';
 
-/** The command that installs what this harness needs. */
-export const POSTGRES_INSTALL = 'apt-get install -y postgresql';
-
-/** The Debian PostgreSQL binaries (the highest installed version), or an error naming the install command. */
-export function postgresBin(): string {
-  const root = '/usr/lib/postgresql';
-  const versions = existsSync(root)
-    ? readdirSync(root)
-        .filter((v) => /^\d+$/.test(v) && existsSync(join(root, v, 'bin', 'pg_ctl')))
-        .sort((a, b) => Number(b) - Number(a))
-    : [];
-  if (versions.length === 0) throw new Error(`PostgreSQL is not installed (no ${root}/*/bin/pg_ctl): ${POSTGRES_INSTALL}`);
-  return join(root, versions[0]!, 'bin');
-}
-
-/** The unprivileged account the server runs as (PostgreSQL refuses to run as root). */
-const RUN_AS = 'nobody';
-
-function uidGid(user: string): { uid: number; gid: number } {
-  const uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim());
-  const gid = Number(execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim());
-  return { uid, gid };
-}
-
-/** Runs a PostgreSQL binary as the unprivileged user (as is, when the tests do not run as root). */
-function runPg(bin: string, args: readonly string[]): void {
-  const command = join(postgresBin(), bin);
-  const [file, argv] = process.getuid?.() === 0 ? ['runuser', ['-u', RUN_AS, '--', command, ...args]] : [command, [...args]];
-  const r = spawnSync(file as string, argv as string[], { encoding: 'utf8', cwd: '/' });
-  if (r.status !== 0) throw new Error(`${bin} failed (${r.status}): ${r.stderr || r.stdout}`);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+// The install command, the binaries, the unprivileged account and the free port are the bench's
+// (bench/servers.ts), which the build compiles and the tests share.
+export { POSTGRES_INSTALL, postgresBin } from '../../bench/servers';
 
 /** A throw-away PostgreSQL server on a loopback port, in a temporary folder. */
 export interface PostgresServer {
