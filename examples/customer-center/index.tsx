@@ -1,9 +1,11 @@
 /**
  * Entry of the reference Customer Information Center (bundled by scripts/build-app.mjs into
  * dist/app/, served at /app). React 18, Apollo Client 4, typed documents from `npm run codegen`.
+ * The bearer token is the signed-in user's access token (sign-in.ts, when the service configures
+ * the app's OpenID Connect client) or a pasted one (development); in memory only, either way.
  */
 import { ApolloProvider } from '@apollo/client/react';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import './app.css';
 import { createAppClient } from './client';
@@ -14,8 +16,16 @@ import { CustomerEditScreen } from './customer-edit.screen';
 import { CustomerListScreen } from './customer-list.screen';
 import { CustomerUserFormScreen } from './customer-user-form.screen';
 import { href, navigate, useRoute, type Route } from './router';
+import { createSignIn, type SignedIn, type SignIn } from './sign-in';
 import { TicketCreateScreen } from './ticket-create.screen';
 import { TokenForm } from './token.screen';
+import { SignedInAs } from './viewer';
+
+/** The bearer in use: the signed-in user's access token, or a pasted (or embedded) token. */
+interface Session {
+  readonly token: string;
+  readonly via: 'oidc' | 'token';
+}
 
 function Screen({ route }: { route: Route }) {
   const [first, second, third] = route.segments;
@@ -28,11 +38,44 @@ function Screen({ route }: { route: Route }) {
   return <CustomerListScreen route={route} />;
 }
 
-function App({ config }: { config: AppConfig }) {
+function App({ config, signIn, returned }: { config: AppConfig; signIn: SignIn | null; returned: Promise<SignedIn | null> }) {
   const route = useRoute();
-  const [token, setToken] = useState<string | null>(config.token);
+  const [session, setSession] = useState<Session | null>(config.token ? { token: config.token, via: 'token' } : null);
+  const current = useRef(session);
+  current.current = session;
+  const [completing, setCompleting] = useState(signIn?.returning ?? false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const token = session?.token ?? null;
   const client = useMemo(() => createAppClient(config.endpoint, token), [config.endpoint, token]);
   useEffect(() => () => client.dispose(), [client]);
+  useEffect(() => {
+    void returned
+      .then(
+        (user) => user && setSession({ token: user.accessToken, via: 'oidc' }),
+        (e: unknown) => setNotice(`The sign-in did not complete: ${e instanceof Error ? e.message : String(e)}`),
+      )
+      .finally(() => setCompleting(false));
+  }, [returned]);
+  // An expired access token (no silent renewal) returns to the sign-in screen.
+  useEffect(
+    () =>
+      signIn?.onExpired(() => {
+        if (current.current?.via !== 'oidc') return;
+        setSession(null);
+        setNotice('Your sign-in has expired. Sign in again.');
+      }),
+    [signIn],
+  );
+  const startSignIn = () => {
+    setNotice(null);
+    signIn?.signIn().catch((e: unknown) => setNotice(`The sign-in could not start: ${e instanceof Error ? e.message : String(e)}`));
+  };
+  const signOut = () => {
+    const wasSignedIn = session?.via === 'oidc';
+    setSession(null);
+    setNotice(null);
+    if (wasSignedIn) signIn?.signOut().catch((e: unknown) => setNotice(`The sign-out at the provider failed: ${e instanceof Error ? e.message : String(e)}`));
+  };
   const onTokenPage = route.segments[0] === 'token';
   return (
     <ApolloProvider client={client.apollo}>
@@ -54,15 +97,23 @@ function App({ config }: { config: AppConfig }) {
         <nav aria-label="Main">
           <a href={href(['customers'])}>Customers</a>
           <a href={href(['customers', 'new'])}>Add customer</a>
-          <a href={href(['token'])}>{token ? 'Token' : 'Enter token'}</a>
+          <a href={href(['token'])}>{token ? 'Token' : signIn ? 'Sign in' : 'Enter token'}</a>
         </nav>
+        {session ? <SignedInAs key={session.token} onSignOut={signOut} /> : null}
       </header>
       <main id="main" tabIndex={-1}>
-        {token === null || onTokenPage ? (
+        {completing ? (
+          <p className="loading" role="status" aria-live="polite">
+            Signing in…
+          </p>
+        ) : token === null || onTokenPage ? (
           <TokenForm
             hasToken={token !== null}
+            signIn={signIn ? { host: signIn.host, onSignIn: startSignIn } : null}
+            notice={notice}
             onToken={(t) => {
-              setToken(t);
+              setSession({ token: t, via: 'token' });
+              setNotice(null);
               if (onTokenPage) navigate(['customers']);
             }}
           />
@@ -76,4 +127,8 @@ function App({ config }: { config: AppConfig }) {
 
 const rootEl = document.getElementById('root');
 if (!rootEl) throw new Error('missing #root element');
-createRoot(rootEl).render(<App config={readConfig()} />);
+const config = readConfig();
+const signIn = config.oidc ? createSignIn(config.oidc) : null;
+// A return from the provider (code and state in the URL) is completed once, before the first query.
+const returned = signIn ? signIn.complete() : Promise.resolve(null);
+createRoot(rootEl).render(<App config={config} signIn={signIn} returned={returned} />);

@@ -44,6 +44,26 @@ const secureUrlSchema = z
 /** A claim name or a dotted path into nested claims (`realm_access.roles`). */
 const claimSchema = z.string().min(1).max(200);
 
+/** An OAuth scope list: space-separated scope tokens (RFC 6749 section 3.3), `openid` among them. */
+const scopeSchema = z
+  .string()
+  .max(1000)
+  .regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, 'space-separated scope tokens, e.g. "openid profile"')
+  .refine((s) => s.split(' ').includes('openid'), 'the scopes must include "openid"');
+
+/**
+ * The reference Customer Information Center (/app) signs its people in with the issuer: a public
+ * client (no secret), authorization code with PKCE (S256); the access token it gets is the bearer.
+ */
+export const oidcAppSchema = z
+  .object({
+    /** The app's client id at the identity provider (a public client; its redirect URI is the page's address, `https://<host>/app`). */
+    clientId: z.string().min(1).max(200),
+    /** The scopes the app asks for; add the API's scope where the provider needs one for an access token of this audience (Entra ID). */
+    scope: scopeSchema.default('openid profile'),
+  })
+  .strict();
+
 /** Signed-in users: OpenID Connect access tokens (signed JWTs) of one issuer. */
 export const oidcSchema = z
   .object({
@@ -76,5 +96,7 @@ export const oidcSchema = z
     jwksCacheSeconds: z.number().int().min(1).max(86_400).default(600),
     /** How long a request to the identity provider (discovery, JWKS) may take. */
     timeoutMs: z.number().int().min(100).max(60_000).default(5000),
+    /** The reference Customer Information Center's client: when set, /app offers "Sign in" with this issuer. */
+    app: oidcAppSchema.optional(),
   })
   .strict();

@@ -25,7 +25,7 @@ const contract = CONTRACT_DIR;
 const shippedDir = join(root, 'schema/operations');
 
 /** The additions of the contract this project holds (issue 11: relay; degraded lists). */
-const ADDITIONS = ['relay', 'degraded', 'znuny'];
+const ADDITIONS = ['relay', 'degraded', 'znuny', 'viewer'];
 
 function operationsIn(dir: string): Map<string, OperationDefinitionNode> {
   const out = new Map<string, OperationDefinitionNode>();

@@ -1,0 +1,91 @@
+/**
+ * The page of the reference Customer Information Center (served by app.route.ts): its embedded
+ * configuration, read by examples/customer-center/config.ts, and its Content-Security-Policy.
+ */
+import type { Config } from '../config/config';
+
+/** URL path of the page; its assets live under `${APP_PATH}/`. */
+export const APP_PATH = '/app';
+
+/** How the page signs its people in through the configured issuer (authorization code with PKCE). */
+export interface AppPageOidc {
+  /** The issuer; the app reads its discovery document and talks to its token endpoint. */
+  readonly authority: string;
+  /** The app's client id at the identity provider (a public client). */
+  readonly clientId: string;
+  /** The scopes the app asks for. */
+  readonly scope: string;
+}
+
+/** What the page embeds: the endpoint, the development token (embedded default configuration only), the sign-in. */
+export interface AppPageConfig {
+  readonly endpoint: string;
+  readonly token: string | null;
+  /** Sign-in through the issuer (`auth.oidc.app`), else absent. */
+  readonly oidc?: AppPageOidc;
+}
+
+/**
+ * The page's Content-Security-Policy: its own scripts and styles, requests and the live
+ * WebSocket to its own origin only (`'self'` covers `ws:`/`wss:` of the same host), no inline
+ * script (the configuration is a JSON data block), no form posts anywhere. `connectTo` adds
+ * origins the page may fetch from: the issuer's, when the page signs in through it (discovery
+ * document and token endpoint); the sign-in itself is a top-level navigation, which no
+ * directive here restricts.
+ */
+export function appCsp(connectTo: readonly string[] = []): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    ["connect-src 'self'", ...connectTo].join(' '),
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The policy of a page that signs in with no issuer. */
+export const APP_CSP = appCsp();
+
+/** The origins the page talks to besides its own: the issuer's when it signs in through it. */
+export function appConnectOrigins(page: AppPageConfig): string[] {
+  return page.oidc ? [new URL(page.oidc.authority).origin] : [];
+}
+
+/** The page's configuration from the service's: the sign-in only when `auth.oidc.app` is set. */
+export function appPageConfig(config: Config): AppPageConfig {
+  const oidc = config.auth.oidc;
+  const base = { endpoint: '/graphql', token: config.embeddedDefault ? config.devToken : null };
+  if (!oidc?.app) return base;
+  return { ...base, oidc: { authority: oidc.issuer, clientId: oidc.app.clientId, scope: oidc.app.scope } };
+}
+
+/** JSON that is safe inside a `<script type="application/json">` block. */
+function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** The HTML page of the application. */
+export function renderAppPage(config: AppPageConfig): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>Customer Information Center</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="${APP_PATH}/app.css">
+<script id="app-config" type="application/json">${jsonForScript(config)}</script>
+<script src="${APP_PATH}/app.js" defer></script>
+</head>
+<body>
+<div id="root"><noscript>The Customer Information Center needs JavaScript enabled.</noscript></div>
+</body>
+</html>
+`;
+}
