@@ -4,9 +4,15 @@
  * batching switched off; over loopback HTTP with autocannon, in paired rounds (bench/rounds.ts:
  * floor and service back to back, alternating which goes first; a screen's service/floor is the
  * median of its rounds' ratios). Prints a table and writes bench/results.json. See docs/performance.md.
+ * The LDAP screen is measured twice: over the local slapd (`detailLdap`) and through a TCP proxy
+ * adding `--ldap-latency` ms per round trip, as a directory across a network (`detailLdapRemote`,
+ * bench/latency-proxy.ts); on both the service against the naive service.
  *
  *   npm run bench [-- --scale N] [--compare-scale N] [--duration S] [--runs N] [--connections N] [--no-ldap]
  *     --duration S   seconds of each target's window in a round (2);  --runs N   rounds (10)
+ *     --ldap-latency MS   round-trip latency the proxy of detailLdapRemote adds (1)
+ *   npm run bench -- --only-ldap   only the two LDAP screens (no SQLite dataset, no floor), into
+ *     bench/results-ldap-only.json (never into bench/results.json); --help prints these options
  *   npm run bench -- --profile     CPU profiles of floor and service per screen, and where the time goes
  *   npm run bench -- --engine postgres   the same screens on a throw-away PostgreSQL, into results.json's "postgres"
  *   npm run bench -- --engine znuny-mariadb | znuny-postgres   a Znuny-shaped database with a million tickets
@@ -23,6 +29,7 @@ import { SqliteConnection } from '../adapters/sqlite/sqlite-connection';
 import { openSqliteStore } from '../adapters/sqlite/sqlite-store';
 import { generateDataset } from '../src/seed/generate';
 import { BENCH_LINKS } from './bench-config';
+import { checkedAddedLatency, startLatencyProxy, type AddedLatency, type LatencyProxy } from './latency-proxy';
 import { LDAP_CUSTOMER, startLdapScreen, type LdapScreen } from './ldap-screen';
 import { analyzeProfile, PARTS } from './profile-analyze';
 import { progressLog } from '../src/seed/progress';
@@ -44,8 +51,13 @@ const { values: args } = parseArgs({
     'generate-only': { type: 'boolean', default: false },
     /** CPU profiles of floor and service per screen instead of the load runs (bench/data/profiles/). */
     profile: { type: 'boolean', default: false },
-    /** Leave out the LDAP screen (no slapd needed). */
+    /** Leave out the LDAP screens (no slapd needed). */
     'no-ldap': { type: 'boolean', default: false },
+    /** Only the LDAP screens (detailLdap, detailLdapRemote), into bench/results-ldap-only.json unless --out. */
+    'only-ldap': { type: 'boolean', default: false },
+    /** The round-trip latency, ms, that the proxy of detailLdapRemote adds (bench/latency-proxy.ts). */
+    'ldap-latency': { type: 'string', default: '1' },
+    help: { type: 'boolean', default: false },
     /** The helpdesk store: sqlite (default) or postgres (a throw-away server; bench/postgres-bench.ts); znuny-mariadb or znuny-postgres (bench/znuny-bench.ts). */
     engine: { type: 'string', default: 'sqlite' },
     /** Znuny engines: seed the kept database again even when its parameters match. */
@@ -57,10 +69,30 @@ const COMPARE = args['compare-scale'] === undefined ? null : Number(args['compar
 const DURATION = Number(args.duration);
 const RUNS = Number(args.runs);
 const CONNECTIONS = Number(args.connections);
-for (const [name, v] of Object.entries({ scale: SCALE, duration: DURATION, runs: RUNS, connections: CONNECTIONS, 'compare-scale': COMPARE ?? 1 })) {
+const LDAP_LATENCY = Number(args['ldap-latency']);
+const ONLY_LDAP = args['only-ldap'];
+for (const [name, v] of Object.entries({ scale: SCALE, duration: DURATION, runs: RUNS, connections: CONNECTIONS, 'compare-scale': COMPARE ?? 1, 'ldap-latency': LDAP_LATENCY })) {
   if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
 }
-const OUT = resolve(ROOT, args.out ?? (SCALE === 1 ? 'bench/results.json' : `bench/results-x${SCALE}.json`));
+if (ONLY_LDAP && args['no-ldap']) throw new Error('--only-ldap and --no-ldap exclude each other');
+const MAIN_RESULTS = resolve(ROOT, 'bench/results.json');
+const OUT = resolve(ROOT, args.out ?? (ONLY_LDAP ? 'bench/results-ldap-only.json' : SCALE === 1 ? 'bench/results.json' : `bench/results-x${SCALE}.json`));
+// A run of the LDAP screens alone would drop the SQLite screens from the main results file.
+if (ONLY_LDAP && OUT === MAIN_RESULTS) throw new Error('--only-ldap does not write bench/results.json: choose another --out');
+const USAGE = `node dist/bench/run.js [options]   (npm run bench -- [options])
+  --scale N            dataset scale (1: 1,000 customers, 200,000 tickets)
+  --compare-scale N    also serve the detail screens from an N× dataset and compare p50
+  --duration S         seconds of each target's window in a paired round (2)
+  --runs N             paired rounds (10)
+  --connections N      autocannon connections (10)
+  --out FILE           results file (bench/results.json; bench/results-xN.json at another scale)
+  --no-ldap            leave out the LDAP screens (no slapd needed)
+  --only-ldap          only the LDAP screens detailLdap and detailLdapRemote, into bench/results-ldap-only.json
+  --ldap-latency MS    round-trip latency the proxy of detailLdapRemote adds (1)
+  --generate-only      only make (or check) the datasets
+  --profile            CPU profiles of floor and service per screen
+  --engine E           sqlite (default), postgres, znuny-mariadb or znuny-postgres
+  --reseed             Znuny engines: seed the kept database again`;
 
 const op = (name: string) => readFileSync(join(ROOT, 'schema/operations', `${name}.graphql`), 'utf8');
 const LIST = op('CustomerList');
@@ -121,7 +153,7 @@ interface Target {
 }
 
 interface Screen {
-  readonly name: 'list' | 'detailMedian' | 'detailHeavy' | 'detailLdap';
+  readonly name: 'list' | 'detailMedian' | 'detailHeavy' | 'detailLdap' | 'detailLdapRemote';
   readonly customerId: string | null;
 }
 
@@ -181,7 +213,8 @@ interface ServiceSources {
   readonly dataSources: readonly Record<string, unknown>[];
 }
 
-async function startService(name: string, ds: Dataset, batching: boolean, launch: Launch = {}, sources?: ServiceSources): Promise<Target> {
+async function startService(name: string, ds: Dataset | null, batching: boolean, launch: Launch = {}, sources?: ServiceSources): Promise<Target> {
+  if (!ds && !sources) throw new Error(`${name}: a service needs a dataset or its own sources`);
   const port = await freePort();
   const token = randomBytes(24).toString('base64url');
   const configFile = join(DATA, `service-${name}.json`);
@@ -190,7 +223,7 @@ async function startService(name: string, ds: Dataset, batching: boolean, launch
     JSON.stringify(
       {
         listen: { host: '127.0.0.1', port },
-        database: sources?.database ?? ds.file,
+        database: sources?.database ?? ds!.file,
         auth: { tokens: [{ name: 'bench', role: 'reader', sha256: createHash('sha256').update(token).digest('hex') }] },
         dataSources: sources?.dataSources ?? [{ id: 'local', name: 'Helpdesk database', kind: 'sqlite' }],
         links: BENCH_LINKS,
@@ -231,16 +264,21 @@ async function fetchData(t: Target, s: Screen): Promise<unknown> {
 
 /** The round trips of one request, from the service's /metrics. */
 async function statementsOf(t: Target, s: Screen): Promise<number> {
+  return (await operationsOf(t, s)).total;
+}
+
+/** The round trips of one request, from the service's /metrics: all of them, and the LDAP search pages among them. */
+async function operationsOf(t: Target, s: Screen): Promise<{ total: number; ldap: number }> {
   const read = async () => {
     const text = await (await fetch(`${t.url}/metrics`)).text();
-    return text
-      .split('\n')
-      .filter((l) => l.startsWith('helpdesk_datasource_operations_total{'))
-      .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    const lines = text.split('\n').filter((l) => l.startsWith('helpdesk_datasource_operations_total{'));
+    const sum = (xs: string[]) => xs.reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    return { total: sum(lines), ldap: sum(lines.filter((l) => l.includes('kind="ldap"'))) };
   };
   const before = await read();
   await fetchData(t, s);
-  return (await read()) - before;
+  const after = await read();
+  return { total: after.total - before.total, ldap: after.ldap - before.ldap };
 }
 
 // ---- load ---------------------------------------------------------------------------------------
@@ -257,6 +295,10 @@ function log(text: string): void {
 // ---- main ---------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
+  if (args.help) {
+    console.log(USAGE);
+    return;
+  }
   if (args.engine !== 'sqlite') {
     const options = { root: ROOT, scale: SCALE, duration: DURATION, runs: RUNS, connections: CONNECTIONS, out: OUT };
     if (args.engine === 'postgres') {
@@ -270,30 +312,49 @@ async function main(): Promise<void> {
     throw new Error(`--engine must be sqlite, postgres, znuny-mariadb or znuny-postgres, got '${args.engine}'`);
   }
   const started = Date.now();
-  const ds = await dataset(SCALE);
-  const other = COMPARE !== null && COMPARE !== SCALE ? await dataset(COMPARE) : null;
+  // --only-ldap: the LDAP screens read their own helpdesk file; no dataset, no floor.
+  const ds = ONLY_LDAP ? null : await dataset(SCALE);
+  const other = ds && COMPARE !== null && COMPARE !== SCALE ? await dataset(COMPARE) : null;
   if (args['generate-only']) return;
-  if (args.profile) return profileMain(ds);
-  const screens: Screen[] = [
-    { name: 'list', customerId: null },
-    { name: 'detailMedian', customerId: ds.median.customerId },
-    { name: 'detailHeavy', customerId: ds.heavy.customerId },
-  ];
+  if (args.profile) {
+    if (!ds) throw new Error('--profile measures the SQLite screens: not with --only-ldap');
+    return profileMain(ds);
+  }
+  const screens: Screen[] = ds
+    ? [
+        { name: 'list', customerId: null },
+        { name: 'detailMedian', customerId: ds.median.customerId },
+        { name: 'detailHeavy', customerId: ds.heavy.customerId },
+      ]
+    : [];
   const targets: Target[] = [];
   let ldap: LdapScreen | null = null;
+  let proxy: LatencyProxy | null = null;
   const stop = () => targets.forEach((t) => t.child.exitCode === null && t.child.kill('SIGTERM'));
   process.on('exit', stop);
   try {
-    targets.push(await startFloor(ds), await startService('service', ds, true), await startService('naive', ds, false));
-    const [floor, service, naive] = targets as [Target, Target, Target];
-    // The LDAP screen: the service and the naive service over the helpdesk file of the screen and the directory.
-    const ldapScreen: Screen = { name: 'detailLdap', customerId: LDAP_CUSTOMER };
-    let ldapTargets: [Target, Target] | null = null;
+    const sqliteTargets = ds ? ([await startFloor(ds), await startService('service', ds, true), await startService('naive', ds, false)] as const) : null;
+    if (sqliteTargets) targets.push(...sqliteTargets);
+    // Unused when --only-ldap (no SQLite screens then).
+    const [floor, service, naive] = (sqliteTargets ?? []) as [Target, Target, Target];
+    // The LDAP screens: the service and the naive service over the helpdesk file of the screen and
+    // the directory, once over loopback (detailLdap) and once through the latency proxy (detailLdapRemote).
+    let ldapVariants: LdapVariant[] = [];
+    let addedLatency: AddedLatency | null = null;
     if (!args['no-ldap']) {
       ldap = await startLdapScreen(ROOT);
-      const sources = { database: ldap.database, dataSources: [{ id: 'local', name: 'Helpdesk database', kind: 'sqlite' }, ldap.source] };
-      ldapTargets = [await startService('ldap-service', ds, true, {}, sources), await startService('ldap-naive', ds, false, {}, sources)];
-      targets.push(...ldapTargets);
+      const sourcesAt = (url: string) => ({ database: ldap!.database, dataSources: [{ id: 'local', name: 'Helpdesk database', kind: 'sqlite' }, { ...ldap!.source, url }] });
+      // The proxy's self-check: what it adds to a round trip, ping-pong against direct (fails when far off).
+      addedLatency = await checkedAddedLatency(LDAP_LATENCY, 200);
+      log(`latency proxy: ${LDAP_LATENCY} ms configured, adds ${addedLatency.addedMedianMs} ms per round trip (median of 200; p90 ${addedLatency.addedP90Ms} ms)`);
+      proxy = await startLatencyProxy({ target: { host: '127.0.0.1', port: ldap.slapd.port }, delayMs: LDAP_LATENCY });
+      const local = sourcesAt(ldap.slapd.url);
+      const remote = sourcesAt(`ldap://${proxy.host}:${proxy.port}`);
+      ldapVariants = [
+        { screen: { name: 'detailLdap', customerId: LDAP_CUSTOMER }, targets: [await startService('ldap-service', ds, true, {}, local), await startService('ldap-naive', ds, false, {}, local)] },
+        { screen: { name: 'detailLdapRemote', customerId: LDAP_CUSTOMER }, targets: [await startService('ldap-remote-service', ds, true, {}, remote), await startService('ldap-remote-naive', ds, false, {}, remote)] },
+      ];
+      for (const v of ldapVariants) targets.push(...v.targets);
     }
     const scaled = other ? await startService(`service-x${other.scale}`, other, true) : null;
     if (scaled) targets.push(scaled);
@@ -313,29 +374,34 @@ async function main(): Promise<void> {
       checks[s.name] = { sameData: difference === null, difference, sql: await statementsOf(service, s), naiveSql: await statementsOf(naive, s) };
     }
 
-    let ldapCheck: { sameData: boolean; difference: string | null; sql: number; naiveSql: number; customerUsers: number } | null = null;
-    if (ldapTargets) {
-      const [ls, ln] = ldapTargets;
-      const [a, b] = await Promise.all([fetchData(ls, ldapScreen), fetchData(ln, ldapScreen)]);
-      const difference = firstDifference(b, a);
-      if (difference) log(`!! detailLdap: the naive service and the service differ at ${difference}`);
+    // The LDAP screens: the naive service answers as the service does, and through the proxy both as over loopback.
+    const ldapChecks: Record<string, LdapCheck> = {};
+    let loopbackAnswer: unknown = undefined;
+    for (const { screen, targets: [ls, ln] } of ldapVariants) {
+      const [a, b] = await Promise.all([fetchData(ls, screen), fetchData(ln, screen)]);
+      const difference = firstDifference(b, a) ?? (loopbackAnswer === undefined ? null : firstDifference(a, loopbackAnswer));
+      if (difference) log(`!! ${screen.name}: the naive service, the service${loopbackAnswer === undefined ? '' : ' and the loopback service'} differ at ${difference}`);
+      loopbackAnswer ??= a;
       const users = (a as { customer?: { customerUsers?: { totalCount?: number } } }).customer?.customerUsers?.totalCount ?? 0;
-      if (users === 0) throw new Error('detailLdap: the directory customer has no customer users');
-      ldapCheck = { sameData: difference === null, difference, sql: await statementsOf(ls, ldapScreen), naiveSql: await statementsOf(ln, ldapScreen), customerUsers: users };
+      if (users === 0) throw new Error(`${screen.name}: the directory customer has no customer users`);
+      const [ops, naiveOps] = [await operationsOf(ls, screen), await operationsOf(ln, screen)];
+      if (ops.ldap === 0 || naiveOps.ldap === 0) throw new Error(`${screen.name}: a request sent no LDAP search (${ops.ldap} / ${naiveOps.ldap}): the directory is not measured`);
+      ldapChecks[screen.name] = { sameData: difference === null, difference, sql: ops.total, naiveSql: naiveOps.total, searches: ops.ldap, naiveSearches: naiveOps.ldap, customerUsers: users };
     }
 
     // Warm-up, then the paired rounds (bench/rounds.ts): in each round and screen the floor and the
     // service back to back (floor first in odd rounds, service first in even ones), then the naive
-    // service and the other scale; the LDAP screen's two services alternate the same way.
+    // service and the other scale; each LDAP screen's two services alternate the same way.
     for (const s of screens) for (const t of [floor, service, naive]) await load(t, s, 1);
-    if (ldapTargets) for (const t of ldapTargets) await load(t, ldapScreen, 1);
+    for (const v of ldapVariants) for (const t of v.targets) await load(t, v.screen, 1);
     if (scaled) for (const s of scaledScreens) await load(scaled, s, 1);
+    proxy?.resetStats();
     const samples: Record<string, Record<string, Sample[]>> = {};
     const pairs: Record<string, PairedRound[]> = {};
-    const ldapPairs: { round: number; first: 'service' | 'naive'; loadAvg: number; serviceRps: number; naiveRps: number; ratio: number }[] = [];
+    const ldapPairs: Record<string, LdapPair[]> = Object.fromEntries(ldapVariants.map((v) => [v.screen.name, []]));
     const add = (screen: string, target: string, sample: Sample) => ((samples[screen] ??= {})[target] ??= []).push(sample);
     const serviceRssAfterRun: number[] = [];
-    const perRound = screens.length * (3 + (scaled ? 1 : 0)) + (ldapTargets ? 2 : 0);
+    const perRound = screens.length * (3 + (scaled ? 1 : 0)) + 2 * ldapVariants.length;
     const progress = progressLog('rounds', RUNS * perRound);
     const line = (run: number, screen: string, target: string, x: Sample) =>
       progress.log(`round ${run}/${RUNS} ${screen.padEnd(12)} ${target.padEnd(12)} ${x.rps.toFixed(0).padStart(6)} req/s  p50 ${x.p50.toFixed(2)} ms  p99 ${x.p99.toFixed(2)} ms`);
@@ -363,23 +429,23 @@ async function main(): Promise<void> {
             progress.increment();
           }
         }
-        if (ldapTargets) {
+        for (const { screen, targets: ldapTargets } of ldapVariants) {
           const loadAvg = loadAverage();
           const got: Sample[] = [];
           for (const t of pairOrder(run, ldapTargets[0], ldapTargets[1])) {
-            const sample = await load(t, ldapScreen, DURATION);
+            const sample = await load(t, screen, DURATION);
             got[ldapTargets.indexOf(t)] = sample;
-            add(ldapScreen.name, t.name, sample);
-            line(run, ldapScreen.name, t.name, sample);
+            add(screen.name, t.name, sample);
+            line(run, screen.name, t.name, sample);
             progress.increment();
           }
           // The pair here is the service and the naive service: the ratio is service / naive req/s.
-          ldapPairs.push({
+          ldapPairs[screen.name]!.push({
             round: run, first: run % 2 === 1 ? 'service' : 'naive', loadAvg,
             serviceRps: Math.round(got[0]!.rps), naiveRps: Math.round(got[1]!.rps), ratio: round(got[0]!.rps / got[1]!.rps, 4),
           });
         }
-        serviceRssAfterRun.push(rssMb(service.child.pid!) ?? NaN);
+        if (sqliteTargets) serviceRssAfterRun.push(rssMb(service.child.pid!) ?? NaN);
       }
     } finally {
       progress.stop();
@@ -389,8 +455,10 @@ async function main(): Promise<void> {
     const result: Record<string, any> = {
       generatedAt: new Date().toISOString(),
       machine: { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryMb: Math.round(totalmem() / 2 ** 20), node: process.version },
-      params: { scale: SCALE, ...ds.params, durationS: DURATION, runs: RUNS, connections: CONNECTIONS, method: 'paired rounds' },
-      customers: { median: ds.median, heavy: ds.heavy },
+      params: ds
+        ? { scale: SCALE, ...ds.params, durationS: DURATION, runs: RUNS, connections: CONNECTIONS, method: 'paired rounds' }
+        : { onlyLdap: true, durationS: DURATION, runs: RUNS, connections: CONNECTIONS, method: 'paired rounds' },
+      ...(ds && { customers: { median: ds.median, heavy: ds.heavy } }),
       screens: {},
     };
     for (const s of screens) {
@@ -420,39 +488,57 @@ async function main(): Promise<void> {
         rounds: pairs[s.name],
       };
     }
-    if (ldapTargets && ldapCheck) {
-      const serviceRps = med(ldapScreen.name, 'ldap-service', 'rps');
-      const naiveRps = med(ldapScreen.name, 'ldap-naive', 'rps');
-      const ldapPaired = pairedStats(ldapPairs);
-      result.screens.detailLdap = {
+    for (const { screen, targets: [ls, ln] } of ldapVariants) {
+      const check = ldapChecks[screen.name]!;
+      const serviceRps = med(screen.name, ls.name, 'rps');
+      const naiveRps = med(screen.name, ln.name, 'rps');
+      const ldapPaired = pairedStats(ldapPairs[screen.name]!);
+      const held = screen.name === 'detailLdapRemote' ? proxy?.stats() : undefined;
+      const remote =
+        held && addedLatency
+          ? {
+              latencyMs: LDAP_LATENCY,
+              addedLatencyMs: addedLatency.addedMedianMs,
+              addedLatencyP90Ms: addedLatency.addedP90Ms,
+              heldUnderLoadMs: { median: held.heldMedianMs, p99: held.heldP99Ms, chunks: held.chunks },
+            }
+          : null;
+      result.screens[screen.name] = {
         customerId: LDAP_CUSTOMER,
-        customerUsers: ldapCheck.customerUsers,
+        customerUsers: check.customerUsers,
+        // Through the proxy: the configured delay, what it measurably adds to a round trip (its
+        // self-check, median and p90), and how long it held the directory's answers under load.
+        ...remote,
         serviceRps: round(serviceRps, 0),
         naiveRps: round(naiveRps, 0),
         // The median of the rounds' paired service / naive ratios.
         serviceToNaiveRps: ldapPaired.median,
         pairedRatioMin: ldapPaired.min,
         pairedRatioMax: ldapPaired.max,
-        sqlAndSearches: ldapCheck.sql,
-        naiveSqlAndSearches: ldapCheck.naiveSql,
-        p50Ms: round(med(ldapScreen.name, 'ldap-service', 'p50')),
-        p99Ms: round(med(ldapScreen.name, 'ldap-service', 'p99')),
-        naiveP50Ms: round(med(ldapScreen.name, 'ldap-naive', 'p50')),
-        naiveP99Ms: round(med(ldapScreen.name, 'ldap-naive', 'p99')),
-        naiveToServiceP50: round(med(ldapScreen.name, 'ldap-naive', 'p50') / med(ldapScreen.name, 'ldap-service', 'p50')),
-        sameData: ldapCheck.sameData,
-        ...(ldapCheck.difference && { difference: ldapCheck.difference }),
-        rounds: ldapPairs,
+        sqlAndSearches: check.sql,
+        naiveSqlAndSearches: check.naiveSql,
+        searches: check.searches,
+        naiveSearches: check.naiveSearches,
+        p50Ms: round(med(screen.name, ls.name, 'p50')),
+        p99Ms: round(med(screen.name, ls.name, 'p99')),
+        naiveP50Ms: round(med(screen.name, ln.name, 'p50')),
+        naiveP99Ms: round(med(screen.name, ln.name, 'p99')),
+        naiveToServiceP50: round(med(screen.name, ln.name, 'p50') / med(screen.name, ls.name, 'p50')),
+        sameData: check.sameData,
+        ...(check.difference && { difference: check.difference }),
+        rounds: ldapPairs[screen.name],
       };
     }
-    // RSS under load: the peak of each measured service window (sampled every 100 ms); the median of
-    // those peaks is reported as rssMb (GC timing makes single peaks noisy), the largest beside it as rssMaxMb.
-    const peaks = screens.flatMap((s) => samples[s.name]!.service!.map((x) => x.rssMaxMb ?? 0));
-    result.rssMb = round(median(peaks), 1);
-    result.rssMaxMb = round(Math.max(...peaks), 1);
-    result.rssPeakByScreenMb = Object.fromEntries(screens.map((s) => [s.name, samples[s.name]!.service!.map((x) => round(x.rssMaxMb ?? 0, 1))]));
-    result.rssAfterEachRunMb = serviceRssAfterRun.map((x) => round(x, 1));
-    result.rssGrowthMb = round(serviceRssAfterRun[serviceRssAfterRun.length - 1]! - serviceRssAfterRun[0]!, 1);
+    if (screens.length > 0) {
+      // RSS under load: the peak of each measured service window (sampled every 100 ms); the median of
+      // those peaks is reported as rssMb (GC timing makes single peaks noisy), the largest beside it as rssMaxMb.
+      const peaks = screens.flatMap((s) => samples[s.name]!.service!.map((x) => x.rssMaxMb ?? 0));
+      result.rssMb = round(median(peaks), 1);
+      result.rssMaxMb = round(Math.max(...peaks), 1);
+      result.rssPeakByScreenMb = Object.fromEntries(screens.map((s) => [s.name, samples[s.name]!.service!.map((x) => round(x.rssMaxMb ?? 0, 1))]));
+      result.rssAfterEachRunMb = serviceRssAfterRun.map((x) => round(x, 1));
+      result.rssGrowthMb = round(serviceRssAfterRun[serviceRssAfterRun.length - 1]! - serviceRssAfterRun[0]!, 1);
+    }
 
     if (scaled && other) {
       result.scaleComparison = { scale: other.scale, customers: { median: other.median, heavy: other.heavy }, screens: {} };
@@ -466,7 +552,7 @@ async function main(): Promise<void> {
           p50Ratio: round(p50 / med(s.name, 'service', 'p50')),
         };
       }
-    } else if (SCALE !== 1) {
+    } else if (SCALE !== 1 && ds) {
       // A separate --scale run: compare with the default-scale results file, if any.
       const baseFile = join(ROOT, 'bench/results.json');
       if (existsSync(baseFile)) {
@@ -483,18 +569,31 @@ async function main(): Promise<void> {
 
     const worstRatio = Math.min(...screens.map((s) => result.screens[s.name].ratioToFloor));
     const ldapResult = result.screens.detailLdap as { serviceToNaiveRps: number; sameData: boolean } | undefined;
+    const remoteResult = result.screens.detailLdapRemote as { serviceToNaiveRps: number; sameData: boolean; addedLatencyMs: number } | undefined;
     result.targets = {
-      serviceVsFloor: { target: '≥ 0.65 × floor req/s on every screen, by the median of paired rounds', worst: worstRatio, met: worstRatio >= 0.65 },
+      ...(screens.length > 0 && {
+        serviceVsFloor: { target: '≥ 0.65 × floor req/s on every screen, by the median of paired rounds', worst: worstRatio, met: worstRatio >= 0.65 },
+      }),
       ...(ldapResult && {
         naiveOnLdap: { target: 'naive ≥ 1.5 × slower than the service on detailLdap (req/s)', value: ldapResult.serviceToNaiveRps, met: ldapResult.serviceToNaiveRps >= 1.5 },
       }),
-      rss: {
-        target: '≤ 150 MB under load (median of the windows\' peaks; the largest peak beside it), no growth',
-        rssMb: result.rssMb,
-        rssMaxMb: result.rssMaxMb,
-        growthMb: result.rssGrowthMb,
-        met: result.rssMb <= 150 && result.rssGrowthMb <= 10,
-      },
+      ...(remoteResult && {
+        naiveOnRemoteLdap: {
+          target: `naive ≥ 2 × slower than the service on detailLdap through a ${LDAP_LATENCY} ms proxy (req/s)`,
+          value: remoteResult.serviceToNaiveRps,
+          addedLatencyMs: remoteResult.addedLatencyMs,
+          met: remoteResult.serviceToNaiveRps >= 2,
+        },
+      }),
+      ...(screens.length > 0 && {
+        rss: {
+          target: '≤ 150 MB under load (median of the windows\' peaks; the largest peak beside it), no growth',
+          rssMb: result.rssMb,
+          rssMaxMb: result.rssMaxMb,
+          growthMb: result.rssGrowthMb,
+          met: result.rssMb <= 150 && result.rssGrowthMb <= 10,
+        },
+      }),
       ...(result.scaleComparison && {
         scale: {
           target: `detail p50 at ${result.scaleComparison.scale ?? SCALE}× ≤ 1.3 × default`,
@@ -502,7 +601,7 @@ async function main(): Promise<void> {
           met: Object.values(result.scaleComparison.screens).every((v: any) => v.p50Ratio <= 1.3),
         },
       }),
-      sameData: { met: screens.every((s) => result.screens[s.name].sameData) && (ldapResult?.sameData ?? true) },
+      sameData: { met: screens.every((s) => result.screens[s.name].sameData) && (ldapResult?.sameData ?? true) && (remoteResult?.sameData ?? true) },
     };
     result.seconds = Math.round((Date.now() - started) / 1000);
 
@@ -514,8 +613,37 @@ async function main(): Promise<void> {
     log(`wrote ${OUT}`);
   } finally {
     stop();
+    await proxy?.close();
     await ldap?.dispose();
   }
+}
+
+/** One LDAP screen: where its two services read the directory (loopback or through the latency proxy). */
+interface LdapVariant {
+  readonly screen: Screen;
+  /** The service and the naive service. */
+  readonly targets: readonly [Target, Target];
+}
+
+/** The checks of an LDAP screen: same data, and the round trips of one request (all, and the LDAP search pages among them). */
+interface LdapCheck {
+  readonly sameData: boolean;
+  readonly difference: string | null;
+  readonly sql: number;
+  readonly naiveSql: number;
+  readonly searches: number;
+  readonly naiveSearches: number;
+  readonly customerUsers: number;
+}
+
+/** One paired round of an LDAP screen: the service and the naive service. */
+interface LdapPair {
+  readonly round: number;
+  readonly first: 'service' | 'naive';
+  readonly loadAvg: number;
+  readonly serviceRps: number;
+  readonly naiveRps: number;
+  readonly ratio: number;
 }
 
 // ---- profile ------------------------------------------------------------------------------------
@@ -583,17 +711,28 @@ async function profileMain(ds: Dataset): Promise<void> {
 function printTable(r: Record<string, any>): void {
   const rows: string[][] = [['screen', 'floor req/s', 'service req/s', 'naive req/s', 'service/floor', 'paired range', 'naive/service p50', 'p50 ms', 'p99 ms', 'SQL', 'naive SQL', 'same data']];
   for (const [name, s] of Object.entries(r.screens) as [string, any][]) {
-    if (name === 'detailLdap') continue;
+    if (name === 'detailLdap' || name === 'detailLdapRemote') continue;
     rows.push([name, s.floorRps, s.serviceRps, s.naiveRps, s.ratioToFloor, `${s.pairedRatioMin}–${s.pairedRatioMax}`, s.naiveToServiceP50, s.p50Ms, s.p99Ms, s.sqlStatements, s.naiveSqlStatements, s.sameData ? 'yes' : 'NO'].map(String));
   }
   const all = Object.values(r.screens).flatMap((s: any) => (s.rounds ?? []) as { loadAvg: number }[]);
-  console.log(`\nx${r.params.scale}: ${r.params.customers} customers, ${r.params.users} users, ${r.params.tickets} tickets; ${r.params.runs} paired rounds × ${r.params.durationS} s, ${r.params.connections} connections; req/s and latencies are medians, service/floor the median of the rounds' paired ratios (load average ${loadRange(all)})`);
-  console.log(table(rows));
-  const l = r.screens.detailLdap;
-  if (l) {
-    console.log(`\ndetailLdap (${l.customerUsers} customer users from the directory): service ${l.serviceRps} req/s, naive ${l.naiveRps} req/s (${l.serviceToNaiveRps}×); p50 ${l.p50Ms} / ${l.naiveP50Ms} ms; statements and searches ${l.sqlAndSearches} / ${l.naiveSqlAndSearches}; same data ${l.sameData ? 'yes' : 'NO'}`);
+  if (rows.length > 1) {
+    console.log(`\nx${r.params.scale}: ${r.params.customers} customers, ${r.params.users} users, ${r.params.tickets} tickets; ${r.params.runs} paired rounds × ${r.params.durationS} s, ${r.params.connections} connections; req/s and latencies are medians, service/floor the median of the rounds' paired ratios (load average ${loadRange(all)})`);
+    console.log(table(rows));
+  } else {
+    console.log(`\nthe LDAP screens only: ${r.params.runs} paired rounds × ${r.params.durationS} s, ${r.params.connections} connections; req/s and latencies are medians, service/naive the median of the rounds' paired ratios (load average ${loadRange(all)})`);
   }
-  console.log(`\nservice RSS under load: ${r.rssMb} MB median of the windows' peaks, ${r.rssMaxMb} MB largest; after each round: ${r.rssAfterEachRunMb.join(', ')} MB; growth ${r.rssGrowthMb} MB`);
+  for (const name of ['detailLdap', 'detailLdapRemote']) {
+    const l = r.screens[name];
+    if (!l) continue;
+    const where = l.latencyMs === undefined ? '' : `, through a ${l.latencyMs} ms proxy adding ${l.addedLatencyMs} ms per round trip (held ${l.heldUnderLoadMs.median} ms median, ${l.heldUnderLoadMs.p99} ms p99 under load)`;
+    console.log(
+      `\n${name} (${l.customerUsers} customer users from the directory${where}): service ${l.serviceRps} req/s, naive ${l.naiveRps} req/s (${l.serviceToNaiveRps}×, rounds ${l.pairedRatioMin}–${l.pairedRatioMax}); ` +
+        `p50 ${l.p50Ms} / ${l.naiveP50Ms} ms; statements and searches ${l.sqlAndSearches} / ${l.naiveSqlAndSearches}, of them LDAP searches ${l.searches} / ${l.naiveSearches}; same data ${l.sameData ? 'yes' : 'NO'}`,
+    );
+  }
+  if (r.rssAfterEachRunMb) {
+    console.log(`\nservice RSS under load: ${r.rssMb} MB median of the windows' peaks, ${r.rssMaxMb} MB largest; after each round: ${r.rssAfterEachRunMb.join(', ')} MB; growth ${r.rssGrowthMb} MB`);
+  }
   if (r.scaleComparison) {
     for (const [name, s] of Object.entries(r.scaleComparison.screens) as [string, any][]) {
       console.log(`${name} p50 at x${r.scaleComparison.scale ?? r.params.scale}: ${s.p50Ms} ms vs ${s.baseP50Ms} ms at x1 → ${s.p50Ratio}×`);
