@@ -7,6 +7,7 @@ import type { HelpdeskStore } from './domain/helpdesk-store';
 import type { TicketStore } from './domain/tickets';
 import { createApollo } from './graphql/apollo';
 import type { AppServices, Context } from './graphql/context';
+import { EncodingCache } from './graphql/execution';
 import { createLogger, type Logger } from './log/logger';
 import { Metrics } from './metrics/metrics';
 import { CustomerService } from './services/customer-service';
@@ -116,6 +117,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     customers: new CustomerService(sources, tickets, changeFeed),
     customerUsers: new CustomerUserService(sources, changeFeed),
     ticketService: new TicketService(sources, tickets, changeFeed),
+    encodings: new EncodingCache(),
     async close() {
       await Promise.allSettled(watches.map((w) => w.stop()));
       await changeFeed.close();

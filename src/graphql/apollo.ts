@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError } from 'graphql';
 import type { Logger } from '../log/logger';
@@ -92,6 +91,8 @@ export function createApollo(options: ApolloOptions): ApolloServer<Context> {
     // Cache-control hints cost time on every field and nothing here uses them.
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
+      // Not a federated subgraph: Apollo's default inline-trace plugin would only look at every request.
+      ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       ...(limits ? [costLimitPlugin<Context>(limits)] : []),
       rolePlugin,

@@ -7,6 +7,7 @@ import type { CustomerService } from '../services/customer-service';
 import type { CustomerUserService } from '../services/customer-user-service';
 import type { TicketService } from '../services/ticket-service';
 import type { DataSourceRegistry } from '../registry/data-source-registry';
+import type { EncodingCache } from './execution/encoding-cache';
 import { createLoaders, type Loaders } from './loaders';
 import { PartialErrors } from './partial-errors';
 
@@ -18,6 +19,8 @@ export interface AppServices {
   readonly customers: CustomerService;
   readonly customerUsers: CustomerUserService;
   readonly ticketService: TicketService;
+  /** The encodings of global ids and cursors, kept for the service's life. */
+  readonly encodings: EncodingCache;
 }
 
 /** The context of one GraphQL request. Resolvers reach data only through it. */

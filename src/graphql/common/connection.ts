@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import type { Page, Slice, SortKey } from '../../domain/page';
+import type { EncodingCache } from '../execution/encoding-cache';
 import { encodeCursor } from './cursor';
 
 @ObjectType({ simpleResolvers: true, description: 'Where a page lies in its list (Relay cursor connections).' })
@@ -68,6 +69,8 @@ export class LazyConnection<T> {
   private loadedUnavailable?: readonly unknown[];
 
   constructor(
+    /** The service's encodings of cursors. */
+    private readonly encodings: EncodingCache,
     private readonly loadSlice: () => Promise<Slice<T>>,
     private readonly loadTotal: () => Promise<number>,
     private readonly key: (t: T) => SortKey,
@@ -76,8 +79,9 @@ export class LazyConnection<T> {
   ) {}
 
   /** A connection over an already loaded page with its total. */
-  static of<T>(page: Page<T>, key: (t: T) => SortKey, unavailable: readonly unknown[] = []): LazyConnection<T> {
+  static of<T>(encodings: EncodingCache, page: Page<T>, key: (t: T) => SortKey, unavailable: readonly unknown[] = []): LazyConnection<T> {
     const connection = new LazyConnection(
+      encodings,
       () => Promise.resolve(page),
       () => Promise.resolve(page.totalCount),
       key,
@@ -102,7 +106,7 @@ export class LazyConnection<T> {
   }
 
   get pageInfo(): PageInfo | Promise<PageInfo> {
-    return this.loaded ? pageInfoOf(this.loaded) : this.getSlice().then(pageInfoOf);
+    return this.loaded ? pageInfoOf(this.loaded, this.encodings) : this.getSlice().then((s) => pageInfoOf(s, this.encodings));
   }
 
   get totalCount(): number | Promise<number> {
@@ -115,15 +119,15 @@ export class LazyConnection<T> {
   }
 
   private edgesOf(s: Slice<T>): EdgeValue<T>[] {
-    return s.nodes.map((node) => ({ cursor: encodeCursor(this.key(node)), node }));
+    return s.nodes.map((node) => ({ cursor: encodeCursor(this.key(node), this.encodings), node }));
   }
 }
 
-function pageInfoOf<T>(s: Slice<T>): PageInfo {
+function pageInfoOf<T>(s: Slice<T>, encodings: EncodingCache): PageInfo {
   return {
     hasNextPage: s.hasNextPage,
     hasPreviousPage: s.hasPreviousPage,
-    startCursor: s.startKey ? encodeCursor(s.startKey) : null,
-    endCursor: s.endKey ? encodeCursor(s.endKey) : null,
+    startCursor: s.startKey ? encodeCursor(s.startKey, encodings) : null,
+    endCursor: s.endKey ? encodeCursor(s.endKey, encodings) : null,
   };
 }

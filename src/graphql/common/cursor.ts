@@ -1,10 +1,10 @@
 import { ValidationError } from '../../domain/errors';
 import type { SortKey } from '../../domain/page';
-import { base64urlJson } from '../execution/encoding-cache';
+import type { EncodingCache } from '../execution/encoding-cache';
 
 /** Opaque cursor of a list position: base64url of the sort key. */
-export function encodeCursor(key: SortKey): string {
-  return base64urlJson(key);
+export function encodeCursor(key: SortKey, encodings: EncodingCache): string {
+  return encodings.json(key);
 }
 
 /**

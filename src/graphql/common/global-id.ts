@@ -1,4 +1,4 @@
-import { base64urlJson } from '../execution/encoding-cache';
+import type { EncodingCache } from '../execution/encoding-cache';
 
 /** The types that implement `Node`. */
 export type NodeTypeName = 'Customer' | 'CustomerUser' | 'Ticket';
@@ -12,9 +12,9 @@ export type GlobalIdTarget =
  * Opaque global id: base64url of a JSON array. A customer's or customer user's names its source
  * and the record's stable id there (a row id, entryUUID or objectGUID), so a rename keeps it.
  */
-export function encodeGlobalId(target: GlobalIdTarget): string {
+export function encodeGlobalId(target: GlobalIdTarget, encodings: EncodingCache): string {
   const parts = target.type === 'Ticket' ? [target.type, target.ticketId] : [target.type, target.sourceId, target.stableId];
-  return base64urlJson(parts);
+  return encodings.json(parts);
 }
 
 /** Decodes a global id; null for anything malformed, forged or of an unknown type. */

@@ -72,8 +72,8 @@ export class CustomerUserResolver extends SourceRecordResolver(CustomerUser, 'cu
   }
 
   @FieldResolver(() => ID, { description: 'Opaque global id (see Node); not the login.' })
-  id(@Root() u: CustomerUserRecord): string {
-    return encodeGlobalId({ type: 'CustomerUser', sourceId: u.sourceId, stableId: u.stableId });
+  id(@Root() u: CustomerUserRecord, @Ctx() ctx: Context): string {
+    return encodeGlobalId({ type: 'CustomerUser', sourceId: u.sourceId, stableId: u.stableId }, ctx.app.encodings);
   }
 
   @FieldResolver(() => String, { description: 'Title, first and last name joined with single spaces.' })

@@ -72,8 +72,8 @@ customers are listed.`,
   }
 
   @FieldResolver(() => ID, { description: 'Opaque global id (see Node); not the customer id.' })
-  id(@Root() c: CustomerRecord): string {
-    return encodeGlobalId({ type: 'Customer', sourceId: c.sourceId, stableId: c.stableId });
+  id(@Root() c: CustomerRecord, @Ctx() ctx: Context): string {
+    return encodeGlobalId({ type: 'Customer', sourceId: c.sourceId, stableId: c.stableId }, ctx.app.encodings);
   }
 
   @FieldResolver(() => TicketCounts, { description: "The customer's ticket counts (all its tickets, whichever customer user they are for)." })

@@ -11,7 +11,7 @@ import { describeSource } from './data-source.view';
  */
 export function mergedConnection<T>(ctx: Context, info: GraphQLResolveInfo, page: MergedPage<T>, key: (t: T) => SortKey): LazyConnection<T> {
   ctx.partialErrors.report(page.failures, responsePathAsArray(info.path));
-  return LazyConnection.of(page, key, unavailableNodes(ctx, page));
+  return LazyConnection.of(ctx.app.encodings, page, key, unavailableNodes(ctx, page));
 }
 
 /** A merged list loaded later (through a loader); see {@link mergedConnection}. */
@@ -22,7 +22,7 @@ export function lazyMergedConnection<T>(ctx: Context, info: GraphQLResolveInfo, 
       ctx.partialErrors.report(page.failures, path);
       return page;
     });
-  return new LazyConnection(loaded, () => loaded().then((p) => p.totalCount), key, () => loaded().then((p) => unavailableNodes(ctx, p)));
+  return new LazyConnection(ctx.app.encodings, loaded, () => loaded().then((p) => p.totalCount), key, () => loaded().then((p) => unavailableNodes(ctx, p)));
 }
 
 function unavailableNodes(ctx: Context, page: MergedPage<unknown>) {

@@ -11,7 +11,7 @@ export { apolloPatchStatus, assertApolloPatched, PATCHED_APOLLO_VERSION, type Ap
 export { buildExecutableSchema, assertFastPathPreconditions, DEFAULT_EXECUTION_MODE, type ExecutableSchema, type ExecutableSchemaOptions, type ExecutionMode, type FastPathReport } from './build';
 export { compiledExecutionGateway, type CompiledExecutionGateway, type CompiledExecutionStats } from './compiled-executor';
 export { type DirectResolverReport, type HandlerField } from './direct-resolvers';
-export { base64urlJson } from './encoding-cache';
+export { base64urlJson, EncodingCache } from './encoding-cache';
 
 /** How many compiled operations are kept (the contract's operations are a handful). */
 const COMPILED_DOCUMENTS = 200;

@@ -34,6 +34,7 @@ export function ticketConnection(
   // As the owner's record spells it: a store that compares exactly (Znuny on PostgreSQL) needs the spelling.
   const key = ownerId;
   return new LazyConnection(
+    ctx.app.encodings,
     () => ctx.loaders.ticketList.load({ ...page, owner, ownerId: key, kind, stateTypes, reachedOnly }),
     () => counts.load(key).then((c) => totalOf(ctx.loaders, owner, key, c, kind, stateTypes, reachedOnly)),
     (t) => ticketListKey(kind, t),

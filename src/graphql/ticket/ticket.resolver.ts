@@ -31,8 +31,8 @@ export class TicketResolver {
   }
 
   @FieldResolver(() => ID, { description: 'Opaque global id (see Node); not the ticket number.' })
-  id(@Root() t: TicketRecord): string {
-    return encodeGlobalId({ type: 'Ticket', ticketId: t.id });
+  id(@Root() t: TicketRecord, @Ctx() ctx: Context): string {
+    return encodeGlobalId({ type: 'Ticket', ticketId: t.id }, ctx.app.encodings);
   }
 
   @FieldResolver(() => Customer, { nullable: true, description: "The ticket's customer; null when it has none or the customer no longer exists." })
