@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createApp } from '../src/app';
+import { createApp } from '../src/composition/app';
 import { loadConfig, sha256Hex } from '../src/config/config';
 import { createApollo } from '../src/graphql/apollo';
 import { createContext } from '../src/graphql/context';

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { OPEN_STATE_TYPES } from '../src/domain/tickets';
 import { generateDataset } from '../src/seed/generate';
-import { openStore } from '../src/adapter-factory';
+import { openStore } from '../src/composition/adapter-factory';
 import { progressBar, progressLog } from '../src/seed/progress';
 import { BENCH_LINKS } from './bench-config';
 import { loadAverage, loadRange, loadRun, median, pairedRound, pairedStats, pairOrder, round, table, type PairedRound, type Sample } from './rounds';

@@ -1,4 +1,4 @@
-import type { App } from './app';
+import type { App } from './composition/app';
 import { firstPage } from './domain/page';
 import { Validity } from './domain/records';
 import type { HttpOptions } from './http/server';

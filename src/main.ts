@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createApp } from './app';
+import { createApp } from './composition/app';
 import { ConfigError, loadConfig } from './config/config';
 import { listen } from './http/server';
 import { attachLive } from './http/websocket';

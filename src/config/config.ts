@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { dataSourceConfigSchema } from '../adapter-configs';
+import { dataSourceConfigSchema } from '../composition/adapter-configs';
 import { oidcSchema, tokenSchema } from '../auth/auth-config';
 
 const linkTemplateSchema = z.object({ label: z.string().min(1), url: z.string().min(1) }).strict();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { getOperationAST, GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { ExecutionArgs } from 'graphql';
-import type { App } from '../app';
+import type { App } from '../composition/app';
 import type { Caller } from '../auth/caller';
 import { formatError } from '../graphql/errors';
 import { limitRules, operationCost } from '../graphql/limits';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { App } from '../app';
+import type { App } from '../composition/app';
 import { HttpError, sendError } from './error.response';
 import { GraphiqlRoute } from './graphiql.route';
 import { createRouter } from './router';

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { ExecutionResult } from 'graphql';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { App } from '../app';
+import type { App } from '../composition/app';
 import { AccessDeniedError, type Caller } from '../auth/caller';
 import type { Role } from '../config/config';
 import { buildAppSchema } from '../graphql/schema';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openStore, openZnunySeedExec, ZnunySeedWriter } from '../adapter-factory';
+import { openStore, openZnunySeedExec, ZnunySeedWriter } from '../composition/adapter-factory';
 import { generateDataset, type GenerateSummary } from './generate';
 import { progressBar, progressShown } from './progress';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from 'graphql-ws';
-import { openStore } from '../../src/adapter-factory';
+import { openStore } from '../../src/composition/adapter-factory';
 import { sha256Hex } from '../../src/config/config';
 import { generateDataset } from '../../src/seed/generate';
 import { helpdeskSql } from '../helpers/helpdesk-sql';

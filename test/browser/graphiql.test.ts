@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildClientSchema, getIntrospectionQuery } from 'graphql';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createApp, type App } from '../../src/app';
+import { createApp, type App } from '../../src/composition/app';
 import { loadConfig } from '../../src/config/config';
 import { httpOptions } from '../../src/http-options';
 import { listen } from '../../src/http/server';

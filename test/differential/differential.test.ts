@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isInterfaceType, isObjectType, isUnionType, Kind, parse, validate, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import type { App } from '../../src/app';
+import type { App } from '../../src/composition/app';
 import { DataSourceUnavailableError } from '../../src/domain/errors';
 import { createApollo } from '../../src/graphql/apollo';
 import { createContext, type AppServices, type Context } from '../../src/graphql/context';

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createApp, type App } from '../../src/app';
+import { createApp, type App } from '../../src/composition/app';
 import { loadConfig, sha256Hex } from '../../src/config/config';
 import { listen } from '../../src/http/server';
 import { createLogger } from '../../src/log/logger';

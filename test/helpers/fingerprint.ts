@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { App } from '../../src/app';
+import type { App } from '../../src/composition/app';
 import { helpdeskSql } from './helpdesk-sql';
 
 /** A hash of every row of the helpdesk tables: equal fingerprints mean nothing changed. */

@@ -1,4 +1,4 @@
-import type { App } from '../../src/app';
+import type { App } from '../../src/composition/app';
 import { FIXTURE_CUSTOMERS, FIXTURE_CUSTOMER_USERS } from '../conformance/fixture-data';
 
 const HOUR = 3_600_000;

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import Database from 'better-sqlite3';
-import type { App } from '../../src/app';
+import type { App } from '../../src/composition/app';
 
 /** One small pool per remote database of this test file, ended after the file. */
 const pools = new Map<string, Promise<pg.Pool>>();

@@ -1,6 +1,6 @@
 import { SqliteStore } from '../../adapters/sqlite/sqlite-store';
 import type { SqliteConnection } from '../../adapters/sqlite/sqlite-connection';
-import type { App } from '../../src/app';
+import type { App } from '../../src/composition/app';
 
 /**
  * The service's own connection to its SQLite helpdesk database, for the tests of SQLite's own

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
-import { createApp, type App } from '../../src/app';
+import { createApp, type App } from '../../src/composition/app';
 import { loadConfig, sha256Hex, type Role } from '../../src/config/config';
 import { createContext } from '../../src/graphql/context';
 import { httpOptions } from '../../src/http-options';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createApp } from '../../src/app';
+import { createApp } from '../../src/composition/app';
 import { loadConfig, sha256Hex } from '../../src/config/config';
 import { createLogger } from '../../src/log/logger';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';

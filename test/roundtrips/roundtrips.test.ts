@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateDataset, type GenerateSummary } from '../../src/seed/generate';
-import { openStore } from '../../src/adapter-factory';
+import { openStore } from '../../src/composition/adapter-factory';
 import { tallyingWriter } from '../helpers/dataset-tally';
 import { startTestApp, testDatabase, type TestApp } from '../helpers/test-app';
 

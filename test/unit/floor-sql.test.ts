@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DETAIL_SQL, LIST_SQL } from '../../bench/floor-sqlite-sql';
-import { openStore } from '../../src/adapter-factory';
+import { openStore } from '../../src/composition/adapter-factory';
 import { generateDataset } from '../../src/seed/generate';
 import { startTestApp, testDatabase, type TestApp } from '../helpers/test-app';
 

@@ -16,7 +16,7 @@ const SRC = join(ROOT, 'src');
 const ADAPTERS = join(ROOT, 'adapters');
 
 /** The composition root: the only files under src/ that may import adapters/ (app.ts wires through the factory). */
-const COMPOSITION_ROOT = new Set(['src/app.ts', 'src/adapter-factory.ts', 'src/adapter-configs.ts']);
+const COMPOSITION_ROOT = new Set(['src/composition/app.ts', 'src/composition/adapter-factory.ts', 'src/composition/adapter-configs.ts']);
 
 /** Violations of today, by rule: `importer -> imported` (repository paths). */
 const KNOWN: Readonly<Record<'adapters' | 'config' | 'cycles', readonly string[]>> = {
@@ -174,7 +174,7 @@ describe('only the composition root imports adapters/', () => {
   });
 
   test('the composition root does import them (the check is not vacuous)', () => {
-    for (const file of ['src/adapter-factory.ts', 'src/adapter-configs.ts']) {
+    for (const file of ['src/composition/adapter-factory.ts', 'src/composition/adapter-configs.ts']) {
       expect(adapterImports(join(ROOT, file), readFileSync(join(ROOT, file), 'utf8')).length).toBeGreaterThan(0);
     }
   });
@@ -190,7 +190,7 @@ describe('every other direction', () => {
   for (const v of KNOWN.adapters) test.todo(`adapters import only src/domain, src/log, src/metrics; today: ${v}`);
 
   test('adapters/ never import the application: src/live, src/graphql, src/services, src/http, src/registry, src/config, the composition root', () => {
-    const application = ['src/live', 'src/graphql', 'src/services', 'src/http', 'src/registry', 'src/config', 'src/auth', 'src/app.ts', 'src/adapter-factory.ts', 'src/main.ts'];
+    const application = ['src/live', 'src/graphql', 'src/services', 'src/http', 'src/registry', 'src/config', 'src/auth', 'src/composition/app.ts', 'src/composition/adapter-factory.ts', 'src/main.ts'];
     const found = edges((f) => under(f, 'adapters'), (t) => under(t, ...application));
     expect(unknown(found, KNOWN.adapters)).toEqual([]);
   });
@@ -200,14 +200,14 @@ describe('every other direction', () => {
   });
 
   test('src/config imports neither the composition root nor adapters/', () => {
-    const found = edges((f) => under(f, 'src/config'), (t) => under(t, 'src/app.ts', 'src/adapter-factory.ts', 'src/main.ts', 'adapters'));
+    const found = edges((f) => under(f, 'src/config'), (t) => under(t, 'src/composition/app.ts', 'src/composition/adapter-factory.ts', 'src/main.ts', 'adapters'));
     expect(unknown(found, KNOWN.config)).toEqual([]);
   });
   for (const v of KNOWN.config) test.todo(`src/config does not import the composition root; today: ${v}`);
 
-  test('no module below the composition root imports it (src/app.ts, src/adapter-factory.ts, src/main.ts)', () => {
+  test('no module below the composition root imports it (src/composition/app.ts, src/composition/adapter-factory.ts, src/main.ts)', () => {
     const below = ['src/domain', 'src/registry', 'src/services', 'src/validation', 'src/graphql', 'src/live', 'src/auth', 'src/log', 'src/metrics', 'src/config'];
-    const found = edges((f) => under(f, ...below), (t) => under(t, 'src/app.ts', 'src/adapter-factory.ts', 'src/main.ts'));
+    const found = edges((f) => under(f, ...below), (t) => under(t, 'src/composition/app.ts', 'src/composition/adapter-factory.ts', 'src/main.ts'));
     expect(unknown(found, KNOWN.config)).toEqual([]);
   });
 

@@ -1,25 +1,25 @@
-import type { LdapSourceConfig } from '../adapters/ldap/ldap-config';
-import { LdapDataSource } from '../adapters/ldap/ldap-data-source';
-import { isPostgresUrl } from '../adapters/postgres/postgres-config';
-import { PostgresChangeFeed } from '../adapters/postgres/postgres-change-feed';
-import { openPostgresStore } from '../adapters/postgres/postgres-store';
-import { openSqliteStore } from '../adapters/sqlite/sqlite-store';
-import type { ZnunySourceConfig } from '../adapters/znuny/znuny-config';
-import { openZnunyStore } from '../adapters/znuny/znuny-store';
+import type { LdapSourceConfig } from '../../adapters/ldap/ldap-config';
+import { LdapDataSource } from '../../adapters/ldap/ldap-data-source';
+import { isPostgresUrl } from '../../adapters/postgres/postgres-config';
+import { PostgresChangeFeed } from '../../adapters/postgres/postgres-change-feed';
+import { openPostgresStore } from '../../adapters/postgres/postgres-store';
+import { openSqliteStore } from '../../adapters/sqlite/sqlite-store';
+import type { ZnunySourceConfig } from '../../adapters/znuny/znuny-config';
+import { openZnunyStore } from '../../adapters/znuny/znuny-store';
 /** The seed command's writer of Znuny-shaped databases (tests and bench only: it creates Znuny's tables in an empty database). */
-export { openZnunySeedExec, ZnunySeedWriter } from '../adapters/znuny/znuny-seed-writer';
-import type { Config, DataSourceConfig } from './config/config';
-import type { ChangeFeed } from './domain/change-feed';
-import type { ChangeWatch } from './domain/change-watch';
-import type { DataSource } from './domain/data-source';
-import type { HelpdeskStore } from './domain/helpdesk-store';
-import type { TicketStore } from './domain/tickets';
-import type { Logger } from './log/logger';
-import type { Metrics } from './metrics/metrics';
-import { InProcessChangeFeed } from './domain/in-process-change-feed';
+export { openZnunySeedExec, ZnunySeedWriter } from '../../adapters/znuny/znuny-seed-writer';
+import type { Config, DataSourceConfig } from '../config/config';
+import type { ChangeFeed } from '../domain/change-feed';
+import type { ChangeWatch } from '../domain/change-watch';
+import type { DataSource } from '../domain/data-source';
+import type { HelpdeskStore } from '../domain/helpdesk-store';
+import type { TicketStore } from '../domain/tickets';
+import type { Logger } from '../log/logger';
+import type { Metrics } from '../metrics/metrics';
+import { InProcessChangeFeed } from '../domain/in-process-change-feed';
 
 /**
- * The composition root of the adapters: the only module under src/ (with src/app.ts) that imports
+ * The composition root of the adapters: the only module under src/ (with src/composition/app.ts) that imports
  * adapters/. Adding an adapter adds its config schema here and a case in {@link openDataSource}.
  */
 

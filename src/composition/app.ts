@@ -1,21 +1,21 @@
 import type { ApolloServer } from '@apollo/server';
-import { createAuthenticator, type Authenticator } from './auth/authenticator';
-import { ConfigError, type Config } from './config/config';
-import type { ChangeFeed } from './domain/change-feed';
-import type { DataSource } from './domain/data-source';
-import type { HelpdeskStore } from './domain/helpdesk-store';
-import type { TicketStore } from './domain/tickets';
-import { createApollo } from './graphql/apollo';
-import type { AppServices, Context } from './graphql/context';
-import { EncodingCache } from './graphql/execution';
-import { createLogger, type Logger } from './log/logger';
-import { Metrics } from './metrics/metrics';
-import { CustomerService } from './services/customer-service';
-import { CustomerUserService } from './services/customer-user-service';
-import { IdempotencyStore } from './services/idempotency';
-import { TicketService } from './services/ticket-service';
+import { createAuthenticator, type Authenticator } from '../auth/authenticator';
+import { ConfigError, type Config } from '../config/config';
+import type { ChangeFeed } from '../domain/change-feed';
+import type { DataSource } from '../domain/data-source';
+import type { HelpdeskStore } from '../domain/helpdesk-store';
+import type { TicketStore } from '../domain/tickets';
+import { createApollo } from '../graphql/apollo';
+import type { AppServices, Context } from '../graphql/context';
+import { EncodingCache } from '../graphql/execution';
+import { createLogger, type Logger } from '../log/logger';
+import { Metrics } from '../metrics/metrics';
+import { CustomerService } from '../services/customer-service';
+import { CustomerUserService } from '../services/customer-user-service';
+import { IdempotencyStore } from '../services/idempotency';
+import { TicketService } from '../services/ticket-service';
 import { openChangeFeed, openDataSource, openHelpdeskStore, type OpenedSource } from './adapter-factory';
-import { DataSourceRegistry } from './registry/data-source-registry';
+import { DataSourceRegistry } from '../registry/data-source-registry';
 
 /** A running service, before or without its HTTP listener. */
 export interface App extends AppServices {
@@ -57,7 +57,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   try {
     // The generator pulls in faker (about 30 MB of memory): loaded only when a demo seed is configured.
     if (config.seed === 'demo') {
-      const seeded = await (await import('./seed/demo')).seedDemo(store.seedWriter).catch((e: unknown) => {
+      const seeded = await (await import('../seed/demo')).seedDemo(store.seedWriter).catch((e: unknown) => {
         // A store that is unreachable at start is seeded by a later start; the service still starts.
         if (!store.capabilities.remote) throw e;
         logger.warn({ err: e }, 'could not seed the demo dataset');
