@@ -120,6 +120,7 @@ export class SqliteDataSource implements DataSource {
     // The page is read in index order; the total is a range count of the same index.
     // Values in select order: the customer, its key, its counts if asked for, the total last.
     const page = this.windowWithTotal(
+      q,
       `SELECT count(*) FROM customer WHERE ${filter}`,
       (total) => `SELECT ${CUSTOMER_COLUMNS}, customer_key${withCounts}, ${total} FROM customer WHERE ${filter} ${ks.where} ORDER BY ${ks.order()} LIMIT @n`,
       { ...valid.params, ...searchParams(q.search), ...ks.params, n: q.size + 1, ...(counts && countParams(counts.now, counts.escalated, counts.scope)) },
@@ -129,14 +130,16 @@ export class SqliteDataSource implements DataSource {
 
   /**
    * A page's window and its list's total in one statement: the total (`countSql`, uncorrelated,
-   * run once by SQLite) is the last value of every row. An empty window has no row to carry it,
-   * so its total is read by `countSql` alone. (A LEFT JOIN of the window on one row of the total
-   * gave the empty window its row, but copied the window through a materialized table: about a
-   * tenth more time for a page of 50.)
+   * run once by SQLite) is the last value of every row. An empty window has no row to carry it:
+   * without a cursor the list is empty (the window reads at least one row of any other list), else
+   * (a page past either end) its total is read by `countSql` alone. (A LEFT JOIN of the window on
+   * one row of the total gave the empty window its row, but copied the window through a
+   * materialized table: about a tenth more time for a page of 50.)
    */
-  private windowWithTotal(countSql: string, windowSql: (totalColumn: string) => string, params: Record<string, unknown>): Window {
+  private windowWithTotal(q: PageRequest, countSql: string, windowSql: (totalColumn: string) => string, params: Record<string, unknown>): Window {
     const rows = this.db.values<unknown[]>(windowSql(`(${countSql}) AS total`), params);
     if (rows.length > 0) return { rows, total: rows[0]![rows[0]!.length - 1] as number };
+    if (q.after === null && q.before === null) return { rows, total: 0 };
     return { rows, total: this.db.values<[number]>(countSql, params)[0]![0] };
   }
 
@@ -169,6 +172,7 @@ export class SqliteDataSource implements DataSource {
     const ks = keysetSql(['last_key', 'first_key', 'login_key'], q, 'u.');
     // As listCustomers: the page in index order, the total last.
     const page = this.windowWithTotal(
+      q,
       `SELECT count(*) FROM customer_user u WHERE ${filter}`,
       (total) => `SELECT ${CUSTOMER_USER_COLUMNS}, ${total} FROM customer_user u WHERE ${filter} ${ks.where} ORDER BY ${ks.order()} LIMIT @n`,
       {
@@ -224,6 +228,7 @@ export class SqliteDataSource implements DataSource {
     const withCounts = counts ? `, x.login_key, ${countColumns('customerUser', 'x.login_key', counts.escalated, counts.scope)}` : '';
     // Values in select order: the customer user, its key and counts if asked for, the total last.
     const page = this.windowWithTotal(
+      q,
       `SELECT count(*) FROM customer_user_customer x WHERE x.customer_key = @c AND ${valid.sql}`,
       (total) => `SELECT ${CUSTOMER_USER_COLUMNS}${withCounts}, ${total} FROM customer_user_customer x JOIN customer_user u ON u.id = x.user_id
          WHERE x.customer_key = @c AND ${valid.sql} ${ks.where} ORDER BY ${ks.order()} LIMIT @n`,

@@ -45,15 +45,20 @@ describe('HTTP routes', () => {
   });
 
   test('one request raises the statement counter by the statements it ran', async () => {
-    // An empty list: its window has no row to carry the total, which is read on its own.
-    const empty = await t.countOperations(() => t.http('{ customers(first: 5) { totalCount nodes { customerId } } }'));
+    const list = '{ customers(first: 5) { totalCount nodes { customerId } pageInfo { endCursor } } }';
+    const empty = await t.countOperations(() => t.http(list));
     expect(empty.result.errors).toBeUndefined();
-    expect(empty.result.data).toEqual({ customers: { totalCount: 0, nodes: [] } });
-    expect(empty.operations).toBe(2);
+    expect(empty.result.data).toEqual({ customers: { totalCount: 0, nodes: [], pageInfo: { endCursor: null } } });
+    expect(empty.operations).toBe(1);
     expect((await t.http('mutation { createCustomer(input: { dataSource: "local", customerId: "HTTP-1", name: "Http One", country: "DE" }) { customerId } }')).errors).toBeUndefined();
-    const listed = await t.countOperations(() => t.http('{ customers(first: 5) { totalCount nodes { customerId } } }'));
-    expect(listed.result.data).toEqual({ customers: { totalCount: 1, nodes: [{ customerId: 'HTTP-1' }] } });
+    const listed = await t.countOperations(() => t.http(list));
+    expect(listed.result.data).toMatchObject({ customers: { totalCount: 1, nodes: [{ customerId: 'HTTP-1' }] } });
     expect(listed.operations).toBe(1);
+    // A page past the end: its window has no row to carry the total, which is read on its own.
+    const after = (listed.result.data as { customers: { pageInfo: { endCursor: string } } }).customers.pageInfo.endCursor;
+    const past = await t.countOperations(() => t.http('query($after: String) { customers(first: 5, after: $after) { totalCount nodes { customerId } } }', { after }));
+    expect(past.result.data).toEqual({ customers: { totalCount: 1, nodes: [] } });
+    expect(past.operations).toBe(2);
   });
 
   test('every /graphql response carries a request id', async () => {
