@@ -69,18 +69,39 @@ const FEW_LISTS = 8;
 
 const KINDS: readonly TicketListKind[] = ['escalated', 'reminder', 'open', 'all'];
 
-/** Compares two tickets in the order of a list of that kind. */
-function compareInList(kind: TicketListKind, a: TicketRecord, b: TicketRecord): number {
-  const [a0, a1] = ticketListKey(kind, a) as [number, number];
-  const [b0, b1] = ticketListKey(kind, b) as [number, number];
-  const ascending = a0 - b0 || a1 - b1;
-  return kind === 'escalated' || kind === 'reminder' ? ascending : -ascending;
+/**
+ * The text of {@link SqliteTicketStore.fewLists}: one branch per list, each a range of its kind's
+ * index with its own bound owner (`@o<j>`), window (`@lo<j>a`, ...) and limit (`@n<j>`).
+ */
+function fewListsSql(owner: TicketOwner, specs: readonly TicketListSpec[], scopeCondition: string | null): string {
+  const col = OWNER_COLUMN[owner];
+  return specs
+    .map((s, j) => {
+      const c = ORDER_COLUMN[s.kind];
+      const dir = ascends(s.kind) !== s.backward ? 'ASC' : 'DESC';
+      // The window in ascending column order: a descending list's `after` is its upper bound.
+      const [lo, hi] = ascends(s.kind) ? [s.after, s.before] : [s.before, s.after];
+      const conditions = [`t2.${col} = @o${j}`];
+      if (scopeCondition) conditions.push(scopeCondition);
+      if (s.kind === 'open') conditions.push('t2.is_open = 1');
+      if (s.kind === 'escalated') conditions.push('t2.is_open = 1 AND t2.escalation_at <= @now');
+      if (s.kind === 'reminder') conditions.push(`t2.state_type = 'PENDING_REMINDER' AND t2.pending_until <= ${s.reachedOnly ? '@now' : MAX}`);
+      if (s.kind === 'all' && s.stateTypes) conditions.push(`t2.state_type IN (SELECT value FROM json_each(@ty${j}))`);
+      if (lo) conditions.push(`(t2.${c}, t2.id) > (@lo${j}a, @lo${j}b)`);
+      if (hi) conditions.push(`(t2.${c}, t2.id) < (@hi${j}a, @hi${j}b)`);
+      return `SELECT @i${j} AS idx, ${TICKET_COLUMNS} FROM ticket t WHERE t.id IN (
+        SELECT id FROM ticket t2 WHERE ${conditions.join(' AND ')} ORDER BY t2.${c} ${dir}, t2.id ${dir} LIMIT @n${j})`;
+    })
+    .join('\nUNION ALL\n');
 }
 
 /** The tickets of the helpdesk database. */
 export class SqliteTicketStore implements TicketStore {
   readonly capabilities = { agentPermissions: false, writable: true, movesRenamedCustomers: true } as const;
   private readonly limit: number;
+
+  /** The texts of {@link fewLists} by the shape of their batch. */
+  private readonly fewListsSql = new Map<string, string>();
 
   constructor(
     private readonly db: SqliteConnection,
@@ -191,8 +212,11 @@ export class SqliteTicketStore implements TicketStore {
         else byIdx.set(idx, [ticketOfValues(r, 1)]);
       }
       for (const { s, i } of mine) {
-        const inFetchOrder = (byIdx.get(i) ?? []).sort((a, b) => compareInList(s.kind, a, b) * (s.backward ? -1 : 1));
-        out[i] = toPage(inFetchOrder, s, 0, (t) => ticketListKey(s.kind, t));
+        // `t.id IN (a window)` keeps no order: each list is sorted by its key, computed once per ticket.
+        const sign = (ascends(s.kind) ? 1 : -1) * (s.backward ? -1 : 1);
+        const keyed = (byIdx.get(i) ?? []).map((t) => ({ t, k: ticketListKey(s.kind, t) }));
+        keyed.sort((a, b) => sign * (a.k[0] - b.k[0] || a.k[1] - b.k[1]));
+        out[i] = toPage(keyed.map((x) => x.t), s, 0, (t) => ticketListKey(s.kind, t));
       }
     }
     return out;
@@ -203,36 +227,28 @@ export class SqliteTicketStore implements TicketStore {
    * with its own bound owner, window and limit; no JSON specs to unpack.
    */
   private fewLists(owner: TicketOwner, mine: readonly { s: TicketListSpec; i: number }[], now: Date, scope: TicketScope): unknown[][] {
-    const col = OWNER_COLUMN[owner];
     const scoped = scopeSql(scope, 't2');
     const params: Record<string, string | number> = { now: now.getTime(), ...scoped?.params };
-    const branches = mine.map(({ s, i }, j) => {
-      const c = ORDER_COLUMN[s.kind];
-      const dir = ascends(s.kind) !== s.backward ? 'ASC' : 'DESC';
-      // The window in ascending column order: a descending list's `after` is its upper bound.
+    // The statement's text depends on the shape of the batch only (kinds, directions, windows,
+    // filters, the scope's kinds of patterns): made once per shape, the values bound each time.
+    let shape = `${owner}\u0000${scoped?.sql ?? ''}`;
+    mine.forEach(({ s, i }, j) => {
       const [lo, hi] = ascends(s.kind) ? [s.after, s.before] : [s.before, s.after];
-      Object.assign(params, { [`i${j}`]: i, [`o${j}`]: idKey(s.ownerId), [`n${j}`]: Math.min(this.limit, s.size + 1) });
-      const conditions = [`t2.${col} = @o${j}`];
-      if (scoped) conditions.push(scoped.sql);
-      if (s.kind === 'open') conditions.push('t2.is_open = 1');
-      if (s.kind === 'escalated') conditions.push('t2.is_open = 1 AND t2.escalation_at <= @now');
-      if (s.kind === 'reminder') conditions.push(`t2.state_type = 'PENDING_REMINDER' AND t2.pending_until <= ${s.reachedOnly ? '@now' : MAX}`);
-      if (s.kind === 'all' && s.stateTypes) {
-        params[`ty${j}`] = JSON.stringify(s.stateTypes);
-        conditions.push(`t2.state_type IN (SELECT value FROM json_each(@ty${j}))`);
-      }
-      if (lo) {
-        Object.assign(params, { [`lo${j}a`]: lo[0]!, [`lo${j}b`]: lo[1]! });
-        conditions.push(`(t2.${c}, t2.id) > (@lo${j}a, @lo${j}b)`);
-      }
-      if (hi) {
-        Object.assign(params, { [`hi${j}a`]: hi[0]!, [`hi${j}b`]: hi[1]! });
-        conditions.push(`(t2.${c}, t2.id) < (@hi${j}a, @hi${j}b)`);
-      }
-      return `SELECT @i${j} AS idx, ${TICKET_COLUMNS} FROM ticket t WHERE t.id IN (
-        SELECT id FROM ticket t2 WHERE ${conditions.join(' AND ')} ORDER BY t2.${c} ${dir}, t2.id ${dir} LIMIT @n${j})`;
+      params[`i${j}`] = i;
+      params[`o${j}`] = idKey(s.ownerId);
+      params[`n${j}`] = Math.min(this.limit, s.size + 1);
+      if (s.kind === 'all' && s.stateTypes) params[`ty${j}`] = JSON.stringify(s.stateTypes);
+      if (lo) (params[`lo${j}a`] = lo[0]!), (params[`lo${j}b`] = lo[1]!);
+      if (hi) (params[`hi${j}a`] = hi[0]!), (params[`hi${j}b`] = hi[1]!);
+      shape += `\u0000${s.kind}${s.backward ? 'b' : 'f'}${s.reachedOnly ? 'r' : ''}${s.kind === 'all' && s.stateTypes ? 't' : ''}${lo ? 'l' : ''}${hi ? 'h' : ''}`;
     });
-    return this.db.values<unknown[]>(branches.join('\nUNION ALL\n'), params);
+    let sql = this.fewListsSql.get(shape);
+    if (sql === undefined) {
+      sql = fewListsSql(owner, mine.map(({ s }) => s), scoped?.sql ?? null);
+      if (this.fewListsSql.size >= 1000) this.fewListsSql.clear();
+      this.fewListsSql.set(shape, sql);
+    }
+    return this.db.values<unknown[]>(sql, params);
   }
 
   /** Many lists (a page of owners): one branch per kind and direction present, the owners' windows bound as one JSON array. */
