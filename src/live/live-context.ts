@@ -1,4 +1,4 @@
-import type { ExecutionResult } from 'graphql';
+import type { DocumentNode, ExecutionResult } from 'graphql';
 import type { Caller } from '../auth/caller';
 import type { Role } from '../config/config';
 import type { TicketScope } from '../domain/ticket-scope';
@@ -6,6 +6,12 @@ import type { AppServices, Context } from '../graphql/context';
 import type { Loaders } from '../graphql/loaders';
 import type { PartialErrors } from '../graphql/partial-errors';
 import type { CustomerRecord } from '../domain/records';
+
+/** A push's result, executed once per view in a tick, and its JSON (to tell an unchanged push). */
+export interface SharedResult {
+  readonly result: ExecutionResult;
+  readonly json: string;
+}
 
 /**
  * What one push is resolved with: the clock and the loaders of its tick (one set per visibility,
@@ -19,8 +25,11 @@ export interface PushFrame {
   loadersFor(scope: TicketScope): Loaders;
   readonly partialErrors: PartialErrors;
   readonly committedAt: number | null;
-  /** Results of this tick by view (customer, document, variables, role, visibility), shared by identical subscriptions. */
-  readonly shared: Map<string, Promise<ExecutionResult>>;
+  /**
+   * Results of this tick by document, then by view (customer, variables, role, visibility), each
+   * with its JSON text: shared by identical subscriptions.
+   */
+  readonly shared: Map<DocumentNode, Map<string, Promise<SharedResult>>>;
 }
 
 /** What a subscription's context asks of the hub that serves it (`LiveHub`). */

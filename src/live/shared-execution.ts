@@ -1,44 +1,51 @@
-import { createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { idKey, type CustomerRecord } from '../domain/records';
 import { scopeKey } from '../domain/ticket-scope';
-import { LiveContext } from './live-context';
-
-const documentIds = new WeakMap<DocumentNode, number>();
-let nextDocumentId = 0;
-
-/** An id per document object (the WebSocket server hands out one object per document text). */
-function documentId(document: DocumentNode): number {
-  let id = documentIds.get(document);
-  if (id === undefined) documentIds.set(document, (id = ++nextDocumentId));
-  return id;
-}
+import { LiveContext, type SharedResult } from './live-context';
 
 /**
  * graphql-ws's `subscribe`: the subscription's event stream, each event resolved with the
  * subscription's own selection. Subscriptions of one tick with the same document, variables,
  * role, visibility (`scopeKey`) and customer share one execution (their results are identical):
  * a tick costs one execution per distinct view, however many subscribers watch it, and callers
- * who see different tickets never share one.
+ * who see different tickets never share one. A push whose answer equals the last one this
+ * subscription sent for that customer is not sent: a change the caller cannot see (a ticket
+ * outside its queues) reaches it as data never, and as an event at most once, as its first push
+ * (the subscription does not know what the client read before subscribing).
  */
 export async function subscribeShared(args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
   const stream = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in stream)) return stream as ExecutionResult;
   const events = stream as AsyncIterableIterator<CustomerRecord>;
   const ctx = args.contextValue;
-  const view = ctx instanceof LiveContext ? `${ctx.role}\n${scopeKey(ctx.scope)}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}\n${documentId(args.document)}` : null;
-  const resolve = (record: CustomerRecord): Promise<ExecutionResult> | ExecutionResult => {
-    const run = () => execute({ ...args, rootValue: record });
+  const view = ctx instanceof LiveContext ? `${ctx.role}\n${scopeKey(ctx.scope)}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}` : null;
+  const resolve = async (record: CustomerRecord): Promise<SharedResult> => {
+    const run = async (): Promise<SharedResult> => {
+      const result = await execute({ ...args, rootValue: record });
+      return { result, json: JSON.stringify(result) };
+    };
     if (!(ctx instanceof LiveContext) || view === null) return run();
+    let ofDocument = ctx.frame.shared.get(args.document);
+    if (!ofDocument) ctx.frame.shared.set(args.document, (ofDocument = new Map()));
     const key = `${idKey(record.customerId)}\n${view}`;
-    let shared = ctx.frame.shared.get(key);
-    if (!shared) ctx.frame.shared.set(key, (shared = Promise.resolve(run())));
+    let shared = ofDocument.get(key);
+    if (!shared) ofDocument.set(key, (shared = run()));
     return shared;
   };
+  // The JSON of the last push of each customer (a list page's subscription watches several).
+  const last = new Map<string, string>();
   // An async generator's shape (next, return, throw): graphql-ws calls `return` when the client completes or leaves.
   const iterator: AsyncIterableIterator<ExecutionResult> = {
-    async next() {
-      const n = await events.next();
-      return n.done ? { value: undefined, done: true } : { value: await resolve(n.value), done: false };
+    async next(): Promise<IteratorResult<ExecutionResult>> {
+      for (;;) {
+        const n = await events.next();
+        if (n.done) return { value: undefined, done: true };
+        const { result, json } = await resolve(n.value);
+        const key = idKey(n.value.customerId);
+        if (last.get(key) === json) continue;
+        last.set(key, json);
+        return { value: result, done: false };
+      }
     },
     async return() {
       await events.return?.();

@@ -9,7 +9,8 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
  * escalation time of an open ticket, or reminder time of a pending-reminder ticket, after `now`
  * (null: none within the timer horizon). One `lists` call (one statement) for any number of
  * customers: the first row of each list after the key `(now, ∞)`. Over every ticket, whoever
- * watches: a time of a ticket outside a watcher's scope only pushes it its unchanged view.
+ * watches: a time of a ticket outside a watcher's scope runs its view again, which is unchanged and
+ * not sent after the subscription's first push (src/live/shared-execution.ts).
  */
 export async function nextClockTimes(tickets: TicketStore, customerKeys: readonly string[], now: number): Promise<(number | null)[]> {
   if (customerKeys.length === 0) return [];

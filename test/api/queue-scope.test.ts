@@ -327,7 +327,7 @@ describe('queue-scoped tokens: counts, widgets, lists and lookups hold only the 
     expect((await run('nothing', query)).data.viewer).toEqual({ name: 'nothing', role: 'reader', via: 'token', queues: [], agentLogin: null });
   });
 
-  test('two subscriptions of one customer with different scopes get different counts, each its own', async () => {
+  test('two subscriptions of one customer with different scopes get different counts, each its own; a view unchanged since its last push is not pushed again', async () => {
     const customerId = heavy[2]!;
     const clients: Client[] = [];
     try {
@@ -338,10 +338,26 @@ describe('queue-scoped tokens: counts, widgets, lists and lookups hold only the 
       };
       const subs = [subscribe('support'), subscribe('sales'), subscribe('all'), subscribe('sales')];
       await waitUntil(() => app.live.hub.size === 4, 'four subscriptions');
-      // A ticket in Sales: every watch of the customer is pushed; only the counts of those who see Sales move.
-      const made = await app.http(`mutation($i: CreateTicketInput!) { createTicket(input: $i) { number } }`, { i: { title: 'Quote request', customerId, queue: 'Sales', state: 'open' } });
-      expect(made.errors).toBeUndefined();
-      await waitUntil(() => subs.every((s) => s.rec.pushes.length >= 1), 'a push to every subscription');
+      const create = `mutation($i: CreateTicketInput!) { createTicket(input: $i) { number } }`;
+      const pushes = () => subs.map((s) => s.rec.pushes.length);
+      const settle = () => new Promise((r) => setTimeout(r, 300));
+      const ticket = async (title: string, queue: string) => expect((await app.http(create, { i: { title, customerId, queue, state: 'open' } })).errors).toBeUndefined();
+      // A ticket in Sales: every watch of the customer runs again; the support board's view is
+      // unchanged but it is the subscription's first push, which is sent (it cannot know what
+      // the client read before subscribing).
+      await ticket('Quote request', 'Sales');
+      await waitUntil(() => pushes().every((n) => n === 1), 'a first push to every subscription');
+      // Another ticket in Sales: the support board's view is the one it was last sent, so nothing
+      // reaches it, not even an event; the others see their counts move.
+      await ticket('Second quote', 'Sales');
+      await waitUntil(() => subs[1]!.rec.pushes.length === 2 && subs[2]!.rec.pushes.length === 2 && subs[3]!.rec.pushes.length === 2, 'a push to sales, all, sales');
+      await settle();
+      expect(pushes()).toEqual([1, 2, 2, 2]);
+      // A ticket in Support::Hardware: the support board and the unrestricted token are pushed, the sales boards not.
+      await ticket('Fan noise', 'Support::Hardware');
+      await waitUntil(() => subs[0]!.rec.pushes.length === 2 && subs[2]!.rec.pushes.length === 3, 'a push to support and all');
+      await settle();
+      expect(pushes()).toEqual([2, 2, 3, 2]);
       const now = Date.now();
       const seen = new Map<ScopeName, unknown>();
       for (const { scope, rec } of subs) {
