@@ -139,7 +139,8 @@ export function pairedRound(round: number, loadAvg: number, floor: Sample, servi
 /** Median, lowest and highest of the paired ratios. */
 export function pairedStats(rounds: readonly { ratio: number }[]): { median: number; min: number; max: number } {
   const ratios = rounds.map((r) => r.ratio);
-  return { median: round(median(ratios)), min: round(Math.min(...ratios)), max: round(Math.max(...ratios)) };
+  // The median to three digits: a target of 0.65 is judged on 0.647, not on its rounding to 0.65.
+  return { median: round(median(ratios), 3), min: round(Math.min(...ratios)), max: round(Math.max(...ratios)) };
 }
 
 export const median = (xs: readonly number[]) => {
