@@ -3,6 +3,7 @@
  * configuration, read by examples/customer-center/config.ts, and its Content-Security-Policy.
  */
 import type { Config } from '../config/config';
+import { jsonForScript } from './graphiql.page';
 
 /** URL path of the page; its assets live under `${APP_PATH}/`. */
 export const APP_PATH = '/app';
@@ -62,11 +63,6 @@ export function appPageConfig(config: Config): AppPageConfig {
   const base = { endpoint: '/graphql', token: config.embeddedDefault ? config.devToken : null };
   if (!oidc?.app) return base;
   return { ...base, oidc: { authority: oidc.issuer, clientId: oidc.app.clientId, scope: oidc.app.scope } };
-}
-
-/** JSON that is safe inside a `<script type="application/json">` block. */
-function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The HTML page of the application. */

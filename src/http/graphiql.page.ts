@@ -49,8 +49,9 @@ export const GRAPHIQL_CSP = [
 /**
  * Serialize a value as JSON that is safe inside an HTML `<script>` data block: `<`, `>` and `&`
  * are escaped as \u003c, \u003e, \u0026 (no `</script>` or `<!--` breakout), as are U+2028/9.
+ * The page of the reference application (app.page.ts) embeds its configuration with it too.
  */
-function jsonForScript(value: unknown): string {
+export function jsonForScript(value: unknown): string {
   return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

@@ -8,34 +8,16 @@
  * origin other than the app's and the provider's are aborted.
  */
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { sha256Hex } from '../../src/config/config';
 import { startTestApp, TOKENS, type TestApp } from '../helpers/test-app';
+import { AXE_SOURCE, CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = join(__dirname, '../..');
 const artifacts = join(root, 'test-artifacts');
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-/** Headless flags as in customer-center.test.ts: no sandbox, no GPU, none of Chromium's own traffic. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--no-first-run',
-  '--no-default-browser-check',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-default-apps',
-  '--disable-sync',
-  '--disable-domain-reliability',
-  '--metrics-recording-only',
-  '--no-proxy-server',
-  '--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication,CertificateTransparencyComponentUpdater',
-];
 
 const CLIENT_ID = 'customer-center';
 const RESOURCE = 'urn:helpdesk:api';

@@ -5,7 +5,7 @@
  * subscription, the directory and the whole service going down, 1280 and 390 px, and axe-core.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,28 +20,10 @@ import { startTestApp, TOKENS } from '../helpers/test-app';
 import { openldapSourceConfig } from '../ldap/ldap-fixture';
 import { assertSlapdInstalled, layoutLdif, startSlapd, type Slapd } from '../ldap/slapd';
 import { startLiveApp, type LiveTestApp } from '../live/live-helpers';
+import { AXE_SOURCE, CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = join(__dirname, '../..');
 const artifacts = join(root, 'test-artifacts');
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-/** Headless flags as in graphiql.test.ts: no sandbox, no GPU, none of Chromium's own traffic. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--no-first-run',
-  '--no-default-browser-check',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-default-apps',
-  '--disable-sync',
-  '--disable-domain-reliability',
-  '--metrics-recording-only',
-  '--no-proxy-server',
-  '--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication,CertificateTransparencyComponentUpdater',
-];
 
 interface Recorded {
   readonly url: string;

@@ -19,6 +19,7 @@ import { createLogger } from '../../src/log/logger';
 import { loadFixture } from '../helpers/fixture-tickets';
 import { startTestApp, TOKENS, type TestApp } from '../helpers/test-app';
 import { createTicket, LIVE_CUSTOMER_DETAIL, startLiveApp, type LiveTestApp } from '../live/live-helpers';
+import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium';
 
 // Globals of the page, for the functions evaluated in the browser (the tsconfig has no DOM lib).
 interface DomNode {
@@ -54,27 +55,9 @@ const EDITOR_HELPERS = () => {
   };
 };
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = join(__dirname, '../..');
 const artifacts = join(root, 'test-artifacts');
 const detailView = readFileSync(join(root, 'schema/operations/CustomerDetailView.graphql'), 'utf8');
-
-/** Headless flags: no sandbox (root in CI), no GPU, and none of Chromium's own background traffic. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--no-first-run',
-  '--no-default-browser-check',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-default-apps',
-  '--disable-sync',
-  '--disable-domain-reliability',
-  '--metrics-recording-only',
-  '--no-proxy-server',
-  '--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication,CertificateTransparencyComponentUpdater',
-];
 
 interface RecordedRequest {
   readonly url: string;
