@@ -122,25 +122,30 @@ export class SqliteDataSource implements DataSource {
     const page = this.windowWithTotal(
       q,
       `SELECT count(*) FROM customer WHERE ${filter}`,
-      (total) => `SELECT ${CUSTOMER_COLUMNS}, customer_key${withCounts}, ${total} FROM customer WHERE ${filter} ${ks.where} ORDER BY ${ks.order()} LIMIT @n`,
+      (total) => `SELECT ${CUSTOMER_COLUMNS}, customer_key${withCounts}${total} FROM customer WHERE ${filter} ${ks.where} ORDER BY ${ks.order()} LIMIT @n`,
       { ...valid.params, ...searchParams(q.search), ...ks.params, n: q.size + 1, ...(counts && countParams(counts.now, counts.escalated, counts.scope)) },
     );
     return pageOfValues(page, q, (r) => customerOfValues(r, this.id), customerSortKey, counts && { at: CUSTOMER_WIDTH, escalated: counts.escalated });
   }
 
   /**
-   * A page's window and its list's total in one statement: the total (`countSql`, uncorrelated,
-   * run once by SQLite) is the last value of every row. An empty window has no row to carry it:
-   * without a cursor the list is empty (the window reads at least one row of any other list), else
-   * (a page past either end) its total is read by `countSql` alone. (A LEFT JOIN of the window on
-   * one row of the total gave the empty window its row, but copied the window through a
-   * materialized table: about a tenth more time for a page of 50.)
+   * A page's window and its list's total in one statement, the total (`countSql`) last in every
+   * row. A first page (no cursor) has its total as an uncorrelated subquery in the window's select
+   * list, which SQLite runs once; if its window is empty the list is (the window reads at least one
+   * row of any other list). A page after or before a cursor may be empty while its list is not:
+   * its window is LEFT JOINed on one row of the total, so an empty window is one row of nulls and
+   * the total. (The join copies the window through a materialized table: about a tenth more time
+   * for a page of 50, so the first pages, the screens' pages, do without it.)
    */
   private windowWithTotal(q: PageRequest, countSql: string, windowSql: (totalColumn: string) => string, params: Record<string, unknown>): Window {
-    const rows = this.db.values<unknown[]>(windowSql(`(${countSql}) AS total`), params);
-    if (rows.length > 0) return { rows, total: rows[0]![rows[0]!.length - 1] as number };
-    if (q.after === null && q.before === null) return { rows, total: 0 };
-    return { rows, total: this.db.values<[number]>(countSql, params)[0]![0] };
+    if (q.after === null && q.before === null) {
+      const rows = this.db.values<unknown[]>(windowSql(`, (${countSql}) AS total`), params);
+      return { rows, total: rows.length > 0 ? (rows[0]![rows[0]!.length - 1] as number) : 0 };
+    }
+    const rows = this.db.values<unknown[]>(`SELECT p.*, (${countSql}) AS total FROM (SELECT 1) LEFT JOIN (${windowSql('')}) p`, params);
+    const total = rows.length > 0 ? (rows[0]![rows[0]!.length - 1] as number) : 0;
+    // Every record has an id: a null one is the empty window's row.
+    return { rows: rows.filter((r) => r[0] !== null), total };
   }
 
   async customerUsersByLogins(logins: readonly string[]): Promise<(CustomerUserRecord | null)[]> {
@@ -174,7 +179,7 @@ export class SqliteDataSource implements DataSource {
     const page = this.windowWithTotal(
       q,
       `SELECT count(*) FROM customer_user u WHERE ${filter}`,
-      (total) => `SELECT ${CUSTOMER_USER_COLUMNS}, ${total} FROM customer_user u WHERE ${filter} ${ks.where} ORDER BY ${ks.order()} LIMIT @n`,
+      (total) => `SELECT ${CUSTOMER_USER_COLUMNS}${total} FROM customer_user u WHERE ${filter} ${ks.where} ORDER BY ${ks.order()} LIMIT @n`,
       {
         ...valid.params,
         ...searchParams(q.search),
@@ -230,7 +235,7 @@ export class SqliteDataSource implements DataSource {
     const page = this.windowWithTotal(
       q,
       `SELECT count(*) FROM customer_user_customer x WHERE x.customer_key = @c AND ${valid.sql}`,
-      (total) => `SELECT ${CUSTOMER_USER_COLUMNS}${withCounts}, ${total} FROM customer_user_customer x JOIN customer_user u ON u.id = x.user_id
+      (total) => `SELECT ${CUSTOMER_USER_COLUMNS}${withCounts}${total} FROM customer_user_customer x JOIN customer_user u ON u.id = x.user_id
          WHERE x.customer_key = @c AND ${valid.sql} ${ks.where} ORDER BY ${ks.order()} LIMIT @n`,
       { c: idKey(q.customerId), ...valid.params, ...ks.params, n: Math.min(this.limit, q.size + 1), ...(counts && countParams(counts.now, counts.escalated, counts.scope)) },
     );
