@@ -48,6 +48,12 @@ export interface LiveSubscriptions {
 export class LiveContext implements Context {
   /** The frame of the push being resolved. */
   frame: PushFrame;
+  /**
+   * Run by the hub with the watched customers that exist, before the watch starts: records what
+   * the subscription would answer for them now (src/live/shared-execution.ts), so that a push
+   * equal to it is not sent. Null: nothing is recorded.
+   */
+  beforeWatch: ((records: readonly CustomerRecord[]) => Promise<void>) | null = null;
   readonly role: Role;
   readonly scope: TicketScope;
 

@@ -84,11 +84,18 @@ export class LiveHub implements LiveSubscriptions {
   async watch(ctx: LiveContext, customerIds: readonly string[], mode: 'one' | 'many'): Promise<LiveWatch> {
     if (this.closed) throw new Error('the live hub is closed');
     const keys = [...new Set(customerIds.map(idKey))];
+    let existing: CustomerRecord[];
     if (mode === 'one') {
       const found = await ctx.loaders.customer.load(keys[0]!);
       if (found instanceof Error) throw found;
       if (!found) throw new NotFoundError(`Customer '${customerIds[0]}' does not exist`, 'customerId');
+      existing = [found];
+    } else {
+      existing = (await ctx.loaders.customer.loadMany(keys)).filter((r): r is CustomerRecord => r !== null && !(r instanceof Error));
     }
+    // What the subscription answers now, recorded before the watch starts: a change from here on
+    // is pushed, and a push equal to what the client could read is not.
+    await ctx.beforeWatch?.(existing);
     const watch = new LiveWatch(ctx, keys, (w) => this.remove(w), this.deps.metrics);
     const fresh: string[] = [];
     for (const key of keys) {

@@ -8,15 +8,12 @@ import { LiveContext, type SharedResult } from './live-context';
  * subscription's own selection. Subscriptions of one tick with the same document, variables,
  * role, visibility (`scopeKey`) and customer share one execution (their results are identical):
  * a tick costs one execution per distinct view, however many subscribers watch it, and callers
- * who see different tickets never share one. A push whose answer equals the last one this
- * subscription sent for that customer is not sent: a change the caller cannot see (a ticket
- * outside its queues) reaches it as data never, and as an event at most once, as its first push
- * (the subscription does not know what the client read before subscribing).
+ * who see different tickets never share one. A push whose answer equals the subscription's last
+ * answer for that customer (its last push, or what it answered when its watch started) is not
+ * sent: a change the caller cannot see (a ticket outside its queues) reaches it neither as data
+ * nor as an event.
  */
 export async function subscribeShared(args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
-  const stream = await createSourceEventStream(args);
-  if (!(Symbol.asyncIterator in stream)) return stream as ExecutionResult;
-  const events = stream as AsyncIterableIterator<CustomerRecord>;
   const ctx = args.contextValue;
   const view = ctx instanceof LiveContext ? `${ctx.role}\n${scopeKey(ctx.scope)}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}` : null;
   const resolve = async (record: CustomerRecord): Promise<SharedResult> => {
@@ -32,8 +29,17 @@ export async function subscribeShared(args: ExecutionArgs): Promise<AsyncIterabl
     if (!shared) ofDocument.set(key, (shared = run()));
     return shared;
   };
-  // The JSON of the last push of each customer (a list page's subscription watches several).
+  // The JSON of the last answer of each customer (a list page's subscription watches several):
+  // what the subscription answered when its watch started, then its last push.
   const last = new Map<string, string>();
+  if (ctx instanceof LiveContext && view !== null) {
+    ctx.beforeWatch = async (records) => {
+      await Promise.all(records.map(async (r) => last.set(idKey(r.customerId), (await resolve(r)).json)));
+    };
+  }
+  const stream = await createSourceEventStream(args);
+  if (!(Symbol.asyncIterator in stream)) return stream as ExecutionResult;
+  const events = stream as AsyncIterableIterator<CustomerRecord>;
   // An async generator's shape (next, return, throw): graphql-ws calls `return` when the client completes or leaves.
   const iterator: AsyncIterableIterator<ExecutionResult> = {
     async next(): Promise<IteratorResult<ExecutionResult>> {

@@ -186,13 +186,14 @@ describe.each(ZNUNY_ENGINES)('the service over a Znuny database on %s', (engine)
     const client = wsClient(live.wsUrl);
     const rec = record(client, LIVE, { customerId: 'globex' });
     try {
-      await waitUntil(() => rec.pushes.length >= 1, 'the first push', 500);
-      const first = rec.pushes[0].data.customerChanged.ticketCounts;
+      await waitUntil(() => live.live.hub.size === 1, 'the subscription', 500);
+      // What the client holds when it subscribes (its own query); an unchanged view is not pushed.
+      const first = (await live.http(`{ customer(customerId: "globex") { ticketCounts { open closed total } } }`)).data.customer.ticketCounts;
       const ticket = fixture.seeded.tickets['globex-new-jdoe']!;
       // Closed by Znuny (or anything else writing its tables): state and change_time.
       await fixture.sql(`UPDATE ticket SET ticket_state_id = 2, change_time = ? WHERE id = ?`, [new Date().toISOString().slice(0, 19).replace('T', ' '), ticket]);
       const at = Date.now();
-      await waitUntil(() => rec.pushes.length >= 2, 'a push after the change', 400);
+      await waitUntil(() => rec.pushes.length >= 1, 'a push after the change', 400);
       expect(Date.now() - at).toBeLessThan(4000);
       const next = rec.pushes.at(-1).data.customerChanged.ticketCounts;
       expect(next).toEqual({ open: first.open - 1, closed: first.closed + 1, total: first.total });
