@@ -46,6 +46,27 @@ export const isRoot = () => process.getuid?.() === 0;
 /** Waits `ms` milliseconds. */
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * One statement on a private MariaDB server over a connection of its own (dates as strings), for
+ * the bench's and the tests' servers: its rows, or none for a statement that returns none.
+ * `database` '' connects to no database.
+ */
+export async function mariadbQuery<R>(
+  server: { readonly port: number; readonly user: string; readonly password: string },
+  database: string,
+  text: string,
+  params: unknown[] = [],
+): Promise<R[]> {
+  const mysql = await import('mysql2/promise');
+  const c = await mysql.createConnection({ host: '127.0.0.1', port: server.port, user: server.user, password: server.password, database: database || undefined, dateStrings: true });
+  try {
+    const [rows] = await c.query(text, params);
+    return (Array.isArray(rows) ? rows : []) as R[];
+  } finally {
+    await c.end();
+  }
+}
+
 /** The uid and gid of an account. */
 export function uidGid(user: string): { uid: number; gid: number } {
   const id = (flag: string) => {
@@ -209,15 +230,7 @@ export async function startMariadb(options: BenchServerOptions = {}): Promise<Be
     async dropDatabase(database) {
       await server.sql('', `DROP DATABASE IF EXISTS ${database}`);
     },
-    async sql<R>(database: string, text: string, params: unknown[] = []) {
-      const c = await mysql.createConnection({ host: '127.0.0.1', port, user, password, database: database || undefined, dateStrings: true });
-      try {
-        const [rows] = await c.query(text, params);
-        return (Array.isArray(rows) ? rows : []) as R[];
-      } finally {
-        await c.end();
-      }
-    },
+    sql: (database, text, params) => mariadbQuery({ port, user, password }, database, text, params),
     async stop() {
       if (proc.exitCode === null && proc.signalCode === null) {
         proc.kill('SIGTERM');

@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
-import { freePort, isRoot, mariadbBin, RUN_AS, sleep, uidGid } from '../../bench/servers';
+import { freePort, isRoot, mariadbBin, mariadbQuery, RUN_AS, sleep, uidGid } from '../../bench/servers';
 import { join } from 'node:path';
 
 // The install command, the binaries, the unprivileged account and the free port are the bench's
@@ -208,23 +208,7 @@ export async function startMariadb(): Promise<MariadbServer> {
       await server.sql('', `CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
       return url(name);
     },
-    async sql<R>(database: string, text: string, params: unknown[] = []) {
-      const mysql = await import('mysql2/promise');
-      const connection = await mysql.createConnection({
-        host: '127.0.0.1',
-        port,
-        user,
-        password,
-        database: database || undefined,
-        dateStrings: true,
-      });
-      try {
-        const [rows] = await connection.query(text, params);
-        return (Array.isArray(rows) ? rows : []) as R[];
-      } finally {
-        await connection.end();
-      }
-    },
+    sql: (database, text, params) => mariadbQuery({ port, user, password }, database, text, params),
     async crash() {
       await quit('SIGKILL', 10_000);
     },
