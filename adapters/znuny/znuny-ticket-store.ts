@@ -122,6 +122,22 @@ export class ZnunyTicketStore implements TicketStore {
     return { join: scope.kind === 'queues' && where !== '' ? 'JOIN queue q ON q.id = t.queue_id' : '', where };
   }
 
+  /**
+   * `FROM` the owners' tickets that are not archived, with their state and state type, `WHERE`
+   * the caller's scope allows them: the owners' keys and the scope bound into `s`, in text order
+   * (call it where the clause stands in the statement).
+   */
+  private ownedTickets(s: Sql, owner: TicketOwner, ownerIds: readonly string[], scope: TicketScope): string {
+    const from = ownersTable(this.db, s, ownerIds);
+    const { join, where } = this.scoped(s, scope);
+    return `FROM ${from} o
+       JOIN ticket t ON t.${OWNER_COLUMN[owner]} = o.owner AND t.archive_flag = 0
+       JOIN ticket_state s ON s.id = t.ticket_state_id
+       JOIN ticket_state_type st ON st.id = s.type_id
+       ${join}
+       WHERE 1 = 1${where}`;
+  }
+
   async counts(owner: TicketOwner, ownerIds: readonly string[], now: Date, _hints: CountHints, scope: TicketScope): Promise<TicketCounts[]> {
     if (ownerIds.length === 0) return [];
     const s = new Sql();
@@ -131,16 +147,9 @@ export class ZnunyTicketStore implements TicketStore {
         SUM(CASE WHEN ${REMINDER} THEN 1 ELSE 0 END) AS pending,
         SUM(CASE WHEN ${this.open(s)} AND t.escalation_time > 0 AND t.escalation_time <= ${s.bind(at)} THEN 1 ELSE 0 END) AS escalated,
         SUM(CASE WHEN ${REMINDER} AND t.until_time > 0 AND t.until_time <= ${s.bind(at)} THEN 1 ELSE 0 END) AS reached`;
-    const from = ownersTable(this.db, s, ownerIds);
-    const { join, where } = this.scoped(s, scope);
     const rows = await this.db.query<{ k: string; total: number; open: number; pending: number; escalated: number; reached: number }>(
       `${select}
-       FROM ${from} o
-       JOIN ticket t ON t.${OWNER_COLUMN[owner]} = o.owner AND t.archive_flag = 0
-       JOIN ticket_state s ON s.id = t.ticket_state_id
-       JOIN ticket_state_type st ON st.id = s.type_id
-       ${join}
-       WHERE 1 = 1${where}
+       ${this.ownedTickets(s, owner, ownerIds, scope)}
        GROUP BY o.k`,
       s.params,
     );
@@ -166,16 +175,9 @@ export class ZnunyTicketStore implements TicketStore {
   async stateTypeCounts(owner: TicketOwner, ownerIds: readonly string[], scope: TicketScope): Promise<StateTypeCounts[]> {
     if (ownerIds.length === 0) return [];
     const s = new Sql();
-    const from = ownersTable(this.db, s, ownerIds);
-    const { join, where } = this.scoped(s, scope);
     const rows = await this.db.query<{ k: string; type: string; n: number }>(
       `SELECT ${this.straight()}o.k AS k, st.name AS type, COUNT(*) AS n
-       FROM ${from} o
-       JOIN ticket t ON t.${OWNER_COLUMN[owner]} = o.owner AND t.archive_flag = 0
-       JOIN ticket_state s ON s.id = t.ticket_state_id
-       JOIN ticket_state_type st ON st.id = s.type_id
-       ${join}
-       WHERE 1 = 1${where}
+       ${this.ownedTickets(s, owner, ownerIds, scope)}
        GROUP BY o.k, st.name`,
       s.params,
     );
