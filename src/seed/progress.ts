@@ -35,6 +35,11 @@ export function progressBar(label: string, total: number): ProgressBar {
   if (!progressShown()) return NONE;
   const bar = new SingleBar({ format: FORMAT, hideCursor: true, clearOnComplete: true, etaBuffer: 50, fps: 5 }, Presets.shades_classic);
   bar.start(Math.max(1, total), 0, { label });
+  return { ...controls(bar), stop: () => bar.stop() };
+}
+
+/** How a bar of cli-progress is moved on (a single bar, or one of a MultiBar). */
+function controls(bar: SingleBar): Omit<ProgressBar, 'stop'> {
   return {
     update: (value, l) => bar.update(value, l === undefined ? undefined : { label: l }),
     increment: (n = 1) => bar.increment(n),
@@ -42,7 +47,6 @@ export function progressBar(label: string, total: number): ProgressBar {
       bar.setTotal(Math.max(1, t));
       bar.update(0, { label: l });
     },
-    stop: () => bar.stop(),
   };
 }
 
@@ -60,14 +64,5 @@ export function progressLog(label: string, total: number): ProgressLog {
   }
   const multi = new MultiBar({ format: FORMAT, hideCursor: true, clearOnComplete: true, etaBuffer: 20, fps: 5 }, Presets.shades_classic);
   const bar = multi.create(Math.max(1, total), 0, { label });
-  return {
-    update: (value, l) => bar.update(value, l === undefined ? undefined : { label: l }),
-    increment: (n = 1) => bar.increment(n),
-    restart: (t, l) => {
-      bar.setTotal(Math.max(1, t));
-      bar.update(0, { label: l });
-    },
-    stop: () => multi.stop(),
-    log: (line) => multi.log(line + '\n'),
-  };
+  return { ...controls(bar), stop: () => multi.stop(), log: (line) => multi.log(line + '\n') };
 }
