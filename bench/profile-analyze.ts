@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 
 /** The parts a request's CPU time is split into (docs/performance.md). */
-export const PARTS = ['SQL', 'execution', 'type-graphql', 'resolvers', 'Apollo pipeline', 'parse/validate', 'JSON', 'HTTP', 'GC', 'other'] as const;
+export const PARTS = ['SQL', 'LDAP', 'execution', 'type-graphql', 'resolvers', 'Apollo pipeline', 'parse/validate', 'JSON', 'HTTP', 'GC', 'other'] as const;
 export type Part = (typeof PARTS)[number];
 
 interface ProfileNode {
@@ -33,6 +33,7 @@ function partOfFrame(frame: ProfileNode['callFrame'], isLeaf: boolean): Part | n
     if (isLeaf && (f === 'writev' || f === 'writeUtf8String' || f === 'writeBuffer' || f === 'onStreamRead' || f === 'parserOnHeadersComplete' || f === 'execute')) return 'HTTP';
     return null;
   }
+  if (/node_modules\/ldapts|adapters\/(ldap|list-index)\//.test(url)) return 'LDAP';
   if (/better-sqlite3|adapters\/(sqlite|postgres|sql)\/|sqlite-connection|node_modules\/(pg|pg-protocol|pg-pool)\//.test(url)) return 'SQL';
   // The floor's own code building its answer is what the service's resolvers do.
   if (/floor-(server|shapes)/.test(url)) return 'resolvers';

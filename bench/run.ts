@@ -90,7 +90,7 @@ const USAGE = `node dist/bench/run.js [options]   (npm run bench -- [options])
   --only-ldap          only the LDAP screens detailLdap and detailLdapRemote, into bench/results-ldap-only.json
   --ldap-latency MS    round-trip latency the proxy of detailLdapRemote adds (1)
   --generate-only      only make (or check) the datasets
-  --profile            CPU profiles of floor and service per screen
+  --profile            CPU profiles of floor and service per screen (with --only-ldap: service and naive on detailLdap)
   --engine E           sqlite (default), postgres, znuny-mariadb or znuny-postgres
   --reseed             Znuny engines: seed the kept database again`;
 
@@ -317,7 +317,6 @@ async function main(): Promise<void> {
   const other = ds && COMPARE !== null && COMPARE !== SCALE ? await dataset(COMPARE) : null;
   if (args['generate-only']) return;
   if (args.profile) {
-    if (!ds) throw new Error('--profile measures the SQLite screens: not with --only-ldap');
     return profileMain(ds);
   }
   const screens: Screen[] = ds
@@ -656,21 +655,30 @@ const PROFILES = join(DATA, 'profiles');
  * bench/data/profiles/<screen>-<target>.cpuprofile and bench/data/profiles/summary.json, and
  * prints per screen the CPU microseconds per request of each part (SQL, execution, ...).
  */
-async function profileMain(ds: Dataset): Promise<void> {
+async function profileMain(ds: Dataset | null): Promise<void> {
   mkdirSync(PROFILES, { recursive: true });
   const outFile = (target: string) => join(PROFILES, `${target}.current.cpuprofile`);
   const launch = (target: string): Launch => ({ nodeArgs: ['-r', join(ROOT, 'dist/bench/profile-preload.js')], env: { BENCH_PROFILE_OUT: outFile(target) } });
   const targets: Target[] = [];
+  let ldap: LdapScreen | null = null;
   const stop = () => targets.forEach((t) => t.child.exitCode === null && t.child.kill('SIGTERM'));
   process.on('exit', stop);
-  const screens: Screen[] = [
-    { name: 'list', customerId: null },
-    { name: 'detailMedian', customerId: ds.median.customerId },
-    { name: 'detailHeavy', customerId: ds.heavy.customerId },
-  ];
+  // With --only-ldap: the service and the naive service on the loopback LDAP screen.
+  const screens: Screen[] = ds
+    ? [
+        { name: 'list', customerId: null },
+        { name: 'detailMedian', customerId: ds.median.customerId },
+        { name: 'detailHeavy', customerId: ds.heavy.customerId },
+      ]
+    : [{ name: 'detailLdap', customerId: LDAP_CUSTOMER }];
   const summary: Record<string, Record<string, { requests: number; busyMsPerRequest: number; usPerRequest: Record<string, number>; share: Record<string, number> }>> = {};
   try {
-    targets.push(await startFloor(ds, launch('floor')), await startService('service', ds, true, launch('service')));
+    if (ds) targets.push(await startFloor(ds, launch('floor')), await startService('service', ds, true, launch('service')));
+    else {
+      ldap = await startLdapScreen(ROOT);
+      const sources = { database: ldap.database, dataSources: [{ id: 'local', name: 'Helpdesk database', kind: 'sqlite' }, { ...ldap.source, url: ldap.slapd.url }] };
+      targets.push(await startService('ldap-service', null, true, launch('ldap-service'), sources), await startService('ldap-naive', null, false, launch('ldap-naive'), sources));
+    }
     for (const s of screens) {
       for (const t of targets) {
         await load(t, s, 1);
@@ -695,6 +703,7 @@ async function profileMain(ds: Dataset): Promise<void> {
     }
   } finally {
     stop();
+    await ldap?.dispose();
   }
   writeFileSync(join(PROFILES, 'summary.json'), JSON.stringify({ generatedAt: new Date().toISOString(), durationS: DURATION, connections: CONNECTIONS, screens: summary }, null, 2) + '\n');
   console.log('\nCPU per request in µs (share of busy CPU), from V8 CPU profiles under load:');

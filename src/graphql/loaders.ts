@@ -100,14 +100,15 @@ export function createLoaders({ sources, tickets, now, batching, scope }: Loader
   // Owners are loaded as their records spell them (a store that compares exactly needs the
   // spelling) and cached ignoring case.
   const owners = { ...options, cacheKeyFn: idKey };
-  // Customer user pages of this request still loading: a lookup of a user they list waits for
-  // them instead of asking the source again (a detail view's tickets name the users its widget lists).
+  // Users the customer user pages of this request listed, and the pages still loading: a lookup
+  // of a user they list waits for them instead of asking the source again (a detail view's tickets
+  // name the users its widget lists). A lookup may have been asked for before its page arrived
+  // and primed the loader (a page from a synchronous store arrives within the same tick), so the
+  // batch consults both.
+  const listed = new Map<string, CustomerUserRecord>();
   const pagesInFlight = new Set<Promise<readonly MergedPage<CustomerUserRecord>[]>>();
   const customerUser = new DataLoader(async (keys: readonly string[]) => {
-    const listed = new Map<string, CustomerUserRecord>();
-    for (const settled of await Promise.allSettled(pagesInFlight)) {
-      if (settled.status === 'fulfilled') for (const page of settled.value) for (const u of page.nodes) listed.set(idKey(u.login), u);
-    }
+    if (pagesInFlight.size > 0) await Promise.allSettled(pagesInFlight);
     const missing = keys.filter((k) => !listed.has(k));
     const found = missing.length > 0 ? await sources.customerUsersByLogins(missing) : [];
     const byKey = new Map(missing.map((k, i) => [k, found[i]!] as const));
@@ -140,7 +141,12 @@ export function createLoaders({ sources, tickets, now, batching, scope }: Loader
       pagesInFlight.add(loading);
       try {
         const pages = await loading;
-        for (const page of pages) for (const u of page.nodes) customerUser.prime(idKey(u.login), u);
+        for (const page of pages) {
+          for (const u of page.nodes) {
+            listed.set(idKey(u.login), u);
+            customerUser.prime(idKey(u.login), u);
+          }
+        }
         // Counts read with the pages answer their users' ticketCounts without a statement of their own.
         for (const counts of read) for (const [key, c] of counts) userCounts.prime(key, c);
         return pages;
