@@ -22,7 +22,8 @@ export class Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
-  private readonly operationNames = new Set<string>();
+  /** The request metrics of each operation name seen (at most 200, then 'other'), made once per name. */
+  private readonly operationMetrics = new Map<string, { requests: { inc(): void }; duration: { observe(seconds: number): void } }>();
   /** Open WebSocket connections (graphql-ws). */
   readonly liveConnections = new Gauge({
     name: 'helpdesk_live_connections',
@@ -80,12 +81,14 @@ export class Metrics {
 
   /** Records one GraphQL request. Operation names are client-chosen, so their number is capped. */
   observeRequest(operationName: string | null | undefined, seconds: number): void {
-    let name = operationName && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(operationName) ? operationName : 'anonymous';
-    if (!this.operationNames.has(name)) {
-      if (this.operationNames.size >= 200) name = 'other';
-      else this.operationNames.add(name);
+    const name = operationName && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(operationName) ? operationName : 'anonymous';
+    let metrics = this.operationMetrics.get(name);
+    if (!metrics) {
+      const label = this.operationMetrics.size >= 200 ? 'other' : name;
+      metrics = this.operationMetrics.get(label) ?? { requests: this.requests.labels(label), duration: this.duration.labels(label) };
+      this.operationMetrics.set(label, metrics);
     }
-    this.requests.labels(name).inc();
-    this.duration.labels(name).observe(seconds);
+    metrics.requests.inc();
+    metrics.duration.observe(seconds);
   }
 }

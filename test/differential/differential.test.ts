@@ -490,4 +490,18 @@ describe('the id and cursor encoding cache', () => {
     }
     expect(base64urlJson(['Ticket', 7])).toBe(Buffer.from('["Ticket",7]').toString('base64url'));
   });
+
+  test('global ids kept by their parts answer as the plain encoding, before and after the cache is emptied', () => {
+    const cache = new EncodingCache(4);
+    const ids: [string, string | number, string?][] = [
+      ['Customer', 'local', '1'], ['CustomerUser', 'local', '1'], ['Customer', 'directory', '1'], ['Customer', 'loc', 'al1'],
+      ['Ticket', 7], ['Ticket', 70], ['Customer', 'local', 'Müller & Söhne \u{1F600}'], ['CustomerUser', 'a\u0000b', 'c'], ['CustomerUser', 'a', '\u0000b'],
+    ];
+    for (let round = 0; round < 3; round++) {
+      for (const [type, a, b] of ids) {
+        expect(cache.globalId(type, a, b)).toBe(base64urlJson(b === undefined ? [type, a] : [type, a, b]));
+        expect(cache.size).toBeLessThanOrEqual(4);
+      }
+    }
+  });
 });

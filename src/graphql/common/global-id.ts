@@ -13,8 +13,7 @@ export type GlobalIdTarget =
  * and the record's stable id there (a row id, entryUUID or objectGUID), so a rename keeps it.
  */
 export function encodeGlobalId(target: GlobalIdTarget, encodings: EncodingCache): string {
-  const parts = target.type === 'Ticket' ? [target.type, target.ticketId] : [target.type, target.sourceId, target.stableId];
-  return encodings.json(parts);
+  return target.type === 'Ticket' ? encodings.globalId(target.type, target.ticketId) : encodings.globalId(target.type, target.sourceId, target.stableId);
 }
 
 /** Decodes a global id; null for anything malformed, forged or of an unknown type. */

@@ -41,8 +41,3 @@ function fieldsNamed(set: SelectionSetNode | undefined, name: string, fragments:
     return fieldsNamed(fragments[s.name.value]?.selectionSet, name, fragments, seen);
   });
 }
-
-/** True when one of `fields` selects a subfield named `name` (see {@link selectsSubfield}). */
-export function anySelects(info: Pick<GraphQLResolveInfo, 'fragments'>, fields: readonly FieldNode[], name: string): boolean {
-  return fields.length > 0 && selectsSubfield({ fieldNodes: fields, fragments: info.fragments }, name);
-}

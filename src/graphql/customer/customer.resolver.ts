@@ -3,7 +3,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Roo
 import { idKey, type CustomerRecord, type CustomerUserRecord } from '../../domain/records';
 import type { CountHints, TicketRecord, TicketStateType as StateType } from '../../domain/tickets';
 import { LazyConnection } from '../common/connection';
-import { anySelects, fieldsAt, selectsSubfield } from '../common/selection';
+import { fieldsAt, selectsSubfield } from '../common/selection';
 import { TicketStateType, Validity } from '../common/enums';
 import { encodeGlobalId } from '../common/global-id';
 import { SourceRecordResolver } from '../common/source-record.resolver';
@@ -171,7 +171,11 @@ customers are listed.`,
  * then the loaders may have them read with the page (see `Loaders.listCustomers`).
  */
 function countsRead(info: GraphQLResolveInfo): CountHints | null {
-  const fields = [...fieldsAt(info, ['nodes', 'ticketCounts']), ...fieldsAt(info, ['edges', 'node', 'ticketCounts'])];
-  if (fields.length === 0) return null;
-  return { escalated: anySelects(info, fields, 'escalated') };
+  // Paths walked once per document (fieldsAt keeps its answers by the field nodes).
+  const selects = (...path: string[]) => fieldsAt(info, ['nodes', ...path]).length > 0 || fieldsAt(info, ['edges', 'node', ...path]).length > 0;
+  if (!selects('ticketCounts')) return null;
+  return selects('ticketCounts', 'escalated') ? WITH_ESCALATED : WITHOUT_ESCALATED;
 }
+
+const WITH_ESCALATED: CountHints = Object.freeze({ escalated: true });
+const WITHOUT_ESCALATED: CountHints = Object.freeze({ escalated: false });

@@ -2,17 +2,44 @@
 const KEPT = 20_000;
 
 /**
- * base64url of JSON strings, kept by their JSON: global ids and cursors. The same records are
- * listed again and again, so a map lookup replaces a buffer and a base64 pass per id
- * (docs/performance.md, change 16). One per service (`AppServices.encodings`, made by the
+ * base64url of JSON strings: cursors kept by their JSON, global ids by their parts. The same
+ * records are listed again and again, so a map lookup replaces a buffer and a base64 pass per id
+ * (docs/performance.md, changes 16 and 24). One per service (`AppServices.encodings`, made by the
  * composition root), none at module level. The memo changes no answer (the same JSON always gives
  * the same text; emptied when full, nothing to invalidate), so both execution modes share it
  * (`test/differential/` checks it against the plain encoding).
  */
 export class EncodingCache {
   private readonly kept = new Map<string, string>();
+  /** Global ids by their parts: per type and source (per type for tickets), then by stable or row id. */
+  private readonly ids = new Map<string, Map<string | number, string>>();
+  private idCount = 0;
 
   constructor(private readonly capacity = KEPT) {}
+
+  /**
+   * base64url of the JSON of a global id's parts, `[type, sourceId, stableId]` or `[type, rowId]`,
+   * kept by the parts themselves: an id made before costs two map lookups and no JSON.
+   */
+  globalId(type: string, a: string | number, b?: string): string {
+    // A type name has no NUL, so `type NUL sourceId` names one type and source.
+    const group = b === undefined ? type : `${type}\u0000${a}`;
+    const member = b === undefined ? a : b;
+    let members = this.ids.get(group);
+    let encoded = members?.get(member);
+    if (encoded === undefined) {
+      encoded = Buffer.from(JSON.stringify(b === undefined ? [type, a] : [type, a, b]), 'utf8').toString('base64url');
+      if (this.idCount >= this.capacity) {
+        this.ids.clear();
+        this.idCount = 0;
+        members = undefined;
+      }
+      if (!members) this.ids.set(group, (members = new Map()));
+      members.set(member, encoded);
+      this.idCount++;
+    }
+    return encoded;
+  }
 
   /** base64url of the UTF-8 of `json`. */
   encode(json: string): string {
@@ -32,7 +59,7 @@ export class EncodingCache {
 
   /** How many encodings are kept now (tests). */
   get size(): number {
-    return this.kept.size;
+    return this.kept.size + this.idCount;
   }
 }
 
