@@ -4,7 +4,7 @@
  * contract operations. No GraphQL, no loaders, no validation: the best a hand-written endpoint
  * can do.
  *
- * It runs the service's own statements (bench/floor-sqlite-sql.ts: 1 for the list, 5 for the
+ * It runs the service's own statements (bench/floor-sqlite-sql.ts: 1 for the list, 4 or 5 for the
  * detail view, checked against the service by test/unit/floor-sql.test.ts), prepared once, and
  * decodes their rows with the adapter's decoders, so that the ratio measures what the service
  * adds around its SQL. Until issue 21 it ran 2 and 6 statements of its own; the service's are

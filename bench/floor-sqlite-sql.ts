@@ -21,7 +21,7 @@ const WIDGETS: readonly [condition: string, order: string][] = [
   ['', 't2.created_at DESC, t2.id DESC'],
 ];
 
-/** CustomerDetailView's five statements, in the order the service runs them. */
+/** CustomerDetailView's statements, in the order the service runs them: four, and the fifth (`usersByLogin`) only when a ticket names a user the page did not list. */
 export const DETAIL_SQL = {
   /** The customer by its key (one JSON array, as the customer loader binds its batch). */
   customer: `SELECT k.key AS idx, c.* FROM json_each(?) k JOIN customer c ON c.customer_key = k.value`,
