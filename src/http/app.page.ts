@@ -3,7 +3,7 @@
  * configuration, read by examples/customer-center/config.ts, and its Content-Security-Policy.
  */
 import type { Config } from '../config/config';
-import { jsonForScript } from './graphiql.page';
+import { renderBundlePage } from './bundle.page';
 
 /** URL path of the page; its assets live under `${APP_PATH}/`. */
 export const APP_PATH = '/app';
@@ -67,21 +67,12 @@ export function appPageConfig(config: Config): AppPageConfig {
 
 /** The HTML page of the application. */
 export function renderAppPage(config: AppPageConfig): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>Customer Information Center</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="${APP_PATH}/app.css">
-<script id="app-config" type="application/json">${jsonForScript(config)}</script>
-<script src="${APP_PATH}/app.js" defer></script>
-</head>
-<body>
-<div id="root"><noscript>The Customer Information Center needs JavaScript enabled.</noscript></div>
-</body>
-</html>
-`;
+  return renderBundlePage({
+    title: 'Customer Information Center',
+    assets: `${APP_PATH}/`,
+    configId: 'app-config',
+    config,
+    rootId: 'root',
+    noscript: 'The Customer Information Center needs JavaScript enabled.',
+  });
 }

@@ -3,6 +3,7 @@
  * graphiql/app.tsx (`npm run build:graphiql`) and Monaco's workers from the same origin
  * (graphiql.assets.ts); no framework, no network access.
  */
+import { renderBundlePage } from './bundle.page';
 import { GRAPHIQL_ASSET_PREFIX } from './graphiql.assets';
 
 /** Options for {@link renderGraphiqlPage}. */
@@ -47,15 +48,6 @@ export const GRAPHIQL_CSP = [
 ].join('; ');
 
 /**
- * Serialize a value as JSON that is safe inside an HTML `<script>` data block: `<`, `>` and `&`
- * are escaped as \u003c, \u003e, \u0026 (no `</script>` or `<!--` breakout), as are U+2028/9.
- * The page of the reference application (app.page.ts) embeds its configuration with it too.
- */
-export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/**
  * Render the GraphiQL HTML page. It loads `/graphiql/app.js` and `/graphiql/app.css` from the
  * same origin and embeds its configuration as
  * `<script id="graphiql-config" type="application/json">` (safely escaped).
@@ -68,21 +60,12 @@ export function renderGraphiqlPage(options: GraphiqlPageOptions): string {
     defaultVariables: Object.keys(vars).length > 0 ? JSON.stringify(vars, null, 2) : '',
     token: options.token,
   };
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>Helpdesk GraphQL – GraphiQL</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="${GRAPHIQL_ASSET_PREFIX}app.css">
-<script id="graphiql-config" type="application/json">${jsonForScript(config)}</script>
-<script src="${GRAPHIQL_ASSET_PREFIX}app.js" defer></script>
-</head>
-<body>
-<div id="graphiql"><noscript>GraphiQL needs JavaScript enabled.</noscript></div>
-</body>
-</html>
-`;
+  return renderBundlePage({
+    title: 'Helpdesk GraphQL – GraphiQL',
+    assets: GRAPHIQL_ASSET_PREFIX,
+    configId: 'graphiql-config',
+    config,
+    rootId: 'graphiql',
+    noscript: 'GraphiQL needs JavaScript enabled.',
+  });
 }
