@@ -100,19 +100,22 @@ export function createLoaders({ sources, tickets, now, batching, scope }: Loader
   // Owners are loaded as their records spell them (a store that compares exactly needs the
   // spelling) and cached ignoring case.
   const owners = { ...options, cacheKeyFn: idKey };
-  // Users the customer user pages of this request listed, and the pages still loading: a lookup
-  // of a user they list waits for them instead of asking the source again (a detail view's tickets
-  // name the users its widget lists). A lookup may have been asked for before its page arrived
-  // and primed the loader (a page from a synchronous store arrives within the same tick), so the
-  // batch consults both.
-  const listed = new Map<string, CustomerUserRecord>();
+  // The customer user pages of this request still loading, and the users of those that arrived:
+  // a lookup of a user they list waits for them instead of asking the source again (a detail
+  // view's tickets name the users its widget lists). A page primes the loader, so only a lookup
+  // asked for before its page arrived (a page from a synchronous store arrives within the same
+  // tick) reaches a batch with such a user; the batch takes it out of `arrived`, and from then on
+  // the loader's cache (the request's one) answers for it.
+  const arrived = new Map<string, CustomerUserRecord>();
   const pagesInFlight = new Set<Promise<readonly MergedPage<CustomerUserRecord>[]>>();
   const customerUser = new DataLoader(async (keys: readonly string[]) => {
     if (pagesInFlight.size > 0) await Promise.allSettled(pagesInFlight);
-    const missing = keys.filter((k) => !listed.has(k));
+    const listed = keys.map((k) => arrived.get(k));
+    for (const k of keys) arrived.delete(k);
+    const missing = keys.filter((_, i) => listed[i] === undefined);
     const found = missing.length > 0 ? await sources.customerUsersByLogins(missing) : [];
     const byKey = new Map(missing.map((k, i) => [k, found[i]!] as const));
-    return keys.map((k) => listed.get(k) ?? byKey.get(k) ?? null);
+    return keys.map((k, i) => listed[i] ?? byKey.get(k) ?? null);
   }, options);
   const userCounts = new DataLoader((keys: readonly string[]) => tickets.counts('customerUser', keys, now, { escalated: escalated.customerUser }, scope), owners);
   const customer = new DataLoader((keys: readonly string[]) => sources.customersByIds(keys), options);
@@ -143,7 +146,7 @@ export function createLoaders({ sources, tickets, now, batching, scope }: Loader
         const pages = await loading;
         for (const page of pages) {
           for (const u of page.nodes) {
-            listed.set(idKey(u.login), u);
+            arrived.set(idKey(u.login), u);
             customerUser.prime(idKey(u.login), u);
           }
         }
