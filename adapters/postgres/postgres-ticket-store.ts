@@ -2,6 +2,8 @@ import { NotFoundError } from '../../src/domain/errors';
 import { toPage, type Slice } from '../../src/domain/page';
 import { idKey } from '../../src/domain/records';
 import {
+  ascendingWindow,
+  ascends,
   isOpenType,
   keptCounts,
   ticketListKey,
@@ -34,9 +36,6 @@ const LIST_FILTER: Record<TicketListKind, string> = {
 };
 const KINDS: readonly TicketListKind[] = ['escalated', 'reminder', 'open', 'all'];
 
-function ascends(kind: TicketListKind): boolean {
-  return kind === 'escalated' || kind === 'reminder';
-}
 
 function compareInList(kind: TicketListKind, a: TicketRecord, b: TicketRecord): number {
   const [a0, a1] = ticketListKey(kind, a) as [number, number];
@@ -153,7 +152,7 @@ export class PostgresTicketStore implements TicketStore {
       if (mine.length === 0) continue;
       const present = new Set(mine.map(({ s }) => `${s.kind}:${s.backward}`));
       const keys = mine.map(({ s, i }) => {
-        const [lo, hi] = ascends(s.kind) ? [s.after, s.before] : [s.before, s.after];
+        const [lo, hi] = ascendingWindow(s);
         return {
           i, o: idKey(s.ownerId), kind: s.kind, back: s.backward,
           lo0: lo?.[0] ?? -MAX, lo1: lo?.[1] ?? -MAX, hi0: hi?.[0] ?? MAX, hi1: hi?.[1] ?? MAX,

@@ -2,6 +2,8 @@ import { NotFoundError } from '../../src/domain/errors';
 import { toPage, type Slice } from '../../src/domain/page';
 import { idKey } from '../../src/domain/records';
 import {
+  ascendingWindow,
+  ascends,
   isOpenType,
   keptCounts,
   ticketListKey,
@@ -43,10 +45,6 @@ const LIST_FILTER: Record<TicketListKind, string> = {
   reminder: `t2.state_type = 'PENDING_REMINDER' AND t2.pending_until <= (CASE WHEN k.reached THEN @now ELSE ${MAX} END)`,
 };
 
-/** True for the list kinds whose order is ascending. */
-function ascends(kind: TicketListKind): boolean {
-  return kind === 'escalated' || kind === 'reminder';
-}
 
 /**
  * Each widget list as a range of its own index, for every key of the batch at once: the keys are
@@ -79,8 +77,7 @@ function fewListsSql(owner: TicketOwner, specs: readonly TicketListSpec[], scope
     .map((s, j) => {
       const c = ORDER_COLUMN[s.kind];
       const dir = ascends(s.kind) !== s.backward ? 'ASC' : 'DESC';
-      // The window in ascending column order: a descending list's `after` is its upper bound.
-      const [lo, hi] = ascends(s.kind) ? [s.after, s.before] : [s.before, s.after];
+      const [lo, hi] = ascendingWindow(s);
       const conditions = [`t2.${col} = @o${j}`];
       if (scopeCondition) conditions.push(scopeCondition);
       if (s.kind === 'open') conditions.push('t2.is_open = 1');
@@ -233,7 +230,7 @@ export class SqliteTicketStore implements TicketStore {
     // filters, the scope's kinds of patterns): made once per shape, the values bound each time.
     let shape = `${owner}\u0000${scoped?.sql ?? ''}`;
     mine.forEach(({ s, i }, j) => {
-      const [lo, hi] = ascends(s.kind) ? [s.after, s.before] : [s.before, s.after];
+      const [lo, hi] = ascendingWindow(s);
       params[`i${j}`] = i;
       params[`o${j}`] = idKey(s.ownerId);
       params[`n${j}`] = Math.min(this.limit, s.size + 1);
@@ -262,8 +259,7 @@ export class SqliteTicketStore implements TicketStore {
       .filter((b) => limits.has(`lim_${b.kind}_${b.backward ? 'b' : 'f'}`));
     const keys = JSON.stringify(
       mine.map(({ s, i }) => {
-        // The window in ascending column order: a descending list's `after` is its upper bound.
-        const [lo, hi] = ascends(s.kind) ? [s.after, s.before] : [s.before, s.after];
+        const [lo, hi] = ascendingWindow(s);
         return {
           i,
           o: idKey(s.ownerId),

@@ -1,4 +1,4 @@
-import type { PageRequest, Slice } from './page';
+import type { PageRequest, Slice, SortKey } from './page';
 import type { TicketScope } from './ticket-scope';
 import { TICKET_PRIORITIES, TICKET_STATES, TicketStateType } from './ticket-states';
 import type { NewTicket, TicketPatch } from './write-inputs';
@@ -150,6 +150,16 @@ export interface TicketStore {
   update(number: string, patch: TicketPatch, now: Date): Promise<TicketRecord>;
   /** Moves tickets of a renamed customer (used where the customer lives in another database). */
   renameCustomer(oldCustomerId: string, newCustomerId: string): Promise<void>;
+}
+
+/** True for the list kinds whose order is ascending (escalated and reminder: soonest first). */
+export function ascends(kind: TicketListKind): boolean {
+  return kind === 'escalated' || kind === 'reminder';
+}
+
+/** A list request's window in ascending key order, `[lower, upper]`: a descending list's `after` is its upper bound. */
+export function ascendingWindow(spec: TicketListSpec): [SortKey | null, SortKey | null] {
+  return ascends(spec.kind) ? [spec.after, spec.before] : [spec.before, spec.after];
 }
 
 /** The position of a ticket in a list of that kind: its ordering time, then its id. */
