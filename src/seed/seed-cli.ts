@@ -5,7 +5,7 @@ import { openStore, openZnunySeedExec, ZnunySeedWriter } from '../composition/ad
 import { generateDataset, type GenerateSummary } from './generate';
 import { progressBar, progressShown } from './progress';
 
-// npm run seed -- --customers N --users N --tickets N --out FILE|postgres://... [--seed N] [--skew S]
+// npm run seed -- --customers N --users N --tickets N --out FILE|postgres://... [--seed N] [--skew S] [--now ISO]
 // npm run seed -- --znuny --out mysql://USER:PW@HOST:PORT/DB|postgres://... [--customers N --users N --tickets N]
 const { values } = parseArgs({
   options: {
@@ -15,6 +15,8 @@ const { values } = parseArgs({
     out: { type: 'string' },
     seed: { type: 'string', default: '42' },
     skew: { type: 'string' },
+    /** The instant the dataset's times are relative to (default: now): the same options and instant give the same rows. */
+    now: { type: 'string' },
     /** A Znuny / OTOBO-shaped database (its own tables) instead of the service's helpdesk store. */
     znuny: { type: 'boolean', default: false },
   },
@@ -38,6 +40,17 @@ function count(name: string, text: string | undefined): number {
   return n;
 }
 
+/** `--now`: an ISO-8601 instant with its offset, or the current time. */
+function instant(text: string | undefined): Date {
+  if (text === undefined) return new Date();
+  const at = new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) || Number.isNaN(at.getTime())) {
+    console.error(`--now must be an ISO-8601 instant with its offset, e.g. 2026-01-31T12:00:00Z, got '${text}'`);
+    process.exit(2);
+  }
+  return at;
+}
+
 /** The password of a URL never reaches the output. */
 const redact = (url: string) => url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
 
@@ -56,6 +69,7 @@ async function main(): Promise<void> {
     tickets: count('tickets', values.tickets ?? defaults.tickets),
     seed: count('seed', values.seed),
     skew: Number(values.skew ?? defaults.skew),
+    now: instant(values.now),
   };
   if (values.znuny) return seedZnuny(values.out, options);
 
@@ -88,14 +102,14 @@ async function main(): Promise<void> {
 }
 
 /** `--znuny`: the Znuny tables and rows into an empty MariaDB / MySQL or PostgreSQL database. */
-async function seedZnuny(url: string, options: { customers: number; users: number; tickets: number; seed: number; skew: number }): Promise<void> {
+async function seedZnuny(url: string, options: { customers: number; users: number; tickets: number; seed: number; skew: number; now: Date }): Promise<void> {
   if (!/^(mysql|mariadb|postgres|postgresql):\/\//i.test(url)) {
     console.error('--znuny writes into a database server: --out mysql://USER:PASSWORD@HOST:PORT/DB or postgres://USER:PASSWORD@HOST:PORT/DB');
     process.exit(2);
   }
   const started = Date.now();
   const exec = await openZnunySeedExec(url);
-  const now = new Date();
+  const now = options.now;
   const bar = progressBar('tables', options.tickets);
   try {
     const writer = new ZnunySeedWriter(exec, {
@@ -112,7 +126,6 @@ async function seedZnuny(url: string, options: { customers: number; users: numbe
     }
     const summary = await generateDataset(writer, {
       ...options,
-      now,
       onTickets: (n) => (n === options.tickets ? bar.update(n, 'indexes') : bar.update(n)),
     });
     bar.stop();

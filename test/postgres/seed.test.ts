@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,7 +11,8 @@ import { startPostgres, type PostgresServer } from '../helpers/postgres';
 // an empty PostgreSQL database only, without the password in its output.
 
 const run = promisify(execFile);
-const SIZE = ['--customers', '30', '--users', '120', '--tickets', '2000', '--seed', '11'];
+// One instant for both seeds: the dataset's times (and the dates in its ticket numbers) are relative to it.
+const SIZE = ['--customers', '30', '--users', '120', '--tickets', '2000', '--seed', '11', '--now', new Date().toISOString()];
 
 async function seed(out: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return run(process.execPath, [join(ROOT, 'dist/src/seed/seed-cli.js'), ...SIZE, '--out', out], { cwd: ROOT, timeout: 120_000 }).then(
@@ -73,4 +74,15 @@ describe('npm run seed into PostgreSQL', () => {
     expect(again.stdout + again.stderr).not.toContain(server.password);
     expect(await server.sql(db, `SELECT count(*)::int AS n FROM ticket`)).toEqual([{ n: 2000 }]);
   }, 180_000);
+
+  test('a --now that is not an ISO-8601 instant is refused before anything is written', async () => {
+    const file = join(dir, 'bad-now.db');
+    const bad = await run(process.execPath, [join(ROOT, 'dist/src/seed/seed-cli.js'), '--customers', '1', '--users', '1', '--tickets', '1', '--now', 'yesterday', '--out', file], { cwd: ROOT }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--now must be an ISO-8601 instant with its offset, e.g. 2026-01-31T12:00:00Z, got 'yesterday'");
+    expect(existsSync(file)).toBe(false);
+  });
 });
