@@ -38,7 +38,10 @@ function Screen({ route }: { route: Route }) {
   return <CustomerListScreen route={route} />;
 }
 
-function App({ config, signIn, returned }: { config: AppConfig; signIn: SignIn | null; returned: Promise<SignedIn | null> }) {
+/** How the return from the provider ended: settled at once, so a rejection is never left unhandled until React's first effect runs. */
+type Returned = { readonly user: SignedIn | null } | { readonly error: unknown };
+
+function App({ config, signIn, returned }: { config: AppConfig; signIn: SignIn | null; returned: Promise<Returned> }) {
   const route = useRoute();
   const [session, setSession] = useState<Session | null>(config.token ? { token: config.token, via: 'token' } : null);
   const current = useRef(session);
@@ -49,12 +52,11 @@ function App({ config, signIn, returned }: { config: AppConfig; signIn: SignIn |
   const client = useMemo(() => createAppClient(config.endpoint, token), [config.endpoint, token]);
   useEffect(() => () => client.dispose(), [client]);
   useEffect(() => {
-    void returned
-      .then(
-        (user) => user && setSession({ token: user.accessToken, via: 'oidc' }),
-        (e: unknown) => setNotice(`The sign-in did not complete: ${e instanceof Error ? e.message : String(e)}`),
-      )
-      .finally(() => setCompleting(false));
+    void returned.then((r) => {
+      if ('error' in r) setNotice(`The sign-in did not complete: ${r.error instanceof Error ? r.error.message : String(r.error)}`);
+      else if (r.user) setSession({ token: r.user.accessToken, via: 'oidc' });
+      setCompleting(false);
+    });
   }, [returned]);
   // An expired access token (no silent renewal) returns to the sign-in screen.
   useEffect(
@@ -130,5 +132,10 @@ if (!rootEl) throw new Error('missing #root element');
 const config = readConfig();
 const signIn = config.oidc ? createSignIn(config.oidc) : null;
 // A return from the provider (code and state in the URL) is completed once, before the first query.
-const returned = signIn ? signIn.complete() : Promise.resolve(null);
+// Its outcome is caught here: the provider's error (a cancel) can arrive before React's first
+// effect attaches a handler, and the browser would report an unhandled rejection.
+const returned: Promise<Returned> = (signIn ? signIn.complete() : Promise.resolve(null)).then(
+  (user) => ({ user }),
+  (error: unknown) => ({ error }),
+);
 createRoot(rootEl).render(<App config={config} signIn={signIn} returned={returned} />);

@@ -316,6 +316,25 @@ describe('Customer Information Center: sign-in through a real OpenID provider in
     expect(new URL(page.url()).origin).toBe(origin);
   }, 60_000);
 
+  test('an answer that fails before the first render (a slow machine) shows its notice and leaves no unhandled rejection', async () => {
+    // React's scheduler posts its render and effects through a MessageChannel; holding every such
+    // message back 400 ms plays a busy machine, where the provider's answer settles long before the
+    // app's first effect runs. (A foreign state is refused without any request, so it settles at once.)
+    const slow = await context.newPage();
+    const errors: string[] = [];
+    slow.on('pageerror', (e) => errors.push(e.message));
+    await slow.addInitScript(`{
+      const post = MessagePort.prototype.postMessage;
+      MessagePort.prototype.postMessage = function (...args) { setTimeout(() => post.apply(this, args), 400); };
+    }`);
+    await slow.goto(`${origin}/app?error=access_denied&error_description=Denied&state=not-a-state-of-this-page#/customers`);
+    await waitText(slow, '[data-testid=sign-in-notice]', /^The sign-in did not complete: No matching state found in storage/);
+    expect(new URL(slow.url()).search).toBe('');
+    await slow.waitForTimeout(500);
+    expect(errors).toEqual([]);
+    await slow.close();
+  }, 60_000);
+
   test('no page error, and nothing but the provider\u2019s own pages asked for a third origin', () => {
     expect(pageErrors).toEqual([]);
     // oidc-provider's development forms @import a web font; the app itself asks for nothing else.
