@@ -14,6 +14,8 @@
  *   npm run bench -- --only-ldap   only the two LDAP screens (no SQLite dataset, no floor), into
  *     bench/results-ldap-only.json (never into bench/results.json); --help prints these options
  *   npm run bench -- --profile     CPU profiles of floor and service per screen, and where the time goes
+ *   npm run bench -- --memory [--node-option X]...   the service's memory window by window (V8 spaces
+ *     from its /metrics), beside a service started with the node options X when given
  *   npm run bench -- --engine postgres   the same screens on a throw-away PostgreSQL, into results.json's "postgres"
  *   npm run bench -- --engine znuny-mariadb | znuny-postgres   a Znuny-shaped database with a million tickets
  *     (bench/znuny-bench.ts), into results.json's "znunyMariadb" / "znunyPostgres"
@@ -51,6 +53,10 @@ const { values: args } = parseArgs({
     'generate-only': { type: 'boolean', default: false },
     /** CPU profiles of floor and service per screen instead of the load runs (bench/data/profiles/). */
     profile: { type: 'boolean', default: false },
+    /** The service's memory per window instead of the paired rounds (bench/results-memory.json unless --out). */
+    memory: { type: 'boolean', default: false },
+    /** With --memory: node options of a second service measured beside the one npm start runs (repeatable). */
+    'node-option': { type: 'string', multiple: true },
     /** Leave out the LDAP screens (no slapd needed). */
     'no-ldap': { type: 'boolean', default: false },
     /** Only the LDAP screens (detailLdap, detailLdapRemote), into bench/results-ldap-only.json unless --out. */
@@ -76,7 +82,9 @@ for (const [name, v] of Object.entries({ scale: SCALE, duration: DURATION, runs:
 }
 if (ONLY_LDAP && args['no-ldap']) throw new Error('--only-ldap and --no-ldap exclude each other');
 const MAIN_RESULTS = resolve(ROOT, 'bench/results.json');
-const OUT = resolve(ROOT, args.out ?? (ONLY_LDAP ? 'bench/results-ldap-only.json' : SCALE === 1 ? 'bench/results.json' : `bench/results-x${SCALE}.json`));
+const OUT = resolve(ROOT, args.out ?? (args.memory ? 'bench/results-memory.json' : ONLY_LDAP ? 'bench/results-ldap-only.json' : SCALE === 1 ? 'bench/results.json' : `bench/results-x${SCALE}.json`));
+if (args['node-option'] && !args.memory) throw new Error('--node-option goes with --memory');
+if (args.memory && (ONLY_LDAP || args.profile)) throw new Error('--memory measures the SQLite service: not with --only-ldap or --profile');
 // A run of the LDAP screens alone would drop the SQLite screens from the main results file.
 if (ONLY_LDAP && OUT === MAIN_RESULTS) throw new Error('--only-ldap does not write bench/results.json: choose another --out');
 const USAGE = `node dist/bench/run.js [options]   (npm run bench -- [options])
@@ -91,6 +99,9 @@ const USAGE = `node dist/bench/run.js [options]   (npm run bench -- [options])
   --ldap-latency MS    round-trip latency the proxy of detailLdapRemote adds (1)
   --generate-only      only make (or check) the datasets
   --profile            CPU profiles of floor and service per screen (with --only-ldap: service and naive on detailLdap)
+  --memory             the service's RSS and V8 spaces after each of --runs windows (list and median
+                       detail in turn), into bench/results-memory.json
+  --node-option X      with --memory: a second service started with node option X (repeatable), alternated with the first
   --engine E           sqlite (default), postgres, znuny-mariadb or znuny-postgres
   --reseed             Znuny engines: seed the kept database again`;
 
@@ -319,6 +330,7 @@ async function main(): Promise<void> {
   if (args.profile) {
     return profileMain(ds);
   }
+  if (args.memory) return memoryMain(ds!);
   const screens: Screen[] = ds
     ? [
         { name: 'list', customerId: null },
@@ -715,6 +727,64 @@ async function profileMain(ds: Dataset | null): Promise<void> {
     }
   }
   log(`wrote ${join(PROFILES, 'summary.json')}`);
+}
+
+// ---- memory -------------------------------------------------------------------------------------
+
+/** The V8 heap spaces' committed sizes, MB, from the service's own /metrics (prom-client's default metrics). */
+async function heapSpaces(t: Target): Promise<Record<string, number>> {
+  const text = await (await fetch(`${t.url}/metrics`)).text();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^helpdesk_nodejs_heap_space_size_total_bytes\{space="(\w+)"\} (\d+)/gm)) {
+    if (Number(m[2]) > 0) out[m[1]!] = round(Number(m[2]) / 1e6, 1);
+  }
+  return out;
+}
+
+/**
+ * `--memory`: fresh services (as npm start runs it, and with the `--node-option`s when given), each
+ * loaded with the list and the median detail view in turn for --runs windows of --duration
+ * seconds, the services alternating window by window. After each window: its RSS peak, req/s and
+ * the committed size of each V8 space (the young generation is "new", promoted objects "old").
+ * docs/performance.md ("Memory") reads these.
+ */
+async function memoryMain(ds: Dataset): Promise<void> {
+  // The service as npm start runs it (V8's defaults) first: the other's req/s are paired with its.
+  const settings: { name: string; nodeArgs: readonly string[] }[] = [{ name: 'V8 defaults', nodeArgs: [] }];
+  if (args['node-option']?.length) settings.push({ name: args['node-option'].join(' '), nodeArgs: args['node-option'] });
+  const screens: Screen[] = [
+    { name: 'list', customerId: null },
+    { name: 'detailMedian', customerId: ds.median.customerId },
+  ];
+  const targets: Target[] = [];
+  const stop = () => targets.forEach((t) => t.child.exitCode === null && t.child.kill('SIGTERM'));
+  process.on('exit', stop);
+  const windows: Record<string, { screen: string; rps: number; rssPeakMb: number; spacesMb: Record<string, number> }[]> = {};
+  try {
+    for (const [i, s] of settings.entries()) targets.push(await startService(`memory-${i}`, ds, true, { nodeArgs: s.nodeArgs }));
+    for (let w = 0; w < RUNS; w++) {
+      const screen = screens[w % screens.length]!;
+      for (const [i, t] of targets.entries()) {
+        const x = await load(t, screen, DURATION);
+        const row = { screen: screen.name, rps: round(x.rps, 0), rssPeakMb: round(x.rssMaxMb ?? NaN, 1), spacesMb: await heapSpaces(t) };
+        (windows[settings[i]!.name] ??= []).push(row);
+        log(`window ${w + 1} ${settings[i]!.name} ${screen.name}: ${row.rps} req/s, RSS peak ${row.rssPeakMb} MB, ${Object.entries(row.spacesMb).map(([k, v]) => `${k} ${v}`).join(', ')} MB`);
+      }
+    }
+  } finally {
+    stop();
+  }
+  const summary = Object.fromEntries(
+    Object.entries(windows).map(([name, rows]) => {
+      const peaks = rows.map((r) => r.rssPeakMb);
+      // req/s against the default service's in the same window (paired, as the bench's rounds).
+      const rpsRatio = round(median(rows.map((r, w) => r.rps / windows[settings[0]!.name]![w]!.rps)), 3);
+      return [name, { rssPeakMedianMb: round(median(peaks), 1), rssPeakMinMb: Math.min(...peaks), rssPeakMaxMb: Math.max(...peaks), rpsRatioToDefault: rpsRatio }];
+    }),
+  );
+  writeFileSync(OUT, JSON.stringify({ generatedAt: new Date().toISOString(), node: process.version, loadAverage: round(loadAverage(), 2), durationS: DURATION, connections: CONNECTIONS, summary, windows }, null, 2) + '\n');
+  console.log(table([['setting', 'RSS peak median', 'min', 'max', 'req/s / V8 defaults\' (median)'], ...Object.entries(summary).map(([n, x]) => [n, `${x.rssPeakMedianMb} MB`, `${x.rssPeakMinMb} MB`, `${x.rssPeakMaxMb} MB`, String(x.rpsRatioToDefault)])]));
+  log(`wrote ${OUT}`);
 }
 
 function printTable(r: Record<string, any>): void {
