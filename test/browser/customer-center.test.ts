@@ -448,6 +448,12 @@ describe('Customer Information Center in headless Chromium, network cut off', ()
       await page.press('#customer-search', 'Enter');
       await waitText(page, '[data-testid=failure]', /cannot be reached/, 20_000);
       await page.screenshot({ path: join(artifacts, 'customer-center-service-down.png') });
+      // Retry while the service is still down: the request fails again and the alert stays (no page error: the last test).
+      const failed = page.waitForEvent('requestfailed', (r) => r.url().endsWith('/graphql'));
+      await page.click('[data-testid=failure] button:has-text("Retry")');
+      await failed;
+      await waitText(page, '[data-testid=failure]', /cannot be reached/);
+      await page.waitForTimeout(300);
     } finally {
       await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
     }
