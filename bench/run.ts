@@ -185,6 +185,13 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Stops the targets started so far (SIGTERM to those still running); also called when the bench exits. */
+function stopperOf(targets: readonly Target[]): () => void {
+  const stop = () => targets.forEach((t) => t.child.exitCode === null && t.child.kill('SIGTERM'));
+  process.on('exit', stop);
+  return stop;
+}
+
 async function waitHealthy(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`${url} exited with ${child.exitCode}: ${stderr()}`);
@@ -341,8 +348,7 @@ async function main(): Promise<void> {
   const targets: Target[] = [];
   let ldap: LdapScreen | null = null;
   let proxy: LatencyProxy | null = null;
-  const stop = () => targets.forEach((t) => t.child.exitCode === null && t.child.kill('SIGTERM'));
-  process.on('exit', stop);
+  const stop = stopperOf(targets);
   try {
     const sqliteTargets = ds ? ([await startFloor(ds), await startService('service', ds, true), await startService('naive', ds, false)] as const) : null;
     if (sqliteTargets) targets.push(...sqliteTargets);
@@ -673,8 +679,7 @@ async function profileMain(ds: Dataset | null): Promise<void> {
   const launch = (target: string): Launch => ({ nodeArgs: ['-r', join(ROOT, 'dist/bench/profile-preload.js')], env: { BENCH_PROFILE_OUT: outFile(target) } });
   const targets: Target[] = [];
   let ldap: LdapScreen | null = null;
-  const stop = () => targets.forEach((t) => t.child.exitCode === null && t.child.kill('SIGTERM'));
-  process.on('exit', stop);
+  const stop = stopperOf(targets);
   // With --only-ldap: the service and the naive service on the loopback LDAP screen.
   const screens: Screen[] = ds
     ? [
@@ -757,8 +762,7 @@ async function memoryMain(ds: Dataset): Promise<void> {
     { name: 'detailMedian', customerId: ds.median.customerId },
   ];
   const targets: Target[] = [];
-  const stop = () => targets.forEach((t) => t.child.exitCode === null && t.child.kill('SIGTERM'));
-  process.on('exit', stop);
+  const stop = stopperOf(targets);
   const windows: Record<string, { screen: string; rps: number; rssPeakMb: number; spacesMb: Record<string, number> }[]> = {};
   try {
     for (const [i, s] of settings.entries()) targets.push(await startService(`memory-${i}`, ds, true, { nodeArgs: s.nodeArgs }));
