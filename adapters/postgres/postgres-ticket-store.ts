@@ -36,7 +36,6 @@ const LIST_FILTER: Record<TicketListKind, string> = {
 };
 const KINDS: readonly TicketListKind[] = ['escalated', 'reminder', 'open', 'all'];
 
-
 function compareInList(kind: TicketListKind, a: TicketRecord, b: TicketRecord): number {
   const [a0, a1] = ticketListKey(kind, a) as [number, number];
   const [b0, b1] = ticketListKey(kind, b) as [number, number];

@@ -45,7 +45,6 @@ const LIST_FILTER: Record<TicketListKind, string> = {
   reminder: `t2.state_type = 'PENDING_REMINDER' AND t2.pending_until <= (CASE WHEN k.reached THEN @now ELSE ${MAX} END)`,
 };
 
-
 /**
  * Each widget list as a range of its own index, for every key of the batch at once: the keys are
  * bound as one JSON array; a correlated subquery seeks each key's window `(lo, hi)` (ascending
